@@ -1,0 +1,59 @@
+/**
+ * Every error shadowdiff raises on purpose carries a stable `code` (what callers match on, never
+ * the message), a `retriable` flag where a retry could help, and the context a person needs to fix
+ * the input: which file and line, which record id, which JSON path, what was expected.
+ */
+export type ErrorCode =
+  | "INVALID_RECORD"
+  | "INVALID_JSON"
+  | "DUPLICATE_ID"
+  | "INVALID_RULES"
+  | "INVALID_MANIFEST"
+  | "INVALID_POLICY"
+  | "FILE_NOT_FOUND"
+  | "BAD_USAGE"
+  | "STORE_UNAVAILABLE"
+  | "STORE_QUERY_FAILED"
+  | "SOURCE_UNAVAILABLE"
+  | "PROVIDER_FAILED";
+
+export interface ErrorContext {
+  /** File path or source name (`captures/b.jsonl`, `kafka:topic/3`). */
+  readonly source?: string;
+  /** 1-based line number within the source. */
+  readonly line?: number;
+  /** Request id of the record concerned. */
+  readonly recordId?: string;
+  /** JSON pointer inside the record or document (`/response/steps/2/arguments`). */
+  readonly path?: string;
+}
+
+export class ShadowdiffError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: ErrorContext;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { context?: ErrorContext; retriable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ShadowdiffError";
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.context = options.context ?? {};
+  }
+}
+
+/** `captures/b.jsonl:812 (id req-77)`: the prefix every located message starts with. */
+export function describeLocation(context: ErrorContext): string {
+  let where = context.source ?? "<input>";
+  if (context.line !== undefined) where += `:${context.line}`;
+  if (context.recordId !== undefined) where += ` (id ${context.recordId})`;
+  return where;
+}
+
+export function isShadowdiffError(error: unknown): error is ShadowdiffError {
+  return error instanceof ShadowdiffError;
+}

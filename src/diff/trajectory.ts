@@ -1,0 +1,179 @@
+import type { TrajectoryMode } from "../contracts/rules.js";
+import type { CompiledRules } from "../normalize/compile-rules.js";
+import type { NormalizedStep } from "../normalize/trace.js";
+import { argumentsMatch } from "./argument-match.js";
+import { maximumMatching } from "./bipartite.js";
+import { collapseKey, pathSuffix } from "./paths.js";
+import { describeDifference, diffValues } from "./value-diff.js";
+
+export type TrajectoryVerdict = "match" | "sequence" | "args";
+
+export interface TrajectoryResult {
+  readonly verdict: TrajectoryVerdict;
+  /** One line for a person; empty when the trajectories match. */
+  readonly reason: string;
+  /** Collapsed differing paths: `/steps/<tool>:missing`, `/steps:order`, `/steps/<tool>/arguments/…`. */
+  readonly paths: readonly string[];
+}
+
+const MATCH: TrajectoryResult = { verdict: "match", reason: "", paths: [] };
+
+type Compatible = (baseline: NormalizedStep, candidate: NormalizedStep) => boolean;
+const sameName: Compatible = (baseline, candidate) => baseline.name === candidate.name;
+
+/**
+ * Compares the two tool-call trajectories under a mode (agentevals' modes, with optimal matching):
+ * - strict: the same turns in the same order, any order inside a turn;
+ * - unordered: the same multiset of calls;
+ * - subset: every candidate call answers a distinct baseline call (the candidate may do less);
+ * - superset: every baseline call is answered by a distinct candidate call (it may do more).
+ * A mismatch that persists with arguments ignored is sequence drift; one that appears only
+ * when arguments are compared is argument drift.
+ */
+export function matchTrajectory(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+  rules: CompiledRules,
+  mode: TrajectoryMode = rules.trajectory,
+): TrajectoryResult {
+  if (sameStepsInOrder(baseline, candidate)) return MATCH;
+  const byName = unmatched(baseline, candidate, mode, sameName);
+  if (!acceptable(byName, mode)) return sequenceDrift(baseline, candidate, byName);
+  const withArgs = unmatched(baseline, candidate, mode, (b, c) => argumentsMatch(b, c, rules));
+  if (acceptable(withArgs, mode)) return MATCH;
+  return argumentDrift(withArgs, rules);
+}
+
+function sameStepsInOrder(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+): boolean {
+  if (baseline.length !== candidate.length) return false;
+  for (let index = 0; index < baseline.length; index++) {
+    const b = baseline[index] as NormalizedStep;
+    const c = candidate[index] as NormalizedStep;
+    if (b.name !== c.name || b.argsKey !== c.argsKey || b.group !== c.group) return false;
+  }
+  return true;
+}
+
+interface Unmatched {
+  readonly baseline: NormalizedStep[];
+  readonly candidate: NormalizedStep[];
+  /** strict only: the turn structure itself differs (number of turns). */
+  readonly turnsDiffer: boolean;
+}
+
+function unmatched(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+  mode: TrajectoryMode,
+  compatible: Compatible,
+): Unmatched {
+  if (mode !== "strict") return matchWithin(baseline, candidate, compatible, false);
+  const baselineTurns = groupByTurn(baseline);
+  const candidateTurns = groupByTurn(candidate);
+  const result: Unmatched = {
+    baseline: [],
+    candidate: [],
+    turnsDiffer: baselineTurns.length !== candidateTurns.length,
+  };
+  const turns = Math.max(baselineTurns.length, candidateTurns.length);
+  for (let turn = 0; turn < turns; turn++) {
+    const part = matchWithin(baselineTurns[turn] ?? [], candidateTurns[turn] ?? [], compatible, false);
+    result.baseline.push(...part.baseline);
+    result.candidate.push(...part.candidate);
+  }
+  return result;
+}
+
+function matchWithin(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+  compatible: Compatible,
+  turnsDiffer: boolean,
+): Unmatched {
+  const matchOfBaseline = maximumMatching(baseline.length, candidate.length, (b, c) =>
+    compatible(baseline[b] as NormalizedStep, candidate[c] as NormalizedStep),
+  );
+  const usedCandidate = new Uint8Array(candidate.length);
+  const leftBaseline: NormalizedStep[] = [];
+  matchOfBaseline.forEach((c, b) => {
+    if (c === -1) leftBaseline.push(baseline[b] as NormalizedStep);
+    else usedCandidate[c] = 1;
+  });
+  const leftCandidate = candidate.filter((_, c) => usedCandidate[c] === 0);
+  return { baseline: leftBaseline, candidate: leftCandidate, turnsDiffer };
+}
+
+function acceptable(left: Unmatched, mode: TrajectoryMode): boolean {
+  if (mode === "subset") return left.candidate.length === 0;
+  if (mode === "superset") return left.baseline.length === 0;
+  return left.baseline.length === 0 && left.candidate.length === 0 && !left.turnsDiffer;
+}
+
+function groupByTurn(steps: readonly NormalizedStep[]): NormalizedStep[][] {
+  const turns: NormalizedStep[][] = [];
+  let current: NormalizedStep[] | undefined;
+  let currentGroup = -1;
+  for (const step of steps) {
+    if (current === undefined || step.group !== currentGroup) {
+      current = [];
+      turns.push(current);
+      currentGroup = step.group;
+    }
+    current.push(step);
+  }
+  return turns;
+}
+
+function sequenceDrift(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+  byName: Unmatched,
+): TrajectoryResult {
+  // Whether the calls differ or only their order: compare the name multisets as a whole.
+  const overall = matchWithin(baseline, candidate, sameName, false);
+  const paths = new Set<string>();
+  const parts: string[] = [];
+  for (const step of overall.baseline) paths.add(`/steps/${collapseKey(step.name)}:missing`);
+  for (const step of overall.candidate) paths.add(`/steps/${collapseKey(step.name)}:extra`);
+  if (overall.baseline.length > 0) parts.push(`${countedNames(overall.baseline)} missing in candidate`);
+  if (overall.candidate.length > 0) parts.push(`${countedNames(overall.candidate)} added in candidate`);
+  if (parts.length === 0) {
+    paths.add("/steps:order");
+    const moved = byName.baseline.map((step) => step.name);
+    parts.push(`calls reordered across turns (${[...new Set(moved)].join(", ") || "turn structure"})`);
+  }
+  return { verdict: "sequence", reason: parts.join("; "), paths: [...paths].sort() };
+}
+
+function countedNames(steps: readonly NormalizedStep[]): string {
+  const counts = new Map<string, number>();
+  for (const step of steps) counts.set(step.name, (counts.get(step.name) ?? 0) + 1);
+  return [...counts].map(([name, count]) => (count > 1 ? `${name} ×${count}` : name)).join(", ");
+}
+
+function argumentDrift(left: Unmatched, rules: CompiledRules): TrajectoryResult {
+  // Pair the calls left over by tool name, then explain each pair by its argument differences.
+  const pairing = maximumMatching(left.baseline.length, left.candidate.length, (b, c) =>
+    sameName(left.baseline[b] as NormalizedStep, left.candidate[c] as NormalizedStep),
+  );
+  const paths = new Set<string>();
+  const reasons: string[] = [];
+  pairing.forEach((c, b) => {
+    if (c === -1) return;
+    const baselineStep = left.baseline[b] as NormalizedStep;
+    const candidateStep = left.candidate[c] as NormalizedStep;
+    const tolerance = rules.toolRules(baselineStep.name).tolerance;
+    const differences = diffValues(baselineStep.args, candidateStep.args, tolerance);
+    const tool = collapseKey(baselineStep.name);
+    for (const difference of differences)
+      paths.add(`/steps/${tool}/arguments${pathSuffix(difference.segments)}`);
+    const first = differences[0];
+    if (first !== undefined && reasons.length < 2)
+      reasons.push(`${baselineStep.name}: ${describeDifference(first, "arguments")}`);
+  });
+  if (paths.size === 0) paths.add("/steps/arguments");
+  return { verdict: "args", reason: reasons.join("; ") || "tool arguments differ", paths: [...paths].sort() };
+}

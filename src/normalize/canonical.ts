@@ -1,0 +1,58 @@
+import { applyMasks, type CompiledMask } from "./masks.js";
+import { descend, isIgnoredHere, type PointerPattern } from "./pointer.js";
+
+/**
+ * The canonical form of a JSON value: object keys sorted, ignored paths removed, masks applied
+ * to strings. Two values with the same canonical form compare equal, and its JSON text is the
+ * canonical key used for matching and deduplication.
+ */
+export function canonicalize(
+  value: unknown,
+  masks: readonly CompiledMask[],
+  ignore: readonly PointerPattern[],
+): unknown {
+  if (typeof value === "string") return masks.length === 0 ? value : applyMasks(value, masks);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let index = 0; index < value.length; index++) {
+      out[index] = canonicalChild(value[index], String(index), masks, ignore);
+    }
+    return out;
+  }
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const child = source[key];
+    if (child === undefined) continue;
+    if (ignore.length > 0) {
+      const below = descend(ignore, key);
+      if (isIgnoredHere(below)) continue;
+      out[key] = canonicalize(child, masks, below);
+    } else {
+      out[key] = canonicalize(child, masks, ignore);
+    }
+  }
+  return out;
+}
+
+function canonicalChild(
+  child: unknown,
+  key: string,
+  masks: readonly CompiledMask[],
+  ignore: readonly PointerPattern[],
+): unknown {
+  if (ignore.length === 0) return canonicalize(child, masks, ignore);
+  const below = descend(ignore, key);
+  // An ignored array element keeps its slot (as null) so positions of the others do not shift.
+  return isIgnoredHere(below) ? null : canonicalize(child, masks, below);
+}
+
+/**
+ * JSON text of a value already in canonical form. Keys are sorted by `canonicalize`, so plain
+ * `JSON.stringify` is stable here and avoids a second sort on the hot path.
+ */
+export function canonicalKey(canonical: unknown): string {
+  return canonical === undefined ? "null" : JSON.stringify(canonical);
+}

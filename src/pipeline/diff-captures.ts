@@ -1,0 +1,177 @@
+import type { ShadowdiffError } from "../contracts/errors.js";
+import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
+import type { ResolvedRelease } from "../contracts/release.js";
+import type { DiffRules, TrajectoryMode } from "../contracts/rules.js";
+import type { PairCategory } from "../diff/category.js";
+import type { PathTally, PathVerdict } from "../diff/noise-floor.js";
+import { diffPair } from "../diff/pair-diff.js";
+import { DiffTally, type Example, type ToolCallTotals } from "../diff/tally.js";
+import { type CompiledRules, compileRules } from "../normalize/compile-rules.js";
+import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
+import { normalizeTrace } from "../normalize/trace.js";
+import { type CaptureItem, readCapture } from "../sources/capture-file.js";
+import { joinByKey } from "../sources/join.js";
+
+export interface DiffCapturesOptions {
+  readonly baseline: string;
+  readonly candidate: string;
+  /** An A/A capture: the baseline release re-run on the same requests. */
+  readonly noise?: string;
+  readonly rules: DiffRules;
+  readonly mode?: TrajectoryMode;
+  readonly releases?: readonly ResolvedRelease[];
+  readonly maxReportedInvalid?: number;
+  readonly onProgress?: (progress: { readonly phase: "noise" | "diff"; readonly pairs: number }) => void;
+}
+
+export interface InvalidLine {
+  readonly source: string;
+  readonly line: number;
+  readonly id?: string;
+  readonly path?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface DiffCapturesResult {
+  readonly mode: TrajectoryMode;
+  readonly pairs: number;
+  readonly categories: Record<PairCategory, number>;
+  readonly drift: {
+    readonly pairs: number;
+    readonly rate: number;
+    readonly by_category: Record<PairCategory, number>;
+  };
+  /** Pairs in a drift category whose every differing path is within the A/A noise floor. */
+  readonly noise_only: number;
+  readonly unpaired: { readonly baseline: number; readonly candidate: number };
+  readonly invalid: number;
+  readonly invalid_lines: readonly InvalidLine[];
+  readonly noise: { readonly pairs: number; readonly unpaired: number } | null;
+  readonly paths: readonly PathVerdict[];
+  readonly noise_paths: readonly PathVerdict[];
+  readonly examples: Partial<Record<PairCategory, readonly Example[]>>;
+  readonly tool_calls: { readonly baseline: ToolCallTotals; readonly candidate: ToolCallTotals };
+}
+
+/**
+ * `shadowdiff diff` as a function: streams two captures (and an optional A/A capture), pairs
+ * records by id and replica, normalizes and diffs each pair, and returns the totals.
+ */
+export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCapturesResult> {
+  const rules = compileRules(options.mode ? { ...options.rules, trajectory: options.mode } : options.rules);
+  const registry = new ToolSchemaRegistry();
+  for (const release of options.releases ?? []) registry.register(release);
+  const invalid = new InvalidCollector(options.maxReportedInvalid ?? 50);
+
+  let aa: PathTally | null = null;
+  let noise: DiffCapturesResult["noise"] = null;
+  if (options.noise !== undefined) {
+    // The A/A re-run carries replica ≥ 1 of the same request ids: join on the id alone.
+    const aaTally = new DiffTally();
+    const aaUnpaired = await joinAndDiff(
+      options.baseline,
+      options.noise,
+      byId,
+      rules,
+      registry,
+      aaTally,
+      invalid,
+      (pairs) => options.onProgress?.({ phase: "noise", pairs }),
+    );
+    aa = aaTally.pathTally();
+    noise = { pairs: aaTally.pairs, unpaired: aaUnpaired.left + aaUnpaired.right };
+  }
+
+  const tally = new DiffTally();
+  const unpaired = await joinAndDiff(
+    options.baseline,
+    options.candidate,
+    pairKeyOf,
+    rules,
+    registry,
+    tally,
+    invalid,
+    (pairs) => options.onProgress?.({ phase: "diff", pairs }),
+  );
+  const drift = tally.drift(aa);
+  return {
+    mode: rules.trajectory,
+    pairs: tally.pairs,
+    categories: tally.categories,
+    drift: { pairs: drift.pairs, rate: drift.rate, by_category: drift.byCategory },
+    noise_only: drift.noiseOnly,
+    unpaired: { baseline: unpaired.left, candidate: unpaired.right },
+    invalid: invalid.count,
+    invalid_lines: invalid.reported,
+    noise,
+    paths: drift.verdicts.filter((verdict) => !verdict.noise),
+    noise_paths: drift.verdicts.filter((verdict) => verdict.noise),
+    examples: Object.fromEntries(tally.examples),
+    tool_calls: tally.toolCalls,
+  };
+}
+
+type KeyOf = (record: ExchangeRecord) => string;
+const byId: KeyOf = (record) => record.id;
+const pairKeyOf: KeyOf = (record) => pairKey(record);
+
+const PROGRESS_EVERY = 10_000;
+
+async function joinAndDiff(
+  leftPath: string,
+  rightPath: string,
+  rightKey: KeyOf,
+  rules: CompiledRules,
+  registry: ToolSchemaRegistry,
+  tally: DiffTally,
+  invalid: InvalidCollector,
+  progress: (pairs: number) => void,
+): Promise<{ left: number; right: number }> {
+  const unpaired = { left: 0, right: 0 };
+  const keyOf = (recordKey: KeyOf) => (item: CaptureItem) =>
+    item.kind === "record" ? recordKey(item.record) : undefined;
+  const events = joinByKey(readCapture(leftPath), readCapture(rightPath), keyOf(pairKeyOf), keyOf(rightKey));
+  for await (const event of events) {
+    if (event.kind === "unkeyed") {
+      if (event.item.kind === "invalid") invalid.add(event.item.error);
+    } else if (event.kind === "unpaired") {
+      unpaired[event.side]++;
+    } else if (event.left.kind === "record" && event.right.kind === "record") {
+      const baseline = event.left.record;
+      const candidate = event.right.record;
+      const baselineTrace = normalizeTrace(baseline, rules, registry.validatorFor(baseline.release.id));
+      const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
+      tally.add(baseline.id, diffPair(baselineTrace, candidateTrace, rules), baselineTrace, candidateTrace);
+      if (tally.pairs % PROGRESS_EVERY === 0) progress(tally.pairs);
+    }
+  }
+  return unpaired;
+}
+
+/** Counts every invalid line and keeps the first few for the report. */
+class InvalidCollector {
+  count = 0;
+  readonly reported: InvalidLine[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  add(error: ShadowdiffError): void {
+    // The baseline is read once per phase; report each of its bad lines once.
+    const where = `${error.context.source}:${error.context.line}`;
+    if (this.seen.has(where)) return;
+    this.seen.add(where);
+    this.count++;
+    if (this.reported.length >= this.limit) return;
+    const context = error.context;
+    this.reported.push({
+      source: context.source ?? "",
+      line: context.line ?? 0,
+      ...(context.recordId === undefined ? {} : { id: context.recordId }),
+      ...(context.path === undefined ? {} : { path: context.path }),
+      code: error.code,
+      message: error.message,
+    });
+  }
+}

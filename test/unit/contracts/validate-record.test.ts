@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { parseExchangeLine } from "../../../src/contracts/validate-record.js";
+import { record } from "../records.js";
+
+const origin = { source: "captures/b.jsonl", line: 812 };
+
+describe("parseExchangeLine", () => {
+  it("accepts a valid record", () => {
+    const parsed = parseExchangeLine(JSON.stringify(record()), origin);
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("locates a wrong-typed field by file, line, id and JSON path", () => {
+    const bad = record({ id: "req-77" }) as unknown as { response: { steps: unknown[] } };
+    bad.response.steps = [
+      { type: "tool_call", name: "a", arguments: {} },
+      { type: "tool_call", name: "b", arguments: {} },
+      { type: "tool_call", name: "c", arguments: "x" },
+    ];
+    const parsed = parseExchangeLine(JSON.stringify(bad), origin);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.message).toBe(
+      "captures/b.jsonl:812 (id req-77): /response/steps/2/arguments must be object",
+    );
+    expect(parsed.error.code).toBe("INVALID_RECORD");
+    expect(parsed.error.context).toMatchObject({
+      source: "captures/b.jsonl",
+      line: 812,
+      recordId: "req-77",
+      path: "/response/steps/2/arguments",
+    });
+  });
+
+  it("reports a truncated line as invalid JSON with its location", () => {
+    const text = JSON.stringify(record());
+    const parsed = parseExchangeLine(text.slice(0, text.length / 2), origin);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.code).toBe("INVALID_JSON");
+    expect(parsed.error.message).toMatch(/^captures\/b\.jsonl:812: not valid JSON/);
+  });
+
+  it("reports a record without id at the root path", () => {
+    const { id: _omitted, ...withoutId } = record();
+    const parsed = parseExchangeLine(JSON.stringify(withoutId), origin);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.message).toBe("captures/b.jsonl:812: / must have required property 'id'");
+  });
+
+  it("names an unknown top-level property, catching typos such as lables", () => {
+    const parsed = parseExchangeLine(JSON.stringify({ ...record(), lables: {} }), origin);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.message).toContain("/ has unknown property 'lables'");
+  });
+
+  it("rejects a wrong schema version", () => {
+    const parsed = parseExchangeLine(
+      JSON.stringify({ ...record(), schema: "shadowdiff.exchange/v2" }),
+      origin,
+    );
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.message).toContain('/schema must be "shadowdiff.exchange/v1"');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { isNoise, judgePaths, wilsonBounds } from "../../../src/diff/noise-floor.js";
+
+describe("noise floor", () => {
+  it("wilsonBounds matches the Wilson score interval (statsmodels proportion_confint method='wilson')", () => {
+    // statsmodels 0.15.0: proportion_confint(12, 100, alpha=0.05, method="wilson")
+    //   = (0.06999406437019488, 0.19812099426711421); (0, 600) = (0.0, 0.006361701013700713)
+    const bounds = wilsonBounds(12, 100);
+    expect(bounds.low).toBeCloseTo(0.06999406437019488, 9);
+    expect(bounds.high).toBeCloseTo(0.19812099426711421, 9);
+    expect(wilsonBounds(0, 600).high).toBeCloseTo(0.006361701013700713, 9);
+    expect(wilsonBounds(0, 0)).toEqual({ low: 0, high: 1 });
+  });
+
+  it("a path at the A/A rate is noise; one clearly above it is not", () => {
+    expect(isNoise("/output", 60, 200, 55, 200)).toBe(true);
+    expect(isNoise("/steps/refund_order/arguments/currency", 60, 200, 0, 200)).toBe(false);
+  });
+
+  it("a path the A/A run never shows is noise only while its candidate count is tiny", () => {
+    expect(isNoise("/outcome/amount", 1, 600, 0, 600)).toBe(true);
+    expect(isNoise("/outcome/amount", 20, 600, 0, 600)).toBe(false);
+  });
+
+  it("never treats errors as noise, and nothing is noise without an A/A run", () => {
+    expect(isNoise("/error", 5, 100, 5, 100)).toBe(false);
+    expect(isNoise("/output", 5, 100, 0, 0)).toBe(false);
+  });
+
+  it("judgePaths sorts by count and carries both rates", () => {
+    const verdicts = judgePaths(
+      {
+        pairs: 100,
+        counts: new Map([
+          ["/output", 30],
+          ["/outcome/amount", 10],
+        ]),
+      },
+      { pairs: 100, counts: new Map([["/output", 28]]) },
+    );
+    expect(verdicts.map((verdict) => [verdict.path, verdict.noise])).toEqual([
+      ["/output", true],
+      ["/outcome/amount", false],
+    ]);
+    expect(verdicts[0]?.aaRate).toBeCloseTo(0.28, 10);
+  });
+});
