@@ -1,15 +1,6 @@
-/** One category per pair: the first that applies, in this order. */
-export const PAIR_CATEGORIES = [
-  "candidate_error",
-  "refusal_flip",
-  "outcome_mismatch",
-  "tool_sequence_drift",
-  "args_drift",
-  "text_only",
-  "identical",
-] as const;
+import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 
-export type PairCategory = (typeof PAIR_CATEGORIES)[number];
+export { PAIR_CATEGORIES, type PairCategory };
 
 /**
  * Behavioural drift is a change in what the agent *did*: its refusal, its structured outcome, its

@@ -1,5 +1,5 @@
 import type { ShadowdiffError } from "../contracts/errors.js";
-import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
+import { pairKey } from "../contracts/exchange.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules, TrajectoryMode } from "../contracts/rules.js";
 import type { PairCategory } from "../diff/category.js";
@@ -9,8 +9,7 @@ import { DiffTally, type Example, type ToolCallTotals } from "../diff/tally.js";
 import { type CompiledRules, compileRules } from "../normalize/compile-rules.js";
 import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
 import { normalizeTrace } from "../normalize/trace.js";
-import { type CaptureItem, readCapture } from "../sources/capture-file.js";
-import { joinByKey } from "../sources/join.js";
+import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 
 export interface DiffCapturesOptions {
   readonly baseline: string;
@@ -19,9 +18,19 @@ export interface DiffCapturesOptions {
   readonly noise?: string;
   readonly rules: DiffRules;
   readonly mode?: TrajectoryMode;
+  /** How candidate records find their baseline: `id-and-replica` (default) or `id` (A/A captures). */
+  readonly pairBy?: PairingKey;
   readonly releases?: readonly ResolvedRelease[];
   readonly maxReportedInvalid?: number;
   readonly onProgress?: (progress: { readonly phase: "noise" | "diff"; readonly pairs: number }) => void;
+  /** Called once per candidate pair, in file order (golden tests, pair listings). */
+  readonly onPair?: (pair: PairVerdict) => void;
+}
+
+export interface PairVerdict {
+  readonly key: string;
+  readonly category: PairCategory;
+  readonly reason: string;
 }
 
 export interface InvalidLine {
@@ -72,7 +81,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
     const aaUnpaired = await joinAndDiff(
       options.baseline,
       options.noise,
-      byId,
+      "id",
       rules,
       registry,
       aaTally,
@@ -80,19 +89,20 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
       (pairs) => options.onProgress?.({ phase: "noise", pairs }),
     );
     aa = aaTally.pathTally();
-    noise = { pairs: aaTally.pairs, unpaired: aaUnpaired.left + aaUnpaired.right };
+    noise = { pairs: aaTally.pairs, unpaired: aaUnpaired.baseline + aaUnpaired.candidate };
   }
 
   const tally = new DiffTally();
   const unpaired = await joinAndDiff(
     options.baseline,
     options.candidate,
-    pairKeyOf,
+    options.pairBy ?? "id-and-replica",
     rules,
     registry,
     tally,
     invalid,
     (pairs) => options.onProgress?.({ phase: "diff", pairs }),
+    options.onPair,
   );
   const drift = tally.drift(aa);
   return {
@@ -101,7 +111,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
     categories: tally.categories,
     drift: { pairs: drift.pairs, rate: drift.rate, by_category: drift.byCategory },
     noise_only: drift.noiseOnly,
-    unpaired: { baseline: unpaired.left, candidate: unpaired.right },
+    unpaired,
     invalid: invalid.count,
     invalid_lines: invalid.reported,
     noise,
@@ -112,37 +122,30 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
   };
 }
 
-type KeyOf = (record: ExchangeRecord) => string;
-const byId: KeyOf = (record) => record.id;
-const pairKeyOf: KeyOf = (record) => pairKey(record);
-
 const PROGRESS_EVERY = 10_000;
 
 async function joinAndDiff(
-  leftPath: string,
-  rightPath: string,
-  rightKey: KeyOf,
+  baselinePath: string,
+  candidatePath: string,
+  pairing: PairingKey,
   rules: CompiledRules,
   registry: ToolSchemaRegistry,
   tally: DiffTally,
   invalid: InvalidCollector,
   progress: (pairs: number) => void,
-): Promise<{ left: number; right: number }> {
-  const unpaired = { left: 0, right: 0 };
-  const keyOf = (recordKey: KeyOf) => (item: CaptureItem) =>
-    item.kind === "record" ? recordKey(item.record) : undefined;
-  const events = joinByKey(readCapture(leftPath), readCapture(rightPath), keyOf(pairKeyOf), keyOf(rightKey));
-  for await (const event of events) {
-    if (event.kind === "unkeyed") {
-      if (event.item.kind === "invalid") invalid.add(event.item.error);
-    } else if (event.kind === "unpaired") {
-      unpaired[event.side]++;
-    } else if (event.left.kind === "record" && event.right.kind === "record") {
-      const baseline = event.left.record;
-      const candidate = event.right.record;
+  onPair?: (pair: PairVerdict) => void,
+): Promise<{ baseline: number; candidate: number }> {
+  const unpaired = { baseline: 0, candidate: 0 };
+  for await (const event of pairCaptureFiles(baselinePath, candidatePath, pairing)) {
+    if (event.kind === "invalid") invalid.add(event.error);
+    else if (event.kind === "unpaired") unpaired[event.side]++;
+    else {
+      const { baseline, candidate } = event;
       const baselineTrace = normalizeTrace(baseline, rules, registry.validatorFor(baseline.release.id));
       const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
-      tally.add(baseline.id, diffPair(baselineTrace, candidateTrace, rules), baselineTrace, candidateTrace);
+      const diff = diffPair(baselineTrace, candidateTrace, rules);
+      tally.add(baseline.id, diff, baselineTrace, candidateTrace);
+      onPair?.({ key: pairKey(candidate), category: diff.category, reason: diff.reason });
       if (tally.pairs % PROGRESS_EVERY === 0) progress(tally.pairs);
     }
   }

@@ -1,0 +1,15 @@
+import type { ErrorCode } from "../contracts/errors.js";
+
+/** Exit codes are a contract with CI: 0 promote/ok, 1 fail/findings, 3 hold, 2 bad usage, 4 infra. */
+export const EXIT = { ok: 0, fail: 1, usage: 2, hold: 3, infrastructure: 4 } as const;
+
+const INFRASTRUCTURE: ReadonlySet<ErrorCode> = new Set([
+  "STORE_UNAVAILABLE",
+  "STORE_QUERY_FAILED",
+  "SOURCE_UNAVAILABLE",
+  "PROVIDER_FAILED",
+]);
+
+export function exitCodeForError(code: ErrorCode): number {
+  return INFRASTRUCTURE.has(code) ? EXIT.infrastructure : EXIT.usage;
+}

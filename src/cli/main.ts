@@ -1,0 +1,58 @@
+import { Command, CommanderError } from "commander";
+import { isShadowdiffError } from "../contracts/errors.js";
+import { registerDiff } from "./commands/diff.js";
+import { registerRelease } from "./commands/release.js";
+import type { CliContext } from "./context.js";
+import { EXIT, exitCodeForError } from "./exit-codes.js";
+
+/** Builds the program; every action resolves to an exit code through `run`. */
+export function buildProgram(context: CliContext, onExit: (code: number) => void): Command {
+  const program = new Command("shadowdiff")
+    .description("Prove a new agent release on real traffic before any user sees it.")
+    .option(
+      "--config <file>",
+      "config file: one section per command, keys as the flags [env SHADOWDIFF_CONFIG]",
+    )
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: context.stdout, writeErr: context.stderr });
+  const run = (action: () => Promise<number>) =>
+    action().then(onExit, (error: unknown) => {
+      onExit(reportError(error, context));
+    });
+  registerDiff(program, context, run);
+  registerRelease(program, context, run);
+  return program;
+}
+
+function reportError(error: unknown, context: CliContext): number {
+  if (isShadowdiffError(error)) {
+    context.stderr(`shadowdiff: ${error.message}\n`);
+    return exitCodeForError(error.code);
+  }
+  context.stderr(
+    `shadowdiff: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return EXIT.infrastructure;
+}
+
+/** Runs the CLI with the process's streams; resolves to the exit code. */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const program = buildProgram(context, resolve);
+    try {
+      program.parse([...argv], { from: "user" });
+      // A parse with no action (e.g. `release` alone) prints help and leaves nothing pending.
+      if (program.args.length === 0) {
+        program.outputHelp();
+        resolve(EXIT.usage);
+      }
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        resolve(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+        return;
+      }
+      resolve(reportError(error, context));
+    }
+  });
+}

@@ -1,0 +1,74 @@
+import type { PairCategory } from "./categories.js";
+
+/**
+ * The store's unit: one row per (candidate release, request id, replica). Everything a report,
+ * a gate or a harvest needs is here, so none of them re-reads captures. Column names are the
+ * SQL column names; one concept, one name, everywhere.
+ *
+ * A/A pairs (the baseline release re-run against itself) are stored the same way, with
+ * `candidate_release` equal to `baseline_release` and `replica` ≥ 1: the noise floor is a query.
+ */
+export interface PairRow {
+  readonly candidate_release: string;
+  readonly baseline_release: string;
+  readonly request_id: string;
+  readonly replica: number;
+  readonly session: string;
+  /** Seconds since the epoch, UTC (ClickHouse DateTime). */
+  readonly ts: number;
+  readonly label_keys: readonly string[];
+  readonly label_values: readonly string[];
+  readonly category: PairCategory;
+  readonly reason: string;
+  readonly paths: readonly string[];
+  readonly trajectory_match: number;
+  readonly arguments_match: number;
+  readonly outcome_match: number;
+  readonly output_match: number;
+  readonly edit_distance: number;
+  readonly alignment: string;
+  readonly baseline_steps: string;
+  readonly candidate_steps: string;
+  readonly baseline_refusal: number;
+  readonly candidate_refusal: number;
+  readonly baseline_error: string;
+  readonly candidate_error: string;
+  readonly baseline_tool_calls: number;
+  readonly candidate_tool_calls: number;
+  readonly baseline_invalid_calls: number;
+  readonly candidate_invalid_calls: number;
+  readonly baseline_failed_calls: number;
+  readonly candidate_failed_calls: number;
+  /** Candidate calls that no baseline recording answered (executed candidates only). */
+  readonly unrecorded_calls: number;
+  readonly baseline_input_tokens: number;
+  readonly baseline_output_tokens: number;
+  readonly baseline_cached_tokens: number;
+  readonly candidate_input_tokens: number;
+  readonly candidate_output_tokens: number;
+  readonly candidate_cached_tokens: number;
+  /** Cost in USD at write time; meaningful only when the matching `*_priced` flag is 1. */
+  readonly baseline_cost: number;
+  readonly candidate_cost: number;
+  readonly baseline_priced: number;
+  readonly candidate_priced: number;
+  readonly baseline_model: string;
+  readonly candidate_model: string;
+  readonly baseline_latency_ms: number;
+  readonly candidate_latency_ms: number;
+  /** Both raw exchange records as JSON `{baseline, candidate}`, for examples and harvesting. */
+  readonly raw: string;
+  /** Write version for ReplacingMergeTree: a re-write of the same key replaces, never adds. */
+  readonly version: number;
+}
+
+/** A release as the store keeps it: the resolved manifest under its content id. */
+export interface ReleaseRow {
+  readonly release_id: string;
+  readonly name: string;
+  readonly release_version: string;
+  readonly model: string;
+  readonly manifest: string;
+  readonly registered_at: number;
+  readonly version: number;
+}

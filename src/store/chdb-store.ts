@@ -1,0 +1,77 @@
+import { mkdir } from "node:fs/promises";
+import { drainPending, Session } from "chdb";
+import { ShadowdiffError } from "../contracts/errors.js";
+import { sqlIdentifier } from "./sql.js";
+import type { Store } from "./store.js";
+
+/**
+ * The embedded default: the ClickHouse engine in-process through chDB, data in a directory.
+ * libchdb binds one data directory per process, so a process opens one ChdbStore at a time
+ * (another directory only after `close`); two processes cannot share a directory.
+ */
+export async function openChdbStore(directory: string, database = "shadowdiff"): Promise<Store> {
+  await mkdir(directory, { recursive: true });
+  await drainPending();
+  let session: Session;
+  try {
+    session = new Session(directory);
+  } catch (cause) {
+    throw new ShadowdiffError("STORE_UNAVAILABLE", `cannot open chDB store at ${directory}: ${describe(cause)}`, {
+      context: { source: `chdb:${directory}` },
+      cause,
+    });
+  }
+  const db = sqlIdentifier(database);
+  const location = `chdb:${directory}`;
+  const fail = (sql: string, cause: unknown): never => {
+    throw new ShadowdiffError("STORE_QUERY_FAILED", `${location}: ${describe(cause)}\n  in: ${sql.slice(0, 300)}`, {
+      context: { source: location },
+      cause,
+    });
+  };
+  const store: Store = {
+    kind: "chdb",
+    location,
+    database: db,
+    async exec(sql) {
+      try {
+        await session.queryAsync(sql, { format: "TabSeparated" });
+      } catch (cause) {
+        fail(sql, cause);
+      }
+    },
+    async query<Row>(sql: string): Promise<Row[]> {
+      try {
+        const result = await session.queryAsync(sql, { format: "JSONEachRow" });
+        return parseJsonEachRow<Row>(result.text());
+      } catch (cause) {
+        return fail(sql, cause);
+      }
+    },
+    async insertRows(table, rows) {
+      if (rows.length === 0) return;
+      const payload = rows.map((row) => JSON.stringify(row)).join("\n");
+      try {
+        await session.insert({ table: `${db}.${sqlIdentifier(table)}`, values: payload, format: "JSONEachRow" });
+      } catch (cause) {
+        fail(`INSERT INTO ${db}.${table} FORMAT JSONEachRow (${rows.length} rows)`, cause);
+      }
+    },
+    async close() {
+      session.close();
+      await drainPending();
+    },
+  };
+  await store.exec(`CREATE DATABASE IF NOT EXISTS ${db}`);
+  return store;
+}
+
+export function parseJsonEachRow<Row>(text: string): Row[] {
+  const rows: Row[] = [];
+  for (const line of text.split("\n")) if (line.length > 0) rows.push(JSON.parse(line) as Row);
+  return rows;
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message.split("\n")[0] ?? cause.message : String(cause);
+}

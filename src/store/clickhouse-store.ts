@@ -1,0 +1,77 @@
+import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import { ShadowdiffError } from "../contracts/errors.js";
+import { parseJsonEachRow } from "./chdb-store.js";
+import { sqlIdentifier } from "./sql.js";
+import type { Store } from "./store.js";
+
+export interface ClickHouseOptions {
+  /** `http://host:8123` or `https://…` (TLS follows the scheme). */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly database?: string;
+  /** PEM CA certificate for TLS servers with a private CA. */
+  readonly caCert?: Buffer;
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * A ClickHouse server through @clickhouse/client (HTTP). Keep-alive stays on, with idle sockets
+ * dropped after 2.5 s: the server closes idle keep-alive connections after 3 s by default
+ * (`keep_alive_timeout`), and a request sent on a socket the server is closing fails with
+ * ECONNRESET. Retiring them client-side first avoids that race.
+ */
+export async function openClickHouseStore(options: ClickHouseOptions): Promise<Store> {
+  const database = sqlIdentifier(options.database ?? "shadowdiff");
+  const client: ClickHouseClient = createClient({
+    url: options.url,
+    username: options.username ?? "default",
+    password: options.password ?? "",
+    request_timeout: options.requestTimeoutMs ?? 300_000,
+    keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
+    ...(options.caCert ? { tls: { ca_cert: options.caCert } } : {}),
+  });
+  const location = `${options.url.replace(/\/\/[^@/]*@/, "//")}/${database}`;
+  const fail = (sql: string, cause: unknown): never => {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Timeout/i.test(message);
+    throw new ShadowdiffError(
+      unreachable ? "STORE_UNAVAILABLE" : "STORE_QUERY_FAILED",
+      `${location}: ${message.split("\n")[0]}${unreachable ? "" : `\n  in: ${sql.slice(0, 300)}`}`,
+      { context: { source: location }, retriable: unreachable, cause },
+    );
+  };
+  const store: Store = {
+    kind: "clickhouse",
+    location,
+    database,
+    async exec(sql) {
+      try {
+        await client.command({ query: sql });
+      } catch (cause) {
+        fail(sql, cause);
+      }
+    },
+    async query<Row>(sql: string): Promise<Row[]> {
+      try {
+        const result = await client.query({ query: sql, format: "JSONEachRow" });
+        return parseJsonEachRow<Row>(await result.text());
+      } catch (cause) {
+        return fail(sql, cause);
+      }
+    },
+    async insertRows(table, rows) {
+      if (rows.length === 0) return;
+      try {
+        await client.insert({ table: `${database}.${sqlIdentifier(table)}`, values: rows as object[], format: "JSONEachRow" });
+      } catch (cause) {
+        fail(`INSERT INTO ${database}.${table} (${rows.length} rows)`, cause);
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
+  await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  return store;
+}

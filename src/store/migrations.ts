@@ -1,0 +1,126 @@
+import { sqlIdentifier } from "./sql.js";
+
+/**
+ * Numbered, additive-only migrations. A migration is never edited once released: a change is a
+ * new number (ADD COLUMN, new table). Statements stay within what both the Debian
+ * clickhouse-server (18.16) and chDB accept: no Map, no LowCardinality, no codecs, no
+ * DateTime64, no JSON functions.
+ *
+ * Layouts: `single` (one server or chDB) and `cluster` (ReplicatedReplacingMergeTree shards under
+ * a Distributed table of the same name, so every query reads the same table names).
+ */
+export interface ClusterLayout {
+  readonly kind: "cluster";
+  readonly cluster: string;
+  /** ZooKeeper/Keeper path prefix; `{shard}` and `{replica}` come from each server's macros. */
+  readonly zooPath: string;
+}
+
+export type Layout = { readonly kind: "single" } | ClusterLayout;
+
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly statements: (database: string, layout: Layout) => string[];
+}
+
+const PAIR_COLUMNS = `
+  candidate_release String,
+  baseline_release String,
+  request_id String,
+  replica UInt16,
+  session String,
+  ts DateTime,
+  label_keys Array(String),
+  label_values Array(String),
+  category String,
+  reason String,
+  paths Array(String),
+  trajectory_match UInt8,
+  arguments_match UInt8,
+  outcome_match UInt8,
+  output_match UInt8,
+  edit_distance UInt16,
+  alignment String,
+  baseline_steps String,
+  candidate_steps String,
+  baseline_refusal UInt8,
+  candidate_refusal UInt8,
+  baseline_error String,
+  candidate_error String,
+  baseline_tool_calls UInt16,
+  candidate_tool_calls UInt16,
+  baseline_invalid_calls UInt16,
+  candidate_invalid_calls UInt16,
+  baseline_failed_calls UInt16,
+  candidate_failed_calls UInt16,
+  unrecorded_calls UInt16,
+  baseline_input_tokens UInt32,
+  baseline_output_tokens UInt32,
+  baseline_cached_tokens UInt32,
+  candidate_input_tokens UInt32,
+  candidate_output_tokens UInt32,
+  candidate_cached_tokens UInt32,
+  baseline_cost Float64,
+  candidate_cost Float64,
+  baseline_priced UInt8,
+  candidate_priced UInt8,
+  baseline_model String,
+  candidate_model String,
+  baseline_latency_ms Float64,
+  candidate_latency_ms Float64,
+  raw String,
+  version UInt64`;
+
+const RELEASE_COLUMNS = `
+  release_id String,
+  name String,
+  release_version String,
+  model String,
+  manifest String,
+  registered_at DateTime`;
+
+/**
+ * A replacing table: rows with the same ORDER BY key collapse to the one with the highest
+ * `version` on merge, and `FINAL` applies that at read time, so at-least-once delivery lands
+ * exactly once in every report.
+ */
+function replacingTable(database: string, layout: Layout, table: string, columns: string, orderBy: string, extra = ""): string[] {
+  const db = sqlIdentifier(database);
+  if (layout.kind === "single") {
+    return [`CREATE TABLE IF NOT EXISTS ${db}.${table} (${columns}\n) ENGINE = ReplacingMergeTree(version)${extra} ORDER BY ${orderBy}`];
+  }
+  const cluster = sqlIdentifier(layout.cluster);
+  const path = `${layout.zooPath}/{shard}/${db}/${table}`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${table}_local ON CLUSTER ${cluster} (${columns}\n) ENGINE = ReplicatedReplacingMergeTree('${path}', '{replica}', version)${extra} ORDER BY ${orderBy}`,
+    // Sharding by the hash of the key keeps every copy of a pair on one shard, where FINAL can
+    // collapse it.
+    `CREATE TABLE IF NOT EXISTS ${db}.${table} ON CLUSTER ${cluster} AS ${db}.${table}_local ENGINE = Distributed(${cluster}, ${db}, ${table}_local, cityHash64(${orderBy.replace(/[()]/g, "")}))`,
+  ];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: "pairs and releases",
+    statements: (database, layout) => [
+      ...replacingTable(
+        database,
+        layout,
+        "pairs",
+        PAIR_COLUMNS,
+        "(candidate_release, request_id, replica)",
+        " PARTITION BY toYYYYMM(ts)",
+      ),
+      // Releases replace by id; `version` is the write version (registration time in ms).
+      ...replacingTable(database, layout, "releases", `${RELEASE_COLUMNS},\n  version UInt64`, "(release_id)"),
+    ],
+  },
+];
+
+export function migrationTableStatement(database: string, layout: Layout): string {
+  const db = sqlIdentifier(database);
+  const onCluster = layout.kind === "cluster" ? ` ON CLUSTER ${sqlIdentifier(layout.cluster)}` : "";
+  return `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations${onCluster} (id UInt32, name String, applied_at DateTime) ENGINE = MergeTree() ORDER BY id`;
+}

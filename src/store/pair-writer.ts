@@ -1,0 +1,13 @@
+import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
+import type { PairWriter, Store } from "./store.js";
+
+/**
+ * Writes pairs and releases to the store. Both tables replace by key, so writing a batch again
+ * (a retry, a Kafka redelivery, a second run over the same capture) changes no report.
+ */
+export function storePairWriter(store: Store): PairWriter {
+  return {
+    writePairs: (rows: readonly PairRow[]) => store.insertRows("pairs", rows),
+    writeReleases: (rows: readonly ReleaseRow[]) => store.insertRows("releases", rows),
+  };
+}

@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { migrate, migrationStatus } from "../../src/store/migrate.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
+import { sqlString } from "../../src/store/sql.js";
+import { pairRow } from "../support/pair-rows.js";
+import { BACKENDS, freshStore, removeChdbDirectory } from "../support/stores.js";
+
+afterAll(removeChdbDirectory);
+
+/**
+ * One suite, both backends: every SQL feature the analysis relies on is exercised here on the
+ * Debian clickhouse-server and on chDB, so a query that works on one and not the other fails.
+ */
+describe.each(BACKENDS)("store conformance: %s", (backend) => {
+  const withStore = async (body: (store: Awaited<ReturnType<typeof freshStore>>["store"]) => Promise<void>) => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      await body(store);
+    } finally {
+      await dispose();
+    }
+  };
+
+  it("applies migrations once and reports them", async () => {
+    await withStore(async (store) => {
+      expect(await migrate(store)).toEqual([]);
+      const status = await migrationStatus(store);
+      expect(status.map((state) => [state.id, state.applied])).toEqual(MIGRATIONS.map((migration) => [migration.id, true]));
+    });
+  });
+
+  it("writing the same pairs twice counts them once", async () => {
+    await withStore(async (store) => {
+      const rows = [pairRow({ request_id: "a" }), pairRow({ request_id: "b" }), pairRow({ request_id: "b", replica: 1 })];
+      await store.insertRows("pairs", rows);
+      await store.insertRows("pairs", rows);
+      const [count] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.database}.pairs FINAL`);
+      expect(Number(count?.n)).toBe(3);
+    });
+  });
+
+  it("a re-write of a key replaces it: the highest version wins", async () => {
+    await withStore(async (store) => {
+      await store.insertRows("pairs", [pairRow({ category: "identical", version: 1 })]);
+      await store.insertRows("pairs", [pairRow({ category: "args_drift", paths: ["/steps/x/arguments/y"], version: 2 })]);
+      const rows = await store.query<{ category: string }>(`SELECT category FROM ${store.database}.pairs FINAL`);
+      expect(rows).toEqual([{ category: "args_drift" }]);
+    });
+  });
+
+  it("reads segments, path arrays, noise filters, quantiles and LIMIT BY", async () => {
+    await withStore(async (store) => {
+      await store.insertRows("pairs", [
+        pairRow({ request_id: "a", category: "args_drift", paths: ["/output", "/steps/t/arguments/x"], candidate_latency_ms: 100 }),
+        pairRow({ request_id: "b", category: "args_drift", paths: ["/output"], candidate_latency_ms: 200, label_values: ["refund", "globex"] }),
+        pairRow({ request_id: "c", category: "text_only", paths: ["/output"], candidate_latency_ms: 300 }),
+      ]);
+      const db = store.database;
+      const segments = await store.query<{ tenant: string; n: string }>(
+        `SELECT label_values[indexOf(label_keys, 'tenant')] AS tenant, count() AS n FROM ${db}.pairs FINAL GROUP BY tenant ORDER BY tenant`,
+      );
+      expect(segments.map((row) => [row.tenant, Number(row.n)])).toEqual([["acme", 2], ["globex", 1]]);
+
+      const paths = await store.query<{ path: string; n: string }>(
+        `SELECT path, count() AS n FROM ${db}.pairs FINAL ARRAY JOIN paths AS path GROUP BY path ORDER BY path`,
+      );
+      expect(paths.map((row) => [row.path, Number(row.n)])).toEqual([["/output", 3], ["/steps/t/arguments/x", 1]]);
+
+      const noise = sqlString("/output");
+      const [drift] = await store.query<{ n: string }>(
+        `SELECT countIf(category = 'args_drift' AND NOT (length(paths) > 0 AND arrayAll(p -> has([${noise}], p), paths))) AS n FROM ${db}.pairs FINAL`,
+      );
+      expect(Number(drift?.n)).toBe(1);
+
+      const [quantiles] = await store.query<{ q: number[] }>(
+        `SELECT quantilesTDigest(0.5, 0.95)(candidate_latency_ms) AS q FROM ${db}.pairs FINAL`,
+      );
+      expect(quantiles?.q[0]).toBeCloseTo(200, 0);
+
+      const examples = await store.query<{ category: string; request_id: string }>(
+        `SELECT category, request_id FROM ${db}.pairs FINAL ORDER BY category, request_id LIMIT 1 BY category`,
+      );
+      expect(examples).toEqual([
+        { category: "args_drift", request_id: "a" },
+        { category: "text_only", request_id: "c" },
+      ]);
+    });
+  });
+
+  it("round-trips quotes, backslashes and unicode through literals and inserts", async () => {
+    await withStore(async (store) => {
+      const tricky = "it's a \\ back'slash — ünïcödé 🚀";
+      await store.insertRows("pairs", [pairRow({ reason: tricky })]);
+      const rows = await store.query<{ reason: string }>(
+        `SELECT reason FROM ${store.database}.pairs FINAL WHERE reason = ${sqlString(tricky)}`,
+      );
+      expect(rows).toEqual([{ reason: tricky }]);
+    });
+  });
+});
