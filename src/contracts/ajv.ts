@@ -11,8 +11,19 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
  */
 export function createAjv(options: { allErrors?: boolean } = {}): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: options.allErrors ?? false, allowUnionTypes: true });
-  addFormats(ajv, ["date-time", "uri"]);
+  addFormats(ajv, ["uri"]);
+  ajv.addFormat("date-time", { type: "string", validate: isDateTime });
   return ajv;
+}
+
+// RFC 3339 date-time, checked field by field in one anchored regex: a third of the cost of
+// ajv-formats' full mode, and `ts` is on every record. Like ajv-formats' fast mode it accepts
+// day 31 in a 30-day month; the store parses the value again and rejects what does not exist.
+const RFC3339 =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+export function isDateTime(text: string): boolean {
+  return RFC3339.test(text);
 }
 
 let sharedAjv: Ajv | undefined;

@@ -26,7 +26,11 @@ export function requestCost(pricing: PricingTable, model: string, usage: Usage):
   if (price === undefined) return { priced: false };
   const cached = Math.min(usage.cached_input_tokens ?? 0, usage.input_tokens);
   const cachedPrice = price.cached_input ?? price.input;
-  const usd = ((usage.input_tokens - cached) * price.input + cached * cachedPrice + usage.output_tokens * price.output) / PER_MILLION;
+  const usd =
+    ((usage.input_tokens - cached) * price.input +
+      cached * cachedPrice +
+      usage.output_tokens * price.output) /
+    PER_MILLION;
   return { priced: true, usd };
 }
 

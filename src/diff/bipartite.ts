@@ -19,21 +19,9 @@ export function maximumMatching(
     adjacency.push(row);
   }
   const visited = new Uint8Array(rightCount);
-  const augment = (left: number): boolean => {
-    for (const right of adjacency[left] ?? []) {
-      if (visited[right]) continue;
-      visited[right] = 1;
-      const current = matchOfRight[right] as number;
-      if (current === -1 || augment(current)) {
-        matchOfRight[right] = left;
-        return true;
-      }
-    }
-    return false;
-  };
   for (let left = 0; left < leftCount; left++) {
     visited.fill(0);
-    augment(left);
+    augment(left, adjacency, matchOfRight, visited);
   }
   const matchOfLeft = new Int32Array(leftCount).fill(-1);
   for (let right = 0; right < rightCount; right++) {
@@ -41,4 +29,23 @@ export function maximumMatching(
     if (left !== -1) matchOfLeft[left] = right;
   }
   return matchOfLeft;
+}
+
+/** Looks for an augmenting path from `left`; a plain function, not a closure, on this hot path. */
+function augment(
+  left: number,
+  adjacency: readonly number[][],
+  matchOfRight: Int32Array,
+  visited: Uint8Array,
+): boolean {
+  for (const right of adjacency[left] ?? []) {
+    if (visited[right]) continue;
+    visited[right] = 1;
+    const current = matchOfRight[right] as number;
+    if (current === -1 || augment(current, adjacency, matchOfRight, visited)) {
+      matchOfRight[right] = left;
+      return true;
+    }
+  }
+  return false;
 }

@@ -3,11 +3,14 @@
  * what the baseline does against itself. An A/A capture (the baseline release run again on the
  * same requests) gives, per differing path, how often the baseline disagrees with itself.
  *
- * Rule (Diffy's primary/secondary idea, made statistical): a path is **noise** when the lower
- * bound of the 95% Wilson interval of its candidate difference rate does not exceed the upper
- * bound of the 95% Wilson interval of its A/A rate. Only a candidate rate that is clearly above
- * the floor, with both sample sizes accounted for, counts as drift. `/error` is never noise:
- * failures are reported apart from behaviour and never explained away.
+ * Rule (Diffy's primary/secondary idea, made statistical): a path is **noise** unless its
+ * candidate difference rate clearly exceeds its A/A rate, that is, unless the lower bound of the
+ * 95% Newcombe hybrid-score interval (Newcombe 1998, method 10) for `rate(candidate) - rate(A/A)`
+ * is above zero. Newcombe rather than "two Wilson intervals do not overlap": overlap is a ~99.5%
+ * test and would call five refusal flips in 600 pairs noise against an A/A run with none. The two
+ * rates are treated as independent proportions although both runs answer the same requests;
+ * that ignores a positive correlation and so errs toward calling a path noise. `/error` is never
+ * noise: failures are reported apart from behaviour and never explained away.
  */
 
 export interface PathTally {
@@ -37,6 +40,20 @@ export function wilsonBounds(successes: number, trials: number): { low: number; 
   return { low: Math.max(0, centre - margin), high: Math.min(1, centre + margin) };
 }
 
+/** Lower bound of the 95% Newcombe hybrid-score interval for p1 - p2 (independent samples). */
+export function newcombeDifferenceLow(
+  count1: number,
+  trials1: number,
+  count2: number,
+  trials2: number,
+): number {
+  const p1 = count1 / trials1;
+  const p2 = count2 / trials2;
+  const low1 = wilsonBounds(count1, trials1).low;
+  const high2 = wilsonBounds(count2, trials2).high;
+  return p1 - p2 - Math.sqrt((p1 - low1) ** 2 + (high2 - p2) ** 2);
+}
+
 export function isNoise(
   path: string,
   count: number,
@@ -44,8 +61,8 @@ export function isNoise(
   aaCount: number,
   aaPairs: number,
 ): boolean {
-  if (path === "/error" || aaPairs === 0) return false;
-  return wilsonBounds(count, pairs).low <= wilsonBounds(aaCount, aaPairs).high;
+  if (path === "/error" || aaPairs === 0 || pairs === 0) return false;
+  return newcombeDifferenceLow(count, pairs, aaCount, aaPairs) <= 0;
 }
 
 /** Judges every path the candidate differs on; without an A/A tally nothing is noise. */

@@ -93,6 +93,8 @@ function matchWithin(
   compatible: Compatible,
   turnsDiffer: boolean,
 ): Unmatched {
+  if (matchesPositionally(baseline, candidate, compatible))
+    return { baseline: [], candidate: [], turnsDiffer };
   const matchOfBaseline = maximumMatching(baseline.length, candidate.length, (b, c) =>
     compatible(baseline[b] as NormalizedStep, candidate[c] as NormalizedStep),
   );
@@ -104,6 +106,22 @@ function matchWithin(
   });
   const leftCandidate = candidate.filter((_, c) => usedCandidate[c] === 0);
   return { baseline: leftBaseline, candidate: leftCandidate, turnsDiffer };
+}
+
+/**
+ * Most pairs agree call for call in recorded order; then the identity pairing is already a perfect
+ * matching (so optimal), and the bipartite search can be skipped.
+ */
+function matchesPositionally(
+  baseline: readonly NormalizedStep[],
+  candidate: readonly NormalizedStep[],
+  compatible: Compatible,
+): boolean {
+  if (baseline.length !== candidate.length) return false;
+  for (let index = 0; index < baseline.length; index++) {
+    if (!compatible(baseline[index] as NormalizedStep, candidate[index] as NormalizedStep)) return false;
+  }
+  return true;
 }
 
 function acceptable(left: Unmatched, mode: TrajectoryMode): boolean {

@@ -21,7 +21,7 @@ export function canonicalize(
     return out;
   }
   const source = value as Record<string, unknown>;
-  const keys = Object.keys(source).sort();
+  const keys = sortKeys(Object.keys(source));
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const child = source[key];
@@ -35,6 +35,24 @@ export function canonicalize(
     }
   }
   return out;
+}
+
+/**
+ * Object keys in code-unit order, as `Array.prototype.sort` orders strings. Tool arguments have a
+ * handful of keys, for which an insertion sort with `<` beats the generic builtin several times.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index] as string;
+    let at = index - 1;
+    while (at >= 0 && (keys[at] as string) > key) {
+      keys[at + 1] = keys[at] as string;
+      at--;
+    }
+    keys[at + 1] = key;
+  }
+  return keys;
 }
 
 function canonicalChild(

@@ -23,19 +23,48 @@ export function compileMasks(options: {
   readonly patterns: readonly MaskPattern[];
 }): CompiledMask[] {
   const masks: CompiledMask[] = [];
-  if (options.uuid)
-    masks.push({ name: "uuid", regex: UUID, mayMatch: (text) => text.length >= 36 && text.includes("-") });
+  if (options.uuid) masks.push({ name: "uuid", regex: UUID, mayMatch: mayHoldUuid });
   if (options.timestamp) {
     masks.push({
       name: "timestamp",
       regex: TIMESTAMP,
-      mayMatch: (text) => text.length >= 16 && text.includes(":"),
+      mayMatch: mayHoldTimestamp,
     });
   }
   for (const pattern of options.patterns) {
     masks.push({ name: pattern.name, regex: new RegExp(pattern.pattern, "g"), mayMatch: () => true });
   }
   return masks;
+}
+
+const DASH = 0x2d;
+const COLON = 0x3a;
+
+/** A UUID has dashes 5, 10 and 15 characters after its first one; most text has no such run. */
+function mayHoldUuid(text: string): boolean {
+  if (text.length < 36) return false;
+  for (let at = text.indexOf("-", 8); at !== -1 && at + 28 <= text.length; at = text.indexOf("-", at + 1)) {
+    if (
+      text.charCodeAt(at + 5) === DASH &&
+      text.charCodeAt(at + 10) === DASH &&
+      text.charCodeAt(at + 15) === DASH
+    )
+      return true;
+  }
+  return false;
+}
+
+/** A timestamp has `dd:dd`; a colon in prose ("Done: …") rarely sits between digits. */
+function mayHoldTimestamp(text: string): boolean {
+  if (text.length < 16) return false;
+  for (let at = text.indexOf(":", 13); at !== -1; at = text.indexOf(":", at + 1)) {
+    if (isDigit(text.charCodeAt(at - 1)) && isDigit(text.charCodeAt(at + 1))) return true;
+  }
+  return false;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 export function applyMasks(text: string, masks: readonly CompiledMask[]): string {

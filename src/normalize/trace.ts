@@ -86,10 +86,17 @@ export function normalizeTrace(
   };
 }
 
+const UNCOLLAPSED = /\s\s|[^\S ]|^\s|\s$/;
+
+/** Most outputs are already single-spaced; testing is far cheaper than rebuilding the string. */
+function needsCollapse(text: string): boolean {
+  return UNCOLLAPSED.test(text);
+}
+
 function normalizeText(text: string | null, rules: CompiledRules): string | null {
   if (text === null || !rules.text.compare || rules.outputIgnored) return null;
   let result = applyMasks(text, rules.masks);
-  if (rules.text.collapse_whitespace) result = result.replace(/\s+/g, " ").trim();
+  if (rules.text.collapse_whitespace && needsCollapse(result)) result = result.replace(/\s+/g, " ").trim();
   if (!rules.text.case_sensitive) result = result.toLowerCase();
   return result;
 }

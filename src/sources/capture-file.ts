@@ -3,6 +3,7 @@ import type { ExchangeRecord } from "../contracts/exchange.js";
 import { pairKey } from "../contracts/exchange.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
 import { readLines } from "./jsonl-lines.js";
+import { KeyLineIndex } from "./key-line-index.js";
 
 export type CaptureItem =
   | { readonly kind: "record"; readonly record: ExchangeRecord; readonly line: number; readonly key: string }
@@ -17,18 +18,27 @@ export type CaptureItem =
  * Exchange records of a JSONL capture, validated, with invalid lines and duplicate ids turned into
  * located errors in the stream instead of exceptions: one bad line must not stop a capture.
  * Duplicate detection remembers every key it has seen, the one cost here that grows with the
- * file (about 100 bytes a record), because a duplicate can be any distance apart.
+ * file, because a duplicate can be any distance apart; a fingerprint table keeps it at about
+ * 24 bytes a record (see KeyLineIndex).
  */
 export async function* readCapture(path: string): AsyncGenerator<CaptureItem> {
-  const seen = new Map<string, number>();
+  const seen = new KeyLineIndex();
   for await (const line of readLines(path)) {
     const parsed = parseExchangeLine(line.text, { source: path, line: line.number });
     if (!parsed.ok) {
-      yield { kind: "invalid", error: parsed.error, line: line.number, text: line.text };
+      const error =
+        line.unterminated && parsed.error.code === "INVALID_JSON"
+          ? new ShadowdiffError(
+              "INVALID_JSON",
+              `${path}:${line.number}: truncated record: the file ends mid-record without a newline`,
+              { context: parsed.error.context, cause: parsed.error },
+            )
+          : parsed.error;
+      yield { kind: "invalid", error, line: line.number, text: line.text };
       continue;
     }
     const key = pairKey(parsed.record);
-    const firstLine = seen.get(key);
+    const firstLine = seen.firstLineOrRemember(key, line.number);
     if (firstLine !== undefined) {
       const message = `${path}:${line.number} (id ${parsed.record.id}): duplicate id, first seen at line ${firstLine}`;
       const error = new ShadowdiffError("DUPLICATE_ID", message, {
@@ -37,7 +47,6 @@ export async function* readCapture(path: string): AsyncGenerator<CaptureItem> {
       yield { kind: "invalid", error, line: line.number, text: line.text };
       continue;
     }
-    seen.set(key, line.number);
     yield { kind: "record", record: parsed.record, line: line.number, key };
   }
 }

@@ -5,6 +5,8 @@ export interface Line {
   /** 1-based line number. */
   readonly number: number;
   readonly text: string;
+  /** The file ended on this line without a newline: the writer may have stopped mid-record. */
+  readonly unterminated?: true;
 }
 
 const NEWLINE = 0x0a;
@@ -49,7 +51,7 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
   }
   if (pending !== undefined) {
     const text = pending.toString("utf8");
-    if (!isBlank(text)) yield { number: number + 1, text };
+    if (!isBlank(text)) yield { number: number + 1, text, unterminated: true };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNoise, judgePaths, wilsonBounds } from "../../../src/diff/noise-floor.js";
+import { isNoise, judgePaths, newcombeDifferenceLow, wilsonBounds } from "../../../src/diff/noise-floor.js";
 
 describe("noise floor", () => {
   it("wilsonBounds matches the Wilson score interval (statsmodels proportion_confint method='wilson')", () => {
@@ -10,6 +10,27 @@ describe("noise floor", () => {
     expect(bounds.high).toBeCloseTo(0.19812099426711421, 9);
     expect(wilsonBounds(0, 600).high).toBeCloseTo(0.006361701013700713, 9);
     expect(wilsonBounds(0, 0)).toEqual({ low: 0, high: 1 });
+  });
+
+  it("newcombeDifferenceLow matches statsmodels confint_proportions_2indep(method='newcomb')", () => {
+    // statsmodels 0.15.0: confint_proportions_2indep(c1, n1, c2, n2, method="newcomb", compare="diff")[0]
+    const reference: [number, number, number, number, number][] = [
+      [5, 600, 0, 600, 0.0003827346182110145],
+      [60, 200, 55, 200, -0.06346000932432581],
+      [1, 600, 0, 600, -0.004841383528030499],
+      [20, 600, 0, 600, 0.020056750392782832],
+      [298, 600, 251, 600, 0.02195881899940679],
+      [43, 600, 37, 600, -0.01857956449021959],
+      [4, 600, 0, 600, -0.0008861889274281156],
+    ];
+    for (const [c1, n1, c2, n2, low] of reference) {
+      expect(newcombeDifferenceLow(c1, n1, c2, n2)).toBeCloseTo(low, 12);
+    }
+  });
+
+  it("five refusal flips in 600 pairs are drift against an A/A run with none; four are not yet", () => {
+    expect(isNoise("/refusal", 5, 600, 0, 600)).toBe(false);
+    expect(isNoise("/refusal", 4, 600, 0, 600)).toBe(true);
   });
 
   it("a path at the A/A rate is noise; one clearly above it is not", () => {
