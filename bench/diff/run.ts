@@ -36,9 +36,15 @@ const lines = async (file: string) =>
   (await readFile(`${values.captures}/${file}`, "utf8")).split("\n").filter((line) => line.length > 0);
 const baseline = await lines("baseline.jsonl");
 const mix: [string, string][] = [];
-for (const file of ["candidate-model-upgrade.jsonl", "candidate-prompt-tweak.jsonl", "candidate-reorder.jsonl"]) {
+for (const file of [
+  "candidate-model-upgrade.jsonl",
+  "candidate-prompt-tweak.jsonl",
+  "candidate-reorder.jsonl",
+]) {
   const candidate = await lines(file);
-  candidate.forEach((line, index) => mix.push([baseline[index] as string, line]));
+  candidate.forEach((line, index) => {
+    mix.push([baseline[index] as string, line]);
+  });
 }
 const pairs: [string, string][] = [];
 while (pairs.length < targetPairs) pairs.push(...mix);
@@ -118,7 +124,9 @@ for (let round = 0; round < rounds; round++) {
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 const parseRate = median(samples.get(contenders[0]?.name as string) ?? []);
 const rows = contenders.map((contender) => {
@@ -131,6 +139,8 @@ const rows = contenders.map((contender) => {
     ratio_to_parse: Number((median(rates) / parseRate).toFixed(3)),
   };
 });
-console.log(`node ${process.version}, ${pairs.length} pairs per round (fixture mix of ${mix.length}), ${rounds} rounds`);
+console.log(
+  `node ${process.version}, ${pairs.length} pairs per round (fixture mix of ${mix.length}), ${rounds} rounds`,
+);
 console.table(rows);
 console.log(JSON.stringify({ bench: "diff", pairs: pairs.length, rounds, rows, sink: sink > 0 }));

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { isShadowdiffError } from "../contracts/errors.js";
+import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerRelease } from "./commands/release.js";
+import { registerReport } from "./commands/report.js";
+import { registerRun } from "./commands/run.js";
 import type { CliContext } from "./context.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
@@ -21,7 +24,10 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
       onExit(reportError(error, context));
     });
   registerDiff(program, context, run);
+  registerRun(program, context, run);
+  registerReport(program, context, run);
   registerRelease(program, context, run);
+  registerDb(program, context, run);
   return program;
 }
 

@@ -32,8 +32,12 @@ export type OptionValues<Table extends OptionTable> = {
 };
 
 /** Declares one option; the overloads keep `required` and `defaultValue` visible to the value type. */
-export function option<T = string>(spec: OptionSpec<T> & { readonly required: true }): OptionSpec<T> & { readonly required: true };
-export function option<T = string>(spec: OptionSpec<T> & { readonly defaultValue: T }): OptionSpec<T> & { readonly defaultValue: T };
+export function option<T = string>(
+  spec: OptionSpec<T> & { readonly required: true },
+): OptionSpec<T> & { readonly required: true };
+export function option<T = string>(
+  spec: OptionSpec<T> & { readonly defaultValue: T },
+): OptionSpec<T> & { readonly defaultValue: T };
 export function option<T = string>(spec: OptionSpec<T>): OptionSpec<T>;
 export function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
   return spec;

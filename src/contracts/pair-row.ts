@@ -72,3 +72,18 @@ export interface ReleaseRow {
   readonly registered_at: number;
   readonly version: number;
 }
+
+/**
+ * A record that found no partner: counted per candidate, never dropped. `side` says which capture
+ * held it; `candidate_release` is the candidate it was to be compared with.
+ */
+export interface UnpairedRow {
+  readonly candidate_release: string;
+  readonly side: "baseline" | "candidate";
+  readonly request_id: string;
+  readonly replica: number;
+  readonly ts: number;
+  readonly label_keys: readonly string[];
+  readonly label_values: readonly string[];
+  readonly version: number;
+}

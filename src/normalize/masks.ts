@@ -38,7 +38,6 @@ export function compileMasks(options: {
 }
 
 const DASH = 0x2d;
-const COLON = 0x3a;
 
 /** A UUID has dashes 5, 10 and 15 characters after its first one; most text has no such run. */
 function mayHoldUuid(text: string): boolean {

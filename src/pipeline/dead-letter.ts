@@ -50,6 +50,8 @@ export class DeadLetterFile {
   async close(): Promise<void> {
     const stream = this.stream;
     if (stream === undefined) return;
-    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 }

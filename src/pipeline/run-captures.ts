@@ -1,5 +1,5 @@
 import type { ExchangeRecord, ReleaseStamp } from "../contracts/exchange.js";
-import type { ReleaseRow } from "../contracts/pair-row.js";
+import type { ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
@@ -9,7 +9,7 @@ import { diffPair } from "../diff/pair-diff.js";
 import { compileRules } from "../normalize/compile-rules.js";
 import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
 import { normalizeTrace } from "../normalize/trace.js";
-import { pairCaptureFiles, type PairingKey } from "../sources/capture-pairs.js";
+import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 import type { PairWriter } from "../store/store.js";
 import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
@@ -61,14 +61,28 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
   const version = options.version ?? Date.now();
   const stamps = new Map<string, ReleaseStamp>();
   const reportedInvalid = new Set<string>();
+  const unpaired: UnpairedRow[] = [];
 
   const inputs: CaptureRunSummary[] = [];
   const jobs: { path: string; role: "candidate" | "noise"; pairing: PairingKey }[] = [
-    ...(options.noise === undefined ? [] : [{ path: options.noise, role: "noise" as const, pairing: "id" as const }]),
-    ...options.candidates.map((path) => ({ path, role: "candidate" as const, pairing: "id-and-replica" as const })),
+    ...(options.noise === undefined
+      ? []
+      : [{ path: options.noise, role: "noise" as const, pairing: "id" as const }]),
+    ...options.candidates.map((path) => ({
+      path,
+      role: "candidate" as const,
+      pairing: "id-and-replica" as const,
+    })),
   ];
   for (const job of jobs) {
-    const summary = { input: job.path, role: job.role, releases: new Set<string>(), pairs: 0, categories: emptyCategoryCounts(), unpaired: { baseline: 0, candidate: 0 } };
+    const summary = {
+      input: job.path,
+      role: job.role,
+      releases: new Set<string>(),
+      pairs: 0,
+      categories: emptyCategoryCounts(),
+      unpaired: { baseline: 0, candidate: 0 },
+    };
     for await (const event of pairCaptureFiles(options.source, job.path, job.pairing)) {
       if (event.kind === "invalid") {
         // The baseline is read once per input; dead-letter each of its lines once.
@@ -78,13 +92,26 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
         await options.deadLetters.write(deadLetterOf(event.error, event.text));
       } else if (event.kind === "unpaired") {
         summary.unpaired[event.side]++;
+        const candidateRelease =
+          job.role === "noise" || event.side === "candidate"
+            ? event.record.release.id
+            : // Unpaired baseline records surface after the whole candidate capture was read.
+              ([...summary.releases][0] ?? `unknown:${job.path}`);
+        unpaired.push(unpairedRow(event.record, event.side, candidateRelease, version));
+        if (unpaired.length >= UNPAIRED_BATCH) await options.writer.writeUnpaired(unpaired.splice(0));
       } else {
         const { baseline, candidate } = event;
         remember(stamps, baseline, candidate);
         const baselineTrace = normalizeTrace(baseline, rules, registry.validatorFor(baseline.release.id));
         const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
         const diff = diffPair(baselineTrace, candidateTrace, rules);
-        await batcher.add(buildPairRow({ baseline, candidate, baselineTrace, candidateTrace, diff }, options.pricing, version));
+        await batcher.add(
+          buildPairRow(
+            { baseline, candidate, baselineTrace, candidateTrace, diff },
+            options.pricing,
+            version,
+          ),
+        );
         summary.pairs++;
         summary.categories[diff.category]++;
         summary.releases.add(candidate.release.id);
@@ -94,6 +121,7 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
     inputs.push({ ...summary, releases: [...summary.releases] });
   }
   await batcher.flush();
+  if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired.splice(0));
   await options.writer.writeReleases(releaseRows(stamps, options.releases, version));
   await options.deadLetters.close();
   return {
@@ -104,12 +132,39 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
   };
 }
 
+const UNPAIRED_BATCH = 5_000;
+
+function unpairedRow(
+  record: ExchangeRecord,
+  side: "baseline" | "candidate",
+  candidateRelease: string,
+  version: number,
+): UnpairedRow {
+  const labels = record.labels ?? {};
+  const keys = Object.keys(labels).sort();
+  return {
+    candidate_release: candidateRelease,
+    side,
+    request_id: record.id,
+    replica: record.replica ?? 0,
+    ts: Math.floor(Date.parse(record.ts) / 1000),
+    label_keys: keys,
+    label_values: keys.map((key) => String(labels[key])),
+    version,
+  };
+}
+
 function remember(stamps: Map<string, ReleaseStamp>, ...records: ExchangeRecord[]): void {
-  for (const record of records) if (!stamps.has(record.release.id)) stamps.set(record.release.id, record.release);
+  for (const record of records)
+    if (!stamps.has(record.release.id)) stamps.set(record.release.id, record.release);
 }
 
 /** Every release seen, with its manifest when one was given: reports show names, not hashes. */
-function releaseRows(stamps: Map<string, ReleaseStamp>, manifests: readonly ResolvedRelease[], version: number): ReleaseRow[] {
+function releaseRows(
+  stamps: Map<string, ReleaseStamp>,
+  manifests: readonly ResolvedRelease[],
+  version: number,
+): ReleaseRow[] {
   const byId = new Map(manifests.map((release) => [release.id, release]));
   return [...stamps.values()].map((stamp) => {
     const manifest = byId.get(stamp.id);

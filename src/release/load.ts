@@ -21,11 +21,9 @@ const validateManifest = compileContract<ReleaseManifestFile>(releaseManifestJso
 export async function loadRelease(path: string): Promise<ResolvedRelease> {
   const document = await readDocument(path, "manifest");
   if (!validateManifest(document)) {
-    throw new ShadowdiffError(
-      "INVALID_MANIFEST",
-      `${path}: ${formatSchemaErrors(validateManifest.errors)}`,
-      { context: { source: path, path: firstErrorPath(validateManifest.errors) } },
-    );
+    throw new ShadowdiffError("INVALID_MANIFEST", `${path}: ${formatSchemaErrors(validateManifest.errors)}`, {
+      context: { source: path, path: firstErrorPath(validateManifest.errors) },
+    });
   }
   const manifest = document;
   const baseDir = dirname(path);

@@ -6,7 +6,12 @@ import { joinByKey } from "./join.js";
 export type PairEvent =
   | { readonly kind: "pair"; readonly baseline: ExchangeRecord; readonly candidate: ExchangeRecord }
   | { readonly kind: "unpaired"; readonly side: "baseline" | "candidate"; readonly record: ExchangeRecord }
-  | { readonly kind: "invalid"; readonly side: "baseline" | "candidate"; readonly error: ShadowdiffError; readonly text: string };
+  | {
+      readonly kind: "invalid";
+      readonly side: "baseline" | "candidate";
+      readonly error: ShadowdiffError;
+      readonly text: string;
+    };
 
 /**
  * How a candidate record finds its baseline: by id and replica for candidates, by id alone for
@@ -15,11 +20,20 @@ export type PairEvent =
 export type PairingKey = "id-and-replica" | "id";
 
 /** Pairs a baseline capture with a candidate (or A/A) capture, streaming both. */
-export async function* pairCaptureFiles(baselinePath: string, candidatePath: string, pairing: PairingKey): AsyncGenerator<PairEvent> {
+export async function* pairCaptureFiles(
+  baselinePath: string,
+  candidatePath: string,
+  pairing: PairingKey,
+): AsyncGenerator<PairEvent> {
   const candidateKey = pairing === "id" ? (record: ExchangeRecord) => record.id : pairKey;
   const keyOf = (recordKey: (record: ExchangeRecord) => string) => (item: CaptureItem) =>
     item.kind === "record" ? recordKey(item.record) : undefined;
-  const events = joinByKey(readCapture(baselinePath), readCapture(candidatePath), keyOf(pairKey), keyOf(candidateKey));
+  const events = joinByKey(
+    readCapture(baselinePath),
+    readCapture(candidatePath),
+    keyOf(pairKey),
+    keyOf(candidateKey),
+  );
   for await (const event of events) {
     const side = event.kind === "pair" ? "baseline" : event.side === "left" ? "baseline" : "candidate";
     if (event.kind === "pair") {

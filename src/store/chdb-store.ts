@@ -16,18 +16,26 @@ export async function openChdbStore(directory: string, database = "shadowdiff"):
   try {
     session = new Session(directory);
   } catch (cause) {
-    throw new ShadowdiffError("STORE_UNAVAILABLE", `cannot open chDB store at ${directory}: ${describe(cause)}`, {
-      context: { source: `chdb:${directory}` },
-      cause,
-    });
+    throw new ShadowdiffError(
+      "STORE_UNAVAILABLE",
+      `cannot open chDB store at ${directory}: ${describe(cause)}`,
+      {
+        context: { source: `chdb:${directory}` },
+        cause,
+      },
+    );
   }
   const db = sqlIdentifier(database);
   const location = `chdb:${directory}`;
   const fail = (sql: string, cause: unknown): never => {
-    throw new ShadowdiffError("STORE_QUERY_FAILED", `${location}: ${describe(cause)}\n  in: ${sql.slice(0, 300)}`, {
-      context: { source: location },
-      cause,
-    });
+    throw new ShadowdiffError(
+      "STORE_QUERY_FAILED",
+      `${location}: ${describe(cause)}\n  in: ${sql.slice(0, 300)}`,
+      {
+        context: { source: location },
+        cause,
+      },
+    );
   };
   const store: Store = {
     kind: "chdb",
@@ -52,7 +60,11 @@ export async function openChdbStore(directory: string, database = "shadowdiff"):
       if (rows.length === 0) return;
       const payload = rows.map((row) => JSON.stringify(row)).join("\n");
       try {
-        await session.insert({ table: `${db}.${sqlIdentifier(table)}`, values: payload, format: "JSONEachRow" });
+        await session.insert({
+          table: `${db}.${sqlIdentifier(table)}`,
+          values: payload,
+          format: "JSONEachRow",
+        });
       } catch (cause) {
         fail(`INSERT INTO ${db}.${table} FORMAT JSONEachRow (${rows.length} rows)`, cause);
       }
@@ -73,5 +85,5 @@ export function parseJsonEachRow<Row>(text: string): Row[] {
 }
 
 function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message.split("\n")[0] ?? cause.message : String(cause);
+  return cause instanceof Error ? (cause.message.split("\n")[0] ?? cause.message) : String(cause);
 }

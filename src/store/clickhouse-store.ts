@@ -34,7 +34,8 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
   const location = `${options.url.replace(/\/\/[^@/]*@/, "//")}/${database}`;
   const fail = (sql: string, cause: unknown): never => {
     const message = cause instanceof Error ? cause.message : String(cause);
-    const unreachable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Timeout/i.test(message);
+    const unreachable =
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Timeout/i.test(message);
     throw new ShadowdiffError(
       unreachable ? "STORE_UNAVAILABLE" : "STORE_QUERY_FAILED",
       `${location}: ${message.split("\n")[0]}${unreachable ? "" : `\n  in: ${sql.slice(0, 300)}`}`,
@@ -63,7 +64,11 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
     async insertRows(table, rows) {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table: `${database}.${sqlIdentifier(table)}`, values: rows as object[], format: "JSONEachRow" });
+        await client.insert({
+          table: `${database}.${sqlIdentifier(table)}`,
+          values: rows as object[],
+          format: "JSONEachRow",
+        });
       } catch (cause) {
         fail(`INSERT INTO ${database}.${table} (${rows.length} rows)`, cause);
       }

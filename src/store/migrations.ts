@@ -72,6 +72,16 @@ const PAIR_COLUMNS = `
   raw String,
   version UInt64`;
 
+const UNPAIRED_COLUMNS = `
+  candidate_release String,
+  side String,
+  request_id String,
+  replica UInt16,
+  ts DateTime,
+  label_keys Array(String),
+  label_values Array(String),
+  version UInt64`;
+
 const RELEASE_COLUMNS = `
   release_id String,
   name String,
@@ -85,10 +95,19 @@ const RELEASE_COLUMNS = `
  * `version` on merge, and `FINAL` applies that at read time, so at-least-once delivery lands
  * exactly once in every report.
  */
-function replacingTable(database: string, layout: Layout, table: string, columns: string, orderBy: string, extra = ""): string[] {
+function replacingTable(
+  database: string,
+  layout: Layout,
+  table: string,
+  columns: string,
+  orderBy: string,
+  extra = "",
+): string[] {
   const db = sqlIdentifier(database);
   if (layout.kind === "single") {
-    return [`CREATE TABLE IF NOT EXISTS ${db}.${table} (${columns}\n) ENGINE = ReplacingMergeTree(version)${extra} ORDER BY ${orderBy}`];
+    return [
+      `CREATE TABLE IF NOT EXISTS ${db}.${table} (${columns}\n) ENGINE = ReplacingMergeTree(version)${extra} ORDER BY ${orderBy}`,
+    ];
   }
   const cluster = sqlIdentifier(layout.cluster);
   const path = `${layout.zooPath}/{shard}/${db}/${table}`;
@@ -113,8 +132,21 @@ export const MIGRATIONS: readonly Migration[] = [
         "(candidate_release, request_id, replica)",
         " PARTITION BY toYYYYMM(ts)",
       ),
+      ...replacingTable(
+        database,
+        layout,
+        "unpaired",
+        UNPAIRED_COLUMNS,
+        "(candidate_release, side, request_id, replica)",
+      ),
       // Releases replace by id; `version` is the write version (registration time in ms).
-      ...replacingTable(database, layout, "releases", `${RELEASE_COLUMNS},\n  version UInt64`, "(release_id)"),
+      ...replacingTable(
+        database,
+        layout,
+        "releases",
+        `${RELEASE_COLUMNS},\n  version UInt64`,
+        "(release_id)",
+      ),
     ],
   },
 ];

@@ -22,7 +22,10 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
   if (spec.startsWith("chdb:")) return openChdbStore(spec.slice("chdb:".length) || "./.shadowdiff", database);
   const url = spec.startsWith("clickhouse:") ? spec.slice("clickhouse:".length) : spec;
   if (!/^https?:\/\//.test(url)) {
-    throw new ShadowdiffError("BAD_USAGE", `--store '${spec}': expected chdb:DIR or clickhouse:http(s)://host:port`);
+    throw new ShadowdiffError(
+      "BAD_USAGE",
+      `--store '${spec}': expected chdb:DIR or clickhouse:http(s)://host:port`,
+    );
   }
   const caCert = settings.caCert === undefined ? undefined : await readFile(settings.caCert);
   return openClickHouseStore({

@@ -1,4 +1,4 @@
-import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
+import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PairWriter, Store } from "./store.js";
 
 /**
@@ -9,5 +9,6 @@ export function storePairWriter(store: Store): PairWriter {
   return {
     writePairs: (rows: readonly PairRow[]) => store.insertRows("pairs", rows),
     writeReleases: (rows: readonly ReleaseRow[]) => store.insertRows("releases", rows),
+    writeUnpaired: (rows: readonly UnpairedRow[]) => store.insertRows("unpaired", rows),
   };
 }

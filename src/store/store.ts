@@ -1,4 +1,4 @@
-import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
+import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 
 /**
  * The store: ClickHouse, reached either as a server (@clickhouse/client) or in-process (chDB).
@@ -25,4 +25,5 @@ export interface Store {
 export interface PairWriter {
   writePairs(rows: readonly PairRow[]): Promise<void>;
   writeReleases(rows: readonly ReleaseRow[]): Promise<void>;
+  writeUnpaired(rows: readonly UnpairedRow[]): Promise<void>;
 }

@@ -12,7 +12,9 @@ afterAll(removeChdbDirectory);
  * Debian clickhouse-server and on chDB, so a query that works on one and not the other fails.
  */
 describe.each(BACKENDS)("store conformance: %s", (backend) => {
-  const withStore = async (body: (store: Awaited<ReturnType<typeof freshStore>>["store"]) => Promise<void>) => {
+  const withStore = async (
+    body: (store: Awaited<ReturnType<typeof freshStore>>["store"]) => Promise<void>,
+  ) => {
     const { store, dispose } = await freshStore(backend);
     try {
       await migrate(store);
@@ -26,16 +28,24 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
     await withStore(async (store) => {
       expect(await migrate(store)).toEqual([]);
       const status = await migrationStatus(store);
-      expect(status.map((state) => [state.id, state.applied])).toEqual(MIGRATIONS.map((migration) => [migration.id, true]));
+      expect(status.map((state) => [state.id, state.applied])).toEqual(
+        MIGRATIONS.map((migration) => [migration.id, true]),
+      );
     });
   });
 
   it("writing the same pairs twice counts them once", async () => {
     await withStore(async (store) => {
-      const rows = [pairRow({ request_id: "a" }), pairRow({ request_id: "b" }), pairRow({ request_id: "b", replica: 1 })];
+      const rows = [
+        pairRow({ request_id: "a" }),
+        pairRow({ request_id: "b" }),
+        pairRow({ request_id: "b", replica: 1 }),
+      ];
       await store.insertRows("pairs", rows);
       await store.insertRows("pairs", rows);
-      const [count] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.database}.pairs FINAL`);
+      const [count] = await store.query<{ n: string }>(
+        `SELECT count() AS n FROM ${store.database}.pairs FINAL`,
+      );
       expect(Number(count?.n)).toBe(3);
     });
   });
@@ -43,8 +53,12 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
   it("a re-write of a key replaces it: the highest version wins", async () => {
     await withStore(async (store) => {
       await store.insertRows("pairs", [pairRow({ category: "identical", version: 1 })]);
-      await store.insertRows("pairs", [pairRow({ category: "args_drift", paths: ["/steps/x/arguments/y"], version: 2 })]);
-      const rows = await store.query<{ category: string }>(`SELECT category FROM ${store.database}.pairs FINAL`);
+      await store.insertRows("pairs", [
+        pairRow({ category: "args_drift", paths: ["/steps/x/arguments/y"], version: 2 }),
+      ]);
+      const rows = await store.query<{ category: string }>(
+        `SELECT category FROM ${store.database}.pairs FINAL`,
+      );
       expect(rows).toEqual([{ category: "args_drift" }]);
     });
   });
@@ -52,20 +66,37 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
   it("reads segments, path arrays, noise filters, quantiles and LIMIT BY", async () => {
     await withStore(async (store) => {
       await store.insertRows("pairs", [
-        pairRow({ request_id: "a", category: "args_drift", paths: ["/output", "/steps/t/arguments/x"], candidate_latency_ms: 100 }),
-        pairRow({ request_id: "b", category: "args_drift", paths: ["/output"], candidate_latency_ms: 200, label_values: ["refund", "globex"] }),
+        pairRow({
+          request_id: "a",
+          category: "args_drift",
+          paths: ["/output", "/steps/t/arguments/x"],
+          candidate_latency_ms: 100,
+        }),
+        pairRow({
+          request_id: "b",
+          category: "args_drift",
+          paths: ["/output"],
+          candidate_latency_ms: 200,
+          label_values: ["refund", "globex"],
+        }),
         pairRow({ request_id: "c", category: "text_only", paths: ["/output"], candidate_latency_ms: 300 }),
       ]);
       const db = store.database;
       const segments = await store.query<{ tenant: string; n: string }>(
         `SELECT label_values[indexOf(label_keys, 'tenant')] AS tenant, count() AS n FROM ${db}.pairs FINAL GROUP BY tenant ORDER BY tenant`,
       );
-      expect(segments.map((row) => [row.tenant, Number(row.n)])).toEqual([["acme", 2], ["globex", 1]]);
+      expect(segments.map((row) => [row.tenant, Number(row.n)])).toEqual([
+        ["acme", 2],
+        ["globex", 1],
+      ]);
 
       const paths = await store.query<{ path: string; n: string }>(
         `SELECT path, count() AS n FROM ${db}.pairs FINAL ARRAY JOIN paths AS path GROUP BY path ORDER BY path`,
       );
-      expect(paths.map((row) => [row.path, Number(row.n)])).toEqual([["/output", 3], ["/steps/t/arguments/x", 1]]);
+      expect(paths.map((row) => [row.path, Number(row.n)])).toEqual([
+        ["/output", 3],
+        ["/steps/t/arguments/x", 1],
+      ]);
 
       const noise = sqlString("/output");
       const [drift] = await store.query<{ n: string }>(

@@ -5,11 +5,11 @@ import { resolveRules } from "../../normalize/resolve-rules.js";
 import { diffCaptures } from "../../pipeline/diff-captures.js";
 import { loadRelease } from "../../release/load.js";
 import { renderDiffSummary } from "../../render/diff-summary.js";
+import type { PairingKey } from "../../sources/capture-pairs.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
-import type { PairingKey } from "../../sources/capture-pairs.js";
 
 const diffOptions = {
   baseline: option({

@@ -1,0 +1,86 @@
+import type { Command } from "commander";
+import { migrate, migrationStatus } from "../../store/migrate.js";
+import type { Layout } from "../../store/migrations.js";
+import { openStore } from "../../store/open-store.js";
+import { type CliContext, loadCommandConfig } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+import { storeOptions, storeSettings } from "../store-options.js";
+
+const migrateOptions = {
+  ...storeOptions,
+  cluster: option({
+    flags: "--cluster <name>",
+    description: "create Replicated tables on this cluster under Distributed tables (see docs/STORE.md)",
+    env: "SHADOWDIFF_CLUSTER",
+  }),
+  zooPath: option({
+    flags: "--zoo-path <path>",
+    description: "Keeper path prefix for replicated tables",
+    defaultValue: "/clickhouse/tables",
+  }),
+} as const;
+
+export function registerDb(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const db = program.command("db").description("manage the store's schema");
+
+  const migrateCommand = db
+    .command("migrate")
+    .description("apply every schema migration not yet applied (additive only, safe to re-run)");
+  addOptions(migrateCommand, migrateOptions);
+  migrateCommand.action(() =>
+    run(async () => {
+      const options = readOptions(
+        migrateCommand,
+        migrateOptions,
+        await loadCommandConfig(migrateCommand, context.env),
+        context.env,
+      );
+      const layout: Layout =
+        options.cluster === undefined
+          ? { kind: "single" }
+          : { kind: "cluster", cluster: options.cluster, zooPath: options.zooPath };
+      const store = await openStore(storeSettings(options));
+      try {
+        const applied = await migrate(store, layout);
+        if (applied.length === 0) context.stdout(`${store.location}: schema is current\n`);
+        for (const migration of applied) {
+          context.stdout(`${store.location}: applied migration ${migration.id} (${migration.name})\n`);
+        }
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }),
+  );
+
+  const statusCommand = db.command("status").description("show which migrations are applied");
+  addOptions(statusCommand, storeOptions);
+  statusCommand.action(() =>
+    run(async () => {
+      const options = readOptions(
+        statusCommand,
+        storeOptions,
+        await loadCommandConfig(statusCommand, context.env),
+        context.env,
+      );
+      const store = await openStore(storeSettings(options));
+      try {
+        const states = await migrationStatus(store);
+        context.stdout(`${store.location} (database ${store.database})\n`);
+        for (const state of states) {
+          const when = state.applied ? `applied ${state.appliedAt ?? ""}`.trim() : "pending";
+          context.stdout(`  ${String(state.id).padStart(3)}  ${state.name.padEnd(28)} ${when}\n`);
+        }
+        // Pending migrations are not an error for `status`; `run` and `report` say what to do.
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,89 @@
+import type { Command } from "commander";
+import { isShadowdiffError } from "../../contracts/errors.js";
+import { lintRelease } from "../../release/lint.js";
+import { loadRelease } from "../../release/load.js";
+import { diffReleases } from "../../release/release-diff.js";
+import { renderReleaseDiff } from "../../render/release-diff.js";
+import type { CliContext } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+
+const formatOption = {
+  format: option<"table" | "json">({
+    flags: "--format <format>",
+    description: "output format",
+    choices: ["table", "json"],
+    defaultValue: "table",
+  }),
+} as const;
+
+export function registerRelease(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const release = program
+    .command("release")
+    .description("release manifests: content ids, lint, and what changed between two releases");
+
+  const hash = release
+    .command("hash <manifest>")
+    .description("print the release's content id (sha256 of model, prompt, tools, memory and config)");
+  addOptions(hash, formatOption);
+  hash.action((manifest: string) =>
+    run(async () => {
+      const { format } = readOptions(hash, formatOption, {}, context.env);
+      const resolved = await loadRelease(manifest);
+      context.stdout(
+        format === "json"
+          ? `${JSON.stringify({ id: resolved.id, name: resolved.name, version: resolved.version, model: `${resolved.model.provider}/${resolved.model.snapshot}`, source: manifest })}\n`
+          : `${resolved.id}\n`,
+      );
+      return EXIT.ok;
+    }),
+  );
+
+  release
+    .command("lint <manifest...>")
+    .description("check manifests: pinned model snapshot, valid tool schemas, prompt and tools agree")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 clean, 1 findings (one line each), 2 a manifest cannot be read.\nExample:\n  shadowdiff release lint releases/*.yaml",
+    )
+    .action((manifests: string[]) =>
+      run(async () => {
+        let findings = 0;
+        let unreadable = 0;
+        for (const manifest of manifests) {
+          try {
+            for (const finding of lintRelease(await loadRelease(manifest))) {
+              findings++;
+              context.stdout(`${manifest}: ${finding.rule} ${finding.path}: ${finding.message}\n`);
+            }
+          } catch (error) {
+            if (!isShadowdiffError(error)) throw error;
+            unreadable++;
+            context.stdout(`${manifest}: unreadable: ${error.message}\n`);
+          }
+        }
+        context.stderr(
+          `release lint: ${manifests.length} manifest(s), ${findings} finding(s)${unreadable > 0 ? `, ${unreadable} unreadable` : ""}\n`,
+        );
+        if (unreadable > 0) return EXIT.usage;
+        return findings > 0 ? EXIT.fail : EXIT.ok;
+      }),
+    );
+
+  const diff = release
+    .command("diff <a> <b>")
+    .description("show which components changed: model pin, prompt lines, tools, memory schema, config");
+  addOptions(diff, formatOption);
+  diff.action((a: string, b: string) =>
+    run(async () => {
+      const { format } = readOptions(diff, formatOption, {}, context.env);
+      const result = diffReleases(await loadRelease(a), await loadRelease(b));
+      context.stdout(format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderReleaseDiff(result));
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { buildReport } from "../../analyze/report.js";
+import { ShadowdiffError } from "../../contracts/errors.js";
+import { renderReport } from "../../render/report-text.js";
+import { isCurrent } from "../../store/migrate.js";
+import { openStore } from "../../store/open-store.js";
+import { type CliContext, loadCommandConfig } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+import { storeOptions, storeSettings } from "../store-options.js";
+
+const reportOptions = {
+  candidate: option({
+    flags: "--candidate <release>",
+    description: "candidate release: id, name, or name@version",
+    env: "SHADOWDIFF_CANDIDATE",
+    required: true,
+  }),
+  baseline: option({
+    flags: "--baseline <release>",
+    description: "baseline release (default: the one the candidate has most pairs against)",
+  }),
+  by: option({
+    flags: "--by <labels>",
+    description: "segment by these labels, comma-separated (tenant,intent)",
+  }),
+  since: option<number>({
+    flags: "--since <time>",
+    description: "first time included (ISO 8601)",
+    parse: parseTime,
+  }),
+  until: option<number>({
+    flags: "--until <time>",
+    description: "first time excluded (ISO 8601)",
+    parse: parseTime,
+  }),
+  minPairs: option<number>({
+    flags: "--min-pairs <n>",
+    description: "segments with fewer pairs say so instead of printing rates",
+    defaultValue: 30,
+    parse: Number,
+  }),
+  format: option<"terminal" | "markdown" | "json">({
+    flags: "--format <format>",
+    description: "output format",
+    choices: ["terminal", "markdown", "json"],
+    defaultValue: "terminal",
+  }),
+  out: option({ flags: "--out <file>", description: "write the report to a file instead of stdout" }),
+  ...storeOptions,
+} as const;
+
+export function registerReport(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const command = program
+    .command("report")
+    .description("drift report of a candidate against its baseline, with paired statistics")
+    .addHelpText(
+      "after",
+      `
+Example:
+  shadowdiff report --candidate support-agent@1.5.0-rc.1 --by tenant,intent --format markdown --out reports/drift.md`,
+    );
+  addOptions(command, reportOptions);
+  command.action(() =>
+    run(async () => {
+      const options = readOptions(
+        command,
+        reportOptions,
+        await loadCommandConfig(command, context.env),
+        context.env,
+      );
+      const store = await openStore(storeSettings(options));
+      try {
+        if (!(await isCurrent(store))) {
+          throw new ShadowdiffError(
+            "BAD_USAGE",
+            `${store.location}: schema not current; run 'shadowdiff db migrate'`,
+          );
+        }
+        const report = await buildReport(store, {
+          candidate: options.candidate,
+          ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+          by:
+            options.by
+              ?.split(",")
+              .map((label) => label.trim())
+              .filter(Boolean) ?? [],
+          ...(options.since === undefined ? {} : { since: options.since }),
+          ...(options.until === undefined ? {} : { until: options.until }),
+          minPairs: options.minPairs,
+        });
+        const text =
+          options.format === "json"
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : renderReport(report, options.format);
+        if (options.out === undefined) context.stdout(text);
+        else {
+          await writeFile(options.out, text);
+          context.stderr(`report written to ${options.out}\n`);
+        }
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
+    }),
+  );
+}
+
+function parseTime(raw: string): number {
+  const millis = Date.parse(raw);
+  if (Number.isNaN(millis)) throw new ShadowdiffError("BAD_USAGE", `not an ISO 8601 time: ${raw}`);
+  return Math.floor(millis / 1000);
+}

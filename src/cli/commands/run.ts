@@ -1,0 +1,165 @@
+import type { Command } from "commander";
+import { buildReport } from "../../analyze/report.js";
+import { ShadowdiffError } from "../../contracts/errors.js";
+import { readDocument } from "../../contracts/read-document.js";
+import { readPricing } from "../../contracts/read-pricing.js";
+import { resolveRules } from "../../normalize/resolve-rules.js";
+import { DeadLetterFile } from "../../pipeline/dead-letter.js";
+import { runCaptures } from "../../pipeline/run-captures.js";
+import { loadRelease } from "../../release/load.js";
+import { renderReport } from "../../render/report-text.js";
+import { migrate } from "../../store/migrate.js";
+import { openStore } from "../../store/open-store.js";
+import { storePairWriter } from "../../store/pair-writer.js";
+import { type CliContext, loadCommandConfig } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+import { progressReporter } from "../progress.js";
+import { storeOptions, storeSettings } from "../store-options.js";
+
+const runOptions = {
+  source: option({
+    flags: "--source <source>",
+    description: "baseline traffic: file:CAPTURE.jsonl",
+    env: "SHADOWDIFF_SOURCE",
+    required: true,
+  }),
+  candidate: option<string[]>({
+    flags: "--candidate <candidate>",
+    description: "a recorded candidate: file:C.jsonl (repeatable)",
+    repeatable: true,
+    required: true,
+  }),
+  noise: option({ flags: "--noise <source>", description: "A/A re-run of the baseline: file:A.jsonl" }),
+  rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
+  release: option<string[]>({
+    flags: "--release <manifest>",
+    description: "release manifest (repeatable): names in reports, tool schemas to check calls against",
+    repeatable: true,
+  }),
+  pricing: option({
+    flags: "--pricing <file>",
+    description: "pricing table (default: the one shipped in config/pricing.yaml)",
+    env: "SHADOWDIFF_PRICING",
+  }),
+  deadLetter: option({
+    flags: "--dead-letter <file>",
+    description: "where invalid records go, with their reason",
+    env: "SHADOWDIFF_DEAD_LETTER",
+    defaultValue: "reports/dead-letters.jsonl",
+  }),
+  by: option({
+    flags: "--by <labels>",
+    description: "segment the closing summary by these labels (comma-separated)",
+  }),
+  format: option<"terminal" | "markdown" | "json" | "none">({
+    flags: "--format <format>",
+    description: "closing summary format",
+    choices: ["terminal", "markdown", "json", "none"],
+    defaultValue: "terminal",
+  }),
+  ...storeOptions,
+} as const;
+
+export function registerRun(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const command = program
+    .command("run")
+    .description("diff recorded candidates against baseline traffic and write every pair to the store")
+    .addHelpText(
+      "after",
+      `
+Writes are idempotent: running the same input again replaces the same pairs, and every report
+stays the same. Applies pending store migrations first.
+
+Example:
+  shadowdiff run --source file:fixtures/captures/baseline.jsonl \\
+    --candidate file:fixtures/captures/candidate-model-upgrade.jsonl \\
+    --noise file:fixtures/captures/aa.jsonl --release fixtures/releases/baseline.yaml`,
+    );
+  addOptions(command, runOptions);
+  command.action(() => run(() => runAction(command, context)));
+}
+
+async function runAction(command: Command, context: CliContext): Promise<number> {
+  const options = readOptions(
+    command,
+    runOptions,
+    await loadCommandConfig(command, context.env),
+    context.env,
+  );
+  const source = filePath(options.source, "--source");
+  const candidates = options.candidate.map((candidate) => filePath(candidate, "--candidate"));
+  const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
+  const rules =
+    options.rules === undefined
+      ? resolveRules(undefined)
+      : resolveRules(await readDocument(options.rules, "rules"), options.rules);
+  const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
+  const pricing = await readPricing(options.pricing);
+  const store = await openStore(storeSettings(options));
+  try {
+    await migrate(store);
+    const progress = progressReporter(context, "run");
+    const started = Date.now();
+    const result = await runCaptures({
+      source,
+      candidates,
+      ...(noise === undefined ? {} : { noise }),
+      rules,
+      releases,
+      pricing,
+      writer: storePairWriter(store),
+      deadLetters: new DeadLetterFile(options.deadLetter),
+      onProgress: ({ input, pairs }) => progress.update(`${input}: ${pairs} pairs`),
+    });
+    progress.done();
+    const seconds = (Date.now() - started) / 1000;
+    for (const input of result.inputs) {
+      context.stderr(
+        `${input.role} ${input.input}: ${input.pairs} pairs, unpaired ${input.unpaired.baseline} baseline / ${input.unpaired.candidate} candidate\n`,
+      );
+    }
+    context.stderr(
+      `wrote ${result.written} pairs to ${store.location} in ${seconds.toFixed(1)} s` +
+        (result.invalid > 0 ? `; ${result.invalid} invalid record(s) in ${result.deadLetterPath}\n` : "\n"),
+    );
+    if (options.format === "none") return EXIT.ok;
+    const by =
+      options.by
+        ?.split(",")
+        .map((label) => label.trim())
+        .filter(Boolean) ?? [];
+    const candidateIds = [
+      ...new Set(
+        result.inputs.filter((input) => input.role === "candidate").flatMap((input) => input.releases),
+      ),
+    ];
+    for (const candidate of candidateIds) {
+      const report = await buildReport(store, { candidate, by });
+      context.stdout(
+        options.format === "json"
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : `${renderReport(report, options.format)}\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `file:PATH` (or a bare path) to the path; other schemes are for `consume`. */
+function filePath(spec: string, flag: string): string {
+  if (spec.startsWith("file:")) return spec.slice("file:".length);
+  if (/^[a-z]+:/.test(spec) && !/^[A-Za-z]:\\/.test(spec)) {
+    throw new ShadowdiffError(
+      "BAD_USAGE",
+      `${flag} ${spec}: only file: sources are read by run (Kafka is 'shadowdiff consume')`,
+    );
+  }
+  return spec;
+}
