@@ -71,8 +71,8 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     PAIR_CATEGORIES.map((category) => [category, n(`c_${category}`)]),
   ) as Record<PairCategory, number>;
   const noiseOnly = n("noise_only");
-  const baselineCalls = n("baseline_tool_calls");
-  const candidateCalls = n("candidate_tool_calls");
+  const baselineCalls = n("sum_baseline_tool_calls");
+  const candidateCalls = n("sum_candidate_tool_calls");
   return {
     dimension: input.dimension,
     value,
@@ -89,13 +89,13 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     tool_calls: {
       baseline: {
         calls: baselineCalls,
-        validity: rate(baselineCalls - n("baseline_invalid_calls"), baselineCalls),
-        success: rate(baselineCalls - n("baseline_failed_calls"), baselineCalls),
+        validity: rate(baselineCalls - n("sum_baseline_invalid_calls"), baselineCalls),
+        success: rate(baselineCalls - n("sum_baseline_failed_calls"), baselineCalls),
       },
       candidate: {
         calls: candidateCalls,
-        validity: rate(candidateCalls - n("candidate_invalid_calls"), candidateCalls),
-        success: rate(candidateCalls - n("candidate_failed_calls"), candidateCalls),
+        validity: rate(candidateCalls - n("sum_candidate_invalid_calls"), candidateCalls),
+        success: rate(candidateCalls - n("sum_candidate_failed_calls"), candidateCalls),
       },
       // "Gained" here is a pair whose tools newly all work; "lost" one that newly fails.
       all_ok: binary(

@@ -71,3 +71,14 @@ describe("golden classification of the fixture captures", () => {
     expect(reasons).toContain("refund_order: arguments.currency missing in candidate");
   });
 });
+
+describe("fixture captures and manifests agree", () => {
+  it("stamps each capture with the content id of the manifest it claims (regenerate after editing a manifest)", async () => {
+    const byName = new Map(releases.map((release) => [`${release.name}@${release.version}`, release.id]));
+    for (const file of ["baseline.jsonl", "aa.jsonl", ...Object.keys(expected)]) {
+      const first = (await readFile(`${CAPTURES}/${file}`, "utf8")).split("\n", 1)[0] as string;
+      const stamp = (JSON.parse(first) as { release: { id: string; name: string; version: string } }).release;
+      expect(stamp.id, file).toBe(byName.get(`${stamp.name}@${stamp.version}`));
+    }
+  });
+});
