@@ -1,6 +1,6 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
 import { DRIFT_CATEGORIES } from "../diff/category.js";
-import { sqlIdentifier, sqlNumber, sqlString, sqlStrings } from "../store/sql.js";
+import { sqlIdentifier, sqlNumber, sqlString, sqlStrings, sqlTuple } from "../store/sql.js";
 
 /**
  * SQL of the drift report. Every aggregate is computed by ClickHouse; Node receives one row per
@@ -38,7 +38,7 @@ export function scopeFilter(scope: PairScope): string {
   return parts.join(" AND ");
 }
 
-const DRIFT_LIST = sqlStrings([...DRIFT_CATEGORIES]);
+const DRIFT_LIST = sqlTuple([...DRIFT_CATEGORIES]);
 const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
 const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_calls = 0)";
 const BOTH_PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";

@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./chdb-store.js";
 import { sqlIdentifier } from "./sql.js";
@@ -29,6 +29,9 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
     password: options.password ?? "",
     request_timeout: options.requestTimeoutMs ?? 300_000,
     keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
+    // Failures reach the caller as located ShadowdiffErrors; the client's own log would print
+    // each one a second time, with a stack, on stderr.
+    log: { level: ClickHouseLogLevel.OFF },
     ...(options.caCert ? { tls: { ca_cert: options.caCert } } : {}),
   });
   const location = `${options.url.replace(/\/\/[^@/]*@/, "//")}/${database}`;

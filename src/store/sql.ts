@@ -21,3 +21,9 @@ export function sqlIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a plain SQL identifier: ${name}`);
   return name;
 }
+
+/** `('a', 'b')`: the form `x IN (…)` takes on ClickHouse 18.16, which rejects an array there. */
+export function sqlTuple(values: readonly string[]): string {
+  if (values.length === 0) throw new Error("IN () with no values");
+  return `(${values.map(sqlString).join(", ")})`;
+}

@@ -1,0 +1,120 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildReport } from "../../src/analyze/report.js";
+import type { DriftReport, SufficientSegment } from "../../src/analyze/report-types.js";
+import type { PricingTable } from "../../src/contracts/pricing.js";
+import { readPricing } from "../../src/contracts/read-pricing.js";
+import { resolveRules } from "../../src/normalize/resolve-rules.js";
+import { DeadLetterFile } from "../../src/pipeline/dead-letter.js";
+import { runCaptures } from "../../src/pipeline/run-captures.js";
+import { loadRelease } from "../../src/release/load.js";
+import { migrate } from "../../src/store/migrate.js";
+import { storePairWriter } from "../../src/store/pair-writer.js";
+import type { Store } from "../../src/store/store.js";
+import { BACKENDS, freshStore, removeChdbDirectory } from "../support/stores.js";
+
+const CAPTURES = "fixtures/captures";
+const releases = await Promise.all(
+  ["baseline", "candidate-model-upgrade", "candidate-prompt-tweak"].map((name) =>
+    loadRelease(`fixtures/releases/${name}.yaml`),
+  ),
+);
+const upgrade = releases[1]?.id as string;
+
+async function runFixtures(
+  store: Store,
+  pricing: PricingTable,
+  candidates = ["candidate-model-upgrade"],
+): Promise<void> {
+  const deadLetters = new DeadLetterFile(join(await mkdtemp(join(tmpdir(), "shadowdiff-dl-")), "dead.jsonl"));
+  await runCaptures({
+    source: `${CAPTURES}/baseline.jsonl`,
+    candidates: candidates.map((name) => `${CAPTURES}/${name}.jsonl`),
+    noise: `${CAPTURES}/aa.jsonl`,
+    rules: resolveRules(undefined),
+    releases,
+    pricing,
+    writer: storePairWriter(store),
+    deadLetters,
+    batchSize: 250,
+  });
+}
+
+afterAll(removeChdbDirectory);
+
+describe.each(BACKENDS)("report on %s", (backend) => {
+  it("is byte-identical after running the same input twice", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      const pricing = await readPricing();
+      await runFixtures(store, pricing);
+      const once = JSON.stringify(await buildReport(store, { candidate: upgrade, by: ["tenant", "intent"] }));
+      await runFixtures(store, pricing);
+      const twice = JSON.stringify(
+        await buildReport(store, { candidate: upgrade, by: ["tenant", "intent"] }),
+      );
+      expect(twice).toBe(once);
+      const report = JSON.parse(once) as DriftReport;
+      const overall = report.overall as SufficientSegment;
+      expect(overall.pairs).toBe(600);
+      // The fixture generator's own counts, independent of the store.
+      expect(overall.categories).toMatchObject({
+        candidate_error: 14,
+        refusal_flip: 5,
+        args_drift: 67,
+        identical: 219,
+      });
+      expect(overall.errors.gained).toBe(14);
+      expect(overall.refusal.gained).toBe(5);
+      expect(overall.tool_calls.candidate.validity.count).toBeLessThan(overall.tool_calls.candidate.calls);
+      expect(report.noise?.aa_pairs).toBe(600);
+      expect(report.candidate.name).toBe("support-agent");
+      expect(report.candidate.version).toBe("1.5.0-rc.1");
+      expect(report.segments.tenant?.map((segment) => segment.pairs).reduce((a, b) => a + b, 0)).toBe(600);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("shows an unpriced model as unpriced, and a small segment as too small", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      const full = await readPricing();
+      const { "openai/gpt-4.1-2025-04-14": _dropped, ...models } = full.models;
+      await runFixtures(store, { ...full, models });
+      const report = await buildReport(store, {
+        candidate: "support-agent@1.5.0-rc.1",
+        by: ["intent"],
+        minPairs: 50,
+      });
+      const overall = report.overall as SufficientSegment;
+      expect(overall.cost).toEqual({ priced: false, unpriced_models: ["candidate"], unpriced_pairs: 600 });
+      const abuse = report.segments.intent?.find((segment) => segment.value === "abuse");
+      expect(abuse).toMatchObject({ sufficient: false, pairs: 44, note: "too few pairs to tell (44 < 50)" });
+      expect(abuse).not.toHaveProperty("drift");
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe("report across backends", () => {
+  it("gives the same JSON on chDB and on the ClickHouse server", async () => {
+    const reports: string[] = [];
+    for (const backend of BACKENDS) {
+      const { store, dispose } = await freshStore(backend);
+      try {
+        await migrate(store);
+        await runFixtures(store, await readPricing(), ["candidate-model-upgrade", "candidate-prompt-tweak"]);
+        reports.push(JSON.stringify(await buildReport(store, { candidate: upgrade, by: ["tenant"] })));
+      } finally {
+        await dispose();
+      }
+    }
+    expect(reports[1]).toBe(reports[0]);
+  });
+});
