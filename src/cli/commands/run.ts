@@ -138,14 +138,10 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         result.inputs.filter((input) => input.role === "candidate").flatMap((input) => input.releases),
       ),
     ];
-    for (const candidate of candidateIds) {
-      const report = await buildReport(store, { candidate, by });
-      context.stdout(
-        options.format === "json"
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : `${renderReport(report, options.format)}\n`,
-      );
-    }
+    const reports = [];
+    for (const candidate of candidateIds) reports.push(await buildReport(store, { candidate, by }));
+    if (options.format === "json") context.stdout(`${JSON.stringify({ reports }, null, 2)}\n`);
+    else for (const report of reports) context.stdout(`${renderReport(report, options.format)}\n`);
     return EXIT.ok;
   } finally {
     await store.close();

@@ -1,0 +1,69 @@
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { DriftReport } from "../../src/analyze/report-types.js";
+
+/**
+ * The built CLI as a user runs it: a separate process, real exit codes, the embedded store.
+ * `npm run check` builds before testing, so bin/shadowdiff.js runs the code under test.
+ */
+const run = promisify(execFile);
+
+async function shadowdiff(args: readonly string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run("node", ["bin/shadowdiff.js", ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("shadowdiff CLI (built, in its own process)", () => {
+  it("runs the demo into chDB and reports both candidates", async () => {
+    const store = `chdb:${await mkdtemp(join(tmpdir(), "shadowdiff-demo-"))}`;
+    const { stdout } = await run("bash", ["scripts/demo.sh", "--format", "json"], {
+      env: { ...process.env, SHADOWDIFF_STORE: store },
+    });
+    const { reports } = JSON.parse(stdout) as { reports: DriftReport[] };
+    expect(reports.map((report) => report.candidate.version).sort()).toEqual(["1.4.1", "1.5.0-rc.1"]);
+    for (const report of reports) {
+      expect(report.overall.pairs).toBe(600);
+      expect(Object.keys(report.segments)).toEqual(["tenant", "intent"]);
+    }
+  });
+
+  it("exits 2 on invalid lines with --strict, 0 without", async () => {
+    const args = [
+      "diff",
+      "--baseline",
+      "fixtures/captures/bad-lines/baseline.jsonl",
+      "--candidate",
+      "fixtures/captures/bad-lines/candidate.jsonl",
+    ];
+    expect((await shadowdiff(args)).code).toBe(0);
+    const strict = await shadowdiff([...args, "--strict"]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain("invalid line(s) and --strict is set");
+  });
+
+  it("exits 1 when release lint finds something, and 2 on unknown options", async () => {
+    expect((await shadowdiff(["release", "lint", "fixtures/releases/lint/floating-model.yaml"])).code).toBe(
+      1,
+    );
+    const bad = await shadowdiff(["diff", "--no-such-flag"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown option");
+  });
+
+  it("prints help with every command", async () => {
+    const help = await shadowdiff(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["diff", "run", "report", "release", "db"]) expect(help.stdout).toContain(command);
+  });
+});
