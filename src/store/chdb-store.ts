@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { drainPending, Session } from "chdb";
 import { ShadowdiffError } from "../contracts/errors.js";
+import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
 import type { Store } from "./store.js";
 
@@ -76,12 +77,6 @@ export async function openChdbStore(directory: string, database = "shadowdiff"):
   };
   await store.exec(`CREATE DATABASE IF NOT EXISTS ${db}`);
   return store;
-}
-
-export function parseJsonEachRow<Row>(text: string): Row[] {
-  const rows: Row[] = [];
-  for (const line of text.split("\n")) if (line.length > 0) rows.push(JSON.parse(line) as Row);
-  return rows;
 }
 
 function describe(cause: unknown): string {

@@ -1,6 +1,6 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { ShadowdiffError } from "../contracts/errors.js";
-import { parseJsonEachRow } from "./chdb-store.js";
+import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
 import type { Store } from "./store.js";
 

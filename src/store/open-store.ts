@@ -1,7 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { ShadowdiffError } from "../contracts/errors.js";
-import { openChdbStore } from "./chdb-store.js";
-import { openClickHouseStore } from "./clickhouse-store.js";
 import type { Store } from "./store.js";
 
 export const DEFAULT_STORE = "chdb:./.shadowdiff";
@@ -19,7 +17,12 @@ export interface StoreSettings {
 export async function openStore(settings: StoreSettings): Promise<Store> {
   const spec = settings.store;
   const database = settings.database ?? "shadowdiff";
-  if (spec.startsWith("chdb:")) return openChdbStore(spec.slice("chdb:".length) || "./.shadowdiff", database);
+  // Backends load on demand: chDB maps a ~550 MB engine into the process, which commands that
+  // never touch a store (`diff`, `release`) should not pay for in memory or start-up time.
+  if (spec.startsWith("chdb:")) {
+    const { openChdbStore } = await import("./chdb-store.js");
+    return openChdbStore(spec.slice("chdb:".length) || "./.shadowdiff", database);
+  }
   const url = spec.startsWith("clickhouse:") ? spec.slice("clickhouse:".length) : spec;
   if (!/^https?:\/\//.test(url)) {
     throw new ShadowdiffError(
@@ -28,6 +31,7 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
     );
   }
   const caCert = settings.caCert === undefined ? undefined : await readFile(settings.caCert);
+  const { openClickHouseStore } = await import("./clickhouse-store.js");
   return openClickHouseStore({
     url,
     database,
