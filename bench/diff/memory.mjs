@@ -11,12 +11,32 @@ const dir = process.argv[2] ?? "bench/out/1m";
 const started = process.hrtime.bigint();
 let output = "";
 const code = await runCli(
-  ["diff", "--baseline", `${dir}/baseline.jsonl`, "--candidate", `${dir}/candidate-model-upgrade.jsonl`, "--format", "json"],
-  { stdout: (text) => (output += text), stderr: (text) => process.stderr.write(text), env: process.env, interactive: false },
+  [
+    "diff",
+    "--baseline",
+    `${dir}/baseline.jsonl`,
+    "--candidate",
+    `${dir}/candidate-model-upgrade.jsonl`,
+    "--format",
+    "json",
+  ],
+  {
+    stdout: (text) => (output += text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    interactive: false,
+  },
 );
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const result = JSON.parse(output);
 const peakMb = process.resourceUsage().maxRSS / 1024;
 console.log(
-  JSON.stringify({ bench: "diff-memory", exit: code, pairs: result.pairs, seconds: Number(seconds.toFixed(1)), pairs_per_s: Math.round(result.pairs / seconds), peak_rss_mb: Number(peakMb.toFixed(1)) }),
+  JSON.stringify({
+    bench: "diff-memory",
+    exit: code,
+    pairs: result.pairs,
+    seconds: Number(seconds.toFixed(1)),
+    pairs_per_s: Math.round(result.pairs / seconds),
+    peak_rss_mb: Number(peakMb.toFixed(1)),
+  }),
 );

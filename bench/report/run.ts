@@ -25,6 +25,7 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "10000000" },
     backends: { type: "string", default: "chdb,clickhouse" },
     runs: { type: "string", default: "3" },
+    trace: { type: "boolean", default: false },
     url: { type: "string", default: process.env.SHADOWDIFF_CLICKHOUSE_URL ?? "http://127.0.0.1:18123" },
   },
 });
@@ -35,7 +36,7 @@ const CANDIDATE = "sha256:bench-candidate";
 const BASELINE = "sha256:bench-baseline";
 
 /** Generated rows: every value is a function of the row number, so both backends get the same data. */
-function generateSql(database: string, count: number, aa: boolean): string {
+export function generateSql(database: string, count: number, aa: boolean): string {
   const h = (salt: number) => `cityHash64(number, ${salt})`;
   const candidate = aa ? BASELINE : CANDIDATE;
   const category = `multiIf(${h(5)} % 1000 < 20, 'candidate_error', ${h(5)} % 1000 < 30, 'refusal_flip', ${h(5)} % 1000 < 60, 'outcome_mismatch', ${h(5)} % 1000 < 150, 'tool_sequence_drift', ${h(5)} % 1000 < 250, 'args_drift', ${h(5)} % 1000 < 600, 'text_only', 'identical')`;
@@ -77,6 +78,7 @@ async function bench(backend: "chdb" | "clickhouse"): Promise<Record<string, unk
     await store.exec(
       `INSERT INTO ${database}.releases (release_id, name, release_version, model, manifest, registered_at, version) VALUES ('${CANDIDATE}', 'bench', '2', 'openai/gpt-4.1-2025-04-14', '', now(), 1), ('${BASELINE}', 'bench', '1', 'openai/gpt-4o-2024-08-06', '', now(), 1)`,
     );
+    if (values.trace) traceQueries(store);
     const rssBefore = process.resourceUsage().maxRSS / 1024;
     const times: number[] = [];
     let report: Awaited<ReturnType<typeof buildReport>> | undefined;
@@ -103,8 +105,26 @@ async function bench(backend: "chdb" | "clickhouse"): Promise<Record<string, unk
   }
 }
 
+/** With --trace, prints each query's time and its first lines: where a report spends its time. */
+function traceQueries(store: Store): void {
+  const query = store.query.bind(store);
+  (store as { query: Store["query"] }).query = async <Row>(sql: string) => {
+    const started = performance.now();
+    const rows = await query<Row>(sql);
+    const summary = sql.replace(/\s+/g, " ").slice(0, 110);
+    process.stderr.write(`  ${((performance.now() - started) / 1000).toFixed(2)} s  ${summary}\n`);
+    return rows;
+  };
+}
+
+// Run only as a script, so experiments can import generateSql.
+if (import.meta.url === `file://${process.argv[1]}`) await main();
+
+async function main(): Promise<void> {
 const results = [];
-for (const backend of values.backends.split(",") as ("chdb" | "clickhouse")[]) results.push(await bench(backend));
+for (const backend of values.backends.split(",") as ("chdb" | "clickhouse")[])
+  results.push(await bench(backend));
 console.log(`node ${process.version}, ${pairs} pairs + ${Math.floor(pairs / 10)} A/A pairs, ${runs} runs`);
 console.table(results);
 console.log(JSON.stringify({ bench: "report", results }));
+}

@@ -1,14 +1,16 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { DRIFT_CATEGORIES } from "../diff/category.js";
-import { sqlIdentifier, sqlNumber, sqlString, sqlStrings, sqlTuple } from "../store/sql.js";
+import { sqlIdentifier, sqlNumber, sqlString, sqlStrings } from "../store/sql.js";
 
 /**
- * SQL of the drift report. Every aggregate is computed by ClickHouse; Node receives one row per
- * segment and bounded, hash-ordered samples. Everything here is deterministic regardless of how
- * the table's parts are merged, so a report is byte-identical however often the same pairs were
- * written: sums are over integers (costs in nano-dollars, latencies in microseconds), quantiles
- * are exact, and samples are chosen by a hash of the pair key, not by read order.
- * The SQL stays within what ClickHouse 18.16 (Debian) and chDB (26.x) both accept.
+ * SQL of the drift report. Aggregation happens in ClickHouse; Node receives one row per segment
+ * (with a bounded, hash-chosen sample folded in) and a handful of small results. The pairs table
+ * is read with `FINAL` once for the candidate and once for the A/A pairs, however many segment
+ * dimensions are asked for.
+ *
+ * Everything is deterministic however the table's parts are merged, so a report is
+ * byte-identical however often the same pairs were written: sums are over integers (cost in
+ * nano-dollars), quantiles are exact, and samples are chosen by a hash of the pair key, never by
+ * read order. The SQL stays within what ClickHouse 18.16 (Debian) and chDB (26.x) both accept.
  */
 export interface PairScope {
   readonly database: string;
@@ -20,8 +22,7 @@ export interface PairScope {
 }
 
 /** `(none)` for pairs without the label, so a segment never silently disappears. */
-export function segmentExpression(dimension: string | null): string {
-  if (dimension === null) return "'all'";
+export function segmentExpression(dimension: string): string {
   const key = sqlString(dimension);
   return `if(has(label_keys, ${key}), label_values[indexOf(label_keys, ${key})], '(none)')`;
 }
@@ -38,42 +39,117 @@ export function scopeFilter(scope: PairScope): string {
   return parts.join(" AND ");
 }
 
-const DRIFT_LIST = sqlTuple([...DRIFT_CATEGORIES]);
+/** `[('', 'all'), ('tenant', <tenant of the pair>), …]`: the keys one pair is counted under. */
+function groupingKeys(dimensions: readonly string[]): string {
+  const keys = [
+    "('', 'all')",
+    ...dimensions.map((dimension) => `(${sqlString(dimension)}, ${segmentExpression(dimension)})`),
+  ];
+  return `[${keys.join(", ")}]`;
+}
+
+/**
+ * Key of a segment in the sample-bound table: `dimension=value`. Unambiguous because dimension
+ * names are plain label names (checked by `assertDimensionName`), which cannot contain `=`.
+ */
+export function segmentKey(dimension: string, segment: string): string {
+  return `${dimension}=${segment}`;
+}
+
+export const DIMENSION_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Approximate pairs per segment, read without `FINAL` (so a pair written twice and not yet merged
+ * counts twice): only used to size each segment's sample share, where an overestimate merely
+ * makes the share smaller. Reads the label columns only.
+ */
+export function segmentSizesSql(scope: PairScope, dimensions: readonly string[]): string {
+  return `SELECT grouping.1 AS dimension, grouping.2 AS segment, count() AS n
+FROM (
+  SELECT arrayJoin(${groupingKeys(dimensions)}) AS grouping
+  FROM ${sqlIdentifier(scope.database)}.pairs
+  WHERE ${scopeFilter(scope)}
+)
+GROUP BY dimension, segment
+ORDER BY dimension, segment`;
+}
+
 const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
 const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_calls = 0)";
 const BOTH_PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
 const NANO = "1000000000";
 
-/** Column names of one aggregate row (all integers or exact quantiles). */
-export interface SegmentAggregateRow {
+/** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
+const AGGREGATE_COLUMNS = [
+  "request_id",
+  "replica",
+  "ts",
+  "category",
+  "paths",
+  "baseline_refusal",
+  "candidate_refusal",
+  "baseline_error",
+  "candidate_error",
+  "baseline_tool_calls",
+  "candidate_tool_calls",
+  "baseline_invalid_calls",
+  "candidate_invalid_calls",
+  "baseline_failed_calls",
+  "candidate_failed_calls",
+  "baseline_input_tokens",
+  "baseline_output_tokens",
+  "candidate_input_tokens",
+  "candidate_output_tokens",
+  "baseline_priced",
+  "candidate_priced",
+  "baseline_cost",
+  "candidate_cost",
+  "baseline_latency_ms",
+  "candidate_latency_ms",
+].join(", ");
+
+/** A sample bound per segment: pairs whose key hash is at most the bound are sampled. */
+export interface SampleBound {
+  readonly dimension: string;
   readonly segment: string;
-  readonly pairs: number | string;
-  readonly [column: string]: unknown;
+  /** Share of the hash space, 0 < share <= 1. */
+  readonly share: number;
 }
 
 /**
- * One row per segment value. `noisePaths` are the paths judged noise against the A/A run: a
- * drift-category pair all of whose paths are noise is counted as noise-only, not drift.
+ * Every segment of every dimension, plus the overall `('', 'all')` row, in one scan: each pair is
+ * fanned out by `arrayJoin` to one grouping key per dimension. Besides the counters, each row
+ * carries
+ * - `pathset_counts` / `pathset_names`: how many pairs of each category had each exact set of
+ *   differing paths (keyed by a hash, because ClickHouse 18.16's sumMap takes numeric keys only),
+ *   from which Node derives per-path counts and the pairs whose every path is noise;
+ * - `sample`: up to `sampleCap` pairs whose key hash lies under the segment's bound, as
+ *   (hash, request id, replica, latencies, costs, priced, tokens); Node keeps the `limit` with the
+ *   smallest hashes. A full array means the bound was too loose, and is reported, not guessed.
  */
 export function segmentAggregatesSql(
   scope: PairScope,
-  dimension: string | null,
-  noisePaths: readonly string[],
+  dimensions: readonly string[],
+  bounds: readonly SampleBound[],
+  sampleCap: number,
 ): string {
   const db = sqlIdentifier(scope.database);
-  const noiseOnly =
-    noisePaths.length === 0
-      ? "toUInt64(0)"
-      : `countIf(category IN ${DRIFT_LIST} AND arrayAll(p -> has(${sqlStrings(noisePaths)}, p), paths))`;
   const categoryColumns = PAIR_CATEGORIES.map(
     (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
   );
+  const keys = bounds.map((bound) => sqlString(segmentKey(bound.dimension, bound.segment)));
+  const limits = bounds.map((bound) => `toUInt64(${hashBound(bound.share)})`);
+  const bound =
+    bounds.length === 0
+      ? "toUInt64(0)"
+      : `transform(concat(grouping.1, '=', grouping.2), [${keys.join(", ")}], [${limits.join(", ")}], toUInt64(0))`;
   return `SELECT
-  ${segmentExpression(dimension)} AS segment,
+  grouping.1 AS dimension,
+  grouping.2 AS segment,
   count() AS pairs,
   ${categoryColumns.join(",\n  ")},
-  countIf(category IN ${DRIFT_LIST}) AS drift_category_pairs,
-  ${noiseOnly} AS noise_only,
+  sumMap([pathset_key], [toUInt64(1)]) AS pathset_counts,
+  groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names,
   sum(baseline_refusal) AS baseline_refusals,
   sum(candidate_refusal) AS candidate_refusals,
   countIf(baseline_refusal = 0 AND candidate_refusal = 1) AS refusal_gained,
@@ -92,10 +168,10 @@ export function segmentAggregatesSql(
   countIf(${TOOLS_OK_CANDIDATE}) AS candidate_tools_ok,
   countIf(${TOOLS_OK_BASELINE} AND NOT ${TOOLS_OK_CANDIDATE}) AS tools_ok_lost,
   countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
-  sum(baseline_input_tokens + baseline_output_tokens) AS baseline_tokens,
-  sum(candidate_input_tokens + candidate_output_tokens) AS candidate_tokens,
-  quantileExact(0.5)(baseline_input_tokens + baseline_output_tokens) AS baseline_tokens_median,
-  quantileExact(0.5)(candidate_input_tokens + candidate_output_tokens) AS candidate_tokens_median,
+  sum(baseline_tokens) AS sum_baseline_tokens,
+  sum(candidate_tokens) AS sum_candidate_tokens,
+  quantileExact(0.5)(baseline_tokens) AS baseline_tokens_median,
+  quantileExact(0.5)(candidate_tokens) AS candidate_tokens_median,
   countIf(${BOTH_PRICED}) AS priced_pairs,
   countIf(baseline_priced = 0) AS baseline_unpriced,
   countIf(candidate_priced = 0) AS candidate_unpriced,
@@ -105,55 +181,70 @@ export function segmentAggregatesSql(
   quantileExactIf(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_median,
   quantilesExact(0.5, 0.95, 0.99)(baseline_latency_ms) AS baseline_latency,
   quantilesExact(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency,
+  groupArrayIf(${sqlNumber(sampleCap)})(
+    (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
+     ${BOTH_PRICED}, baseline_tokens, candidate_tokens),
+    pair_hash <= ${bound}) AS sample,
   toUnixTimestamp(min(ts)) AS first_ts,
   toUnixTimestamp(max(ts)) AS last_ts
-FROM ${db}.pairs FINAL
-WHERE ${scopeFilter(scope)}
-GROUP BY segment
-ORDER BY pairs DESC, segment`;
+FROM (
+  SELECT ${AGGREGATE_COLUMNS},
+    label_keys, label_values,
+    arrayStringConcat(paths, '\\n') AS pathset,
+    cityHash64(category, pathset) AS pathset_key,
+    cityHash64(request_id, replica) AS pair_hash,
+    baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
+    candidate_input_tokens + candidate_output_tokens AS candidate_tokens,
+    arrayJoin(${groupingKeys(dimensions)}) AS grouping
+  FROM ${db}.pairs FINAL
+  WHERE ${scopeFilter(scope)}
+)
+GROUP BY dimension, segment
+ORDER BY dimension, pairs DESC, segment`;
+}
+
+/** The largest 64-bit hash value kept for a share, as exact decimal text. */
+export function hashBound(share: number): string {
+  if (share >= 1) return "18446744073709551615";
+  // 2^64 · share, through BigInt so the bound is exact for shares down to 1e-9.
+  return ((BigInt(Math.floor(share * 1e9)) * 18446744073709551616n) / 1_000_000_000n).toString();
 }
 
 /**
- * A bounded sample of paired cost and latency for the signed-rank tests and bootstrap intervals:
- * per segment, the `limit` pairs with the smallest hash of their key. Hash order is a fixed
- * pseudo-random order, so the sample is unbiased and the same on every run.
+ * The A/A pairs of the baseline: how often each collapsed path differs, and (under the pseudo
+ * path `PAIRS_PATH`) how many pairs there are.
  */
-export function pairedSampleSql(scope: PairScope, dimension: string | null, limit: number): string {
-  const db = sqlIdentifier(scope.database);
-  return `SELECT
-  ${segmentExpression(dimension)} AS segment,
-  baseline_latency_ms, candidate_latency_ms,
-  baseline_cost, candidate_cost, ${BOTH_PRICED} AS priced,
-  baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
-  candidate_input_tokens + candidate_output_tokens AS candidate_tokens
-FROM ${db}.pairs FINAL
-WHERE ${scopeFilter(scope)}
-ORDER BY segment, cityHash64(request_id, replica), request_id, replica
-LIMIT ${sqlNumber(limit)} BY segment`;
-}
+export const PAIRS_PATH = "<pairs>";
 
-/** How often each collapsed path differs, over the scope. */
-export function pathCountsSql(scope: PairScope, limit: number): string {
-  const db = sqlIdentifier(scope.database);
+export function aaPathCountsSql(scope: PairScope): string {
+  const aa: PairScope = { ...scope, candidate: scope.baseline };
   return `SELECT path, count() AS n
-FROM ${db}.pairs FINAL
-ARRAY JOIN paths AS path
-WHERE ${scopeFilter(scope)}
+FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+ARRAY JOIN arrayConcat([${sqlString(PAIRS_PATH)}], paths) AS path
+WHERE ${scopeFilter(aa)}
 GROUP BY path
-ORDER BY n DESC, path
-LIMIT ${sqlNumber(limit)}`;
+ORDER BY n DESC, path`;
 }
 
-export function pairCountSql(scope: PairScope): string {
-  return `SELECT count() AS n FROM ${sqlIdentifier(scope.database)}.pairs FINAL WHERE ${scopeFilter(scope)}`;
-}
-
-/** A few example pairs per category, chosen by hash so the same ones come back every time. */
-export function examplesSql(scope: PairScope, perCategory: number): string {
+/**
+ * A few example pairs per category, chosen by hash so the same ones come back every time; each
+ * category first keeps the pairs under its share of the hash space (`shares`, from its count).
+ */
+export function examplesSql(
+  scope: PairScope,
+  perCategory: number,
+  shares: ReadonlyMap<string, number>,
+): string {
   const db = sqlIdentifier(scope.database);
+  const categories = [...shares.keys()];
+  if (categories.length === 0) {
+    return "SELECT '' AS category, '' AS request_id, 0 AS replica, '' AS reason WHERE 0";
+  }
+  const bounds = categories.map((category) => `toUInt64(${hashBound(shares.get(category) ?? 1)})`);
   return `SELECT category, request_id, replica, reason
 FROM ${db}.pairs FINAL
 WHERE ${scopeFilter(scope)} AND category != 'identical'
+  AND cityHash64(request_id, replica) <= transform(category, ${sqlStrings(categories)}, [${bounds.join(", ")}], toUInt64(0))
 ORDER BY category, cityHash64(request_id, replica), request_id
 LIMIT ${sqlNumber(perCategory)} BY category`;
 }
@@ -165,13 +256,13 @@ export function unpairedSql(database: string, candidate: string, since?: number,
   return `SELECT side, count() AS n FROM ${sqlIdentifier(database)}.unpaired FINAL WHERE ${filters.join(" AND ")} GROUP BY side ORDER BY side`;
 }
 
-/** Candidate releases with their baselines and pair counts, for resolving names and defaults. */
-export function candidatesSql(database: string): string {
-  return `SELECT candidate_release AS candidate, baseline_release AS baseline, count() AS pairs
-FROM ${sqlIdentifier(database)}.pairs FINAL
-WHERE candidate_release != baseline_release
-GROUP BY candidate_release, baseline_release
-ORDER BY pairs DESC, candidate, baseline`;
+/** The baselines a candidate has pairs against, most pairs first (reads the key columns only). */
+export function baselinesOfSql(database: string, candidate: string): string {
+  return `SELECT baseline_release AS baseline, count() AS pairs
+FROM ${sqlIdentifier(database)}.pairs
+WHERE candidate_release = ${sqlString(candidate)} AND candidate_release != baseline_release
+GROUP BY baseline_release
+ORDER BY pairs DESC, baseline`;
 }
 
 /** Every release the store knows, with the latest registration of its name and version. */

@@ -1,16 +1,18 @@
 import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 import { ShadowdiffError } from "../contracts/errors.js";
+import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { judgePaths } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
 import {
-  candidatesSql,
+  aaPathCountsSql,
+  baselinesOfSql,
+  DIMENSION_NAME,
   examplesSql,
+  PAIRS_PATH,
   type PairScope,
-  pairCountSql,
-  pairedSampleSql,
-  pathCountsSql,
   releasesSql,
   segmentAggregatesSql,
+  segmentSizesSql,
   unpairedSql,
 } from "./report-queries.js";
 import type { DriftReport, ExampleRow, PathRow, ReleaseRef, SegmentReport } from "./report-types.js";
@@ -27,7 +29,7 @@ export interface ReportOptions {
   readonly until?: number;
   /** Segments with fewer pairs say so instead of printing rates (default 30). */
   readonly minPairs?: number;
-  /** Pairs per segment sampled for signed-rank tests and bootstrap intervals (default 2000). */
+  /** Pairs per segment sampled for signed-rank tests and bootstrap intervals (default 1000). */
   readonly sampleLimit?: number;
   readonly topPaths?: number;
   readonly examplesPerCategory?: number;
@@ -43,7 +45,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     ? resolveRelease(options.baseline, releases, "baseline")
     : await defaultBaseline(store, candidate.id, releases);
   const minPairs = options.minPairs ?? 30;
-  const sampleLimit = options.sampleLimit ?? 2000;
+  const sampleLimit = options.sampleLimit ?? 1000;
   const scope: PairScope = {
     database: store.database,
     candidate: candidate.id,
@@ -52,47 +54,61 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     ...(options.until === undefined ? {} : { until: options.until }),
   };
 
-  const noise = await noiseFloor(store, scope, options.topPaths ?? 20);
-  const overallRows = await store.query<Row>(segmentAggregatesSql(scope, null, noise.noisePaths));
-  const overallRow = overallRows[0];
-  if (overallRow === undefined) {
+  const dimensions = options.by ?? [];
+  for (const dimension of dimensions) {
+    if (!DIMENSION_NAME.test(dimension)) {
+      throw new ShadowdiffError(
+        "BAD_USAGE",
+        `--by ${dimension}: a label name is letters, digits, '_', '.' or '-'`,
+      );
+    }
+  }
+  const sizes = await store.query<{ dimension: string; segment: string; n: string | number }>(
+    segmentSizesSql(scope, dimensions),
+  );
+  if (sizes.length === 0) {
     throw new ShadowdiffError(
       "BAD_USAGE",
       `no pairs for candidate ${describe(candidate)} against baseline ${describe(baseline)} in the chosen window`,
     );
   }
-  const overallSample = await samples(store, scope, null, sampleLimit);
-  const overall = segmentReport({
-    dimension: null,
-    row: overallRow,
-    sample: overallSample.get("all") ?? [],
-    minPairs,
-    confidence: CONFIDENCE,
-    netOfNoise: noise.aaPairs > 0,
-    seed: 1,
-  });
-
+  // Each segment samples ~3x the pairs it needs by hash; the cap is far above what a share yields.
+  const bounds = sizes.map((size) => ({
+    dimension: size.dimension,
+    segment: size.segment,
+    share: Math.min(1, (3 * sampleLimit) / Math.max(1, Number(size.n))),
+  }));
+  const sampleCap = 10 * sampleLimit;
+  const [rows, aaCounts] = await Promise.all([
+    store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
+    store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
+  ]);
+  const overallRow = rows.find((row) => row.dimension === "") as Row;
+  const noise = judgeNoise(pathsetsOf(overallRow), aaCounts, options.topPaths ?? 20);
+  const noisePaths = new Set(noise.noisePaths);
+  const reportOf = (row: Row, seed: number) =>
+    segmentReport({
+      dimension: row.dimension === "" ? null : String(row.dimension),
+      row,
+      noiseOnly: noiseOnlyPairs(pathsetsOf(row), noisePaths),
+      sample: sampleOf(row, sampleLimit, sampleCap),
+      minPairs,
+      confidence: CONFIDENCE,
+      netOfNoise: noise.aaPairs > 0,
+      seed,
+    });
+  const overall = reportOf(overallRow, 1);
   const segments: Record<string, SegmentReport[]> = {};
-  for (const dimension of options.by ?? []) {
-    const rows = await store.query<Row>(segmentAggregatesSql(scope, dimension, noise.noisePaths));
-    const sampleBySegment = await samples(store, scope, dimension, sampleLimit);
-    const reports = rows.map((row, index) =>
-      segmentReport({
-        dimension,
-        row,
-        sample: sampleBySegment.get(String(row.segment)) ?? [],
-        minPairs,
-        confidence: CONFIDENCE,
-        netOfNoise: noise.aaPairs > 0,
-        seed: index + 2,
-      }),
-    );
+  for (const dimension of dimensions) {
+    const reports = rows
+      .filter((row) => row.dimension === dimension)
+      .map((row, index) => reportOf(row, index + 2));
     segments[dimension] = adjustAcrossSegments(reports);
   }
 
-  const [paths, examples, unpaired] = await Promise.all([
-    Promise.resolve(noise.paths),
-    loadExamples(store, scope, options.examplesPerCategory ?? 3),
+  const paths = noise.paths;
+  const [examples, unpaired] = await Promise.all([
+    loadExamples(store, scope, options.examplesPerCategory ?? 3, overallRow),
     loadUnpaired(store, candidate.id, options.since, options.until),
   ]);
   return {
@@ -118,7 +134,12 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   };
 }
 
-type Row = { readonly segment: string; readonly pairs: number | string; readonly [column: string]: unknown };
+type Row = {
+  readonly dimension: string;
+  readonly segment: string;
+  readonly pairs: number | string;
+  readonly [column: string]: unknown;
+};
 
 interface StoredRelease {
   readonly release_id: string;
@@ -171,10 +192,10 @@ async function defaultBaseline(
   candidate: string,
   releases: readonly StoredRelease[],
 ): Promise<ReleaseRef> {
-  const rows = await store.query<{ candidate: string; baseline: string; pairs: string | number }>(
-    candidatesSql(store.database),
+  const rows = await store.query<{ baseline: string; pairs: string | number }>(
+    baselinesOfSql(store.database, candidate),
   );
-  const row = rows.find((entry) => entry.candidate === candidate);
+  const row = rows[0];
   if (row === undefined) {
     throw new ShadowdiffError("BAD_USAGE", `release ${candidate} has no pairs as a candidate in the store`);
   }
@@ -184,25 +205,43 @@ async function defaultBaseline(
   );
 }
 
-/** Path counts of the candidate and of the baseline's A/A pairs, judged by the noise rule. */
-async function noiseFloor(
-  store: Store,
-  scope: PairScope,
-  topPaths: number,
-): Promise<{ aaPairs: number; noisePaths: string[]; paths: PathRow[] }> {
-  const aaScope: PairScope = { ...scope, candidate: scope.baseline };
-  const [pairs, aaPairs, counts, aaCounts] = await Promise.all([
-    countOf(store, pairCountSql(scope)),
-    countOf(store, pairCountSql(aaScope)),
-    store.query<{ path: string; n: string | number }>(pathCountsSql(scope, 10_000)),
-    store.query<{ path: string; n: string | number }>(pathCountsSql(aaScope, 10_000)),
-  ]);
-  const verdicts = judgePaths(
-    { pairs, counts: new Map(counts.map((row) => [row.path, Number(row.n)])) },
-    aaPairs === 0
-      ? null
-      : { pairs: aaPairs, counts: new Map(aaCounts.map((row) => [row.path, Number(row.n)])) },
+/** `category\tpath\npath…` → pairs, from the aggregate's hash-keyed path-set columns. */
+function pathsetsOf(row: Row): Map<string, number> {
+  const [keys, counts] = (row.pathset_counts as [(string | number)[], (string | number)[]] | undefined) ?? [
+    [],
+    [],
+  ];
+  const names = new Map(
+    ((row.pathset_names as [string | number, string][] | undefined) ?? []).map(([key, name]) => [
+      String(key),
+      name,
+    ]),
   );
+  const pathsets = new Map<string, number>();
+  keys.forEach((key, index) => {
+    const name = names.get(String(key));
+    if (name === undefined) throw new ShadowdiffError("STORE_QUERY_FAILED", `path set ${key} has no name`);
+    pathsets.set(name, (pathsets.get(name) ?? 0) + Number(counts[index] ?? 0));
+  });
+  return pathsets;
+}
+
+/** Per-path counts of the candidate (from its path sets) and of the A/A pairs, judged by the noise rule. */
+function judgeNoise(
+  pathsets: ReadonlyMap<string, number>,
+  aaRows: readonly { path: string; n: string | number }[],
+  topPaths: number,
+): { aaPairs: number; noisePaths: string[]; paths: PathRow[] } {
+  const counts = new Map<string, number>();
+  let pairs = 0;
+  for (const [key, count] of pathsets) {
+    pairs += count;
+    for (const path of pathsOfKey(key)) counts.set(path, (counts.get(path) ?? 0) + count);
+  }
+  const aaCounts = new Map(aaRows.map((row) => [row.path, Number(row.n)]));
+  const aaPairs = aaCounts.get(PAIRS_PATH) ?? 0;
+  aaCounts.delete(PAIRS_PATH);
+  const verdicts = judgePaths({ pairs, counts }, aaPairs === 0 ? null : { pairs: aaPairs, counts: aaCounts });
   return {
     aaPairs,
     noisePaths: verdicts
@@ -219,37 +258,63 @@ async function noiseFloor(
   };
 }
 
-async function countOf(store: Store, sql: string): Promise<number> {
-  const rows = await store.query<{ n: string | number }>(sql);
-  return Number(rows[0]?.n ?? 0);
+function pathsOfKey(key: string): string[] {
+  const paths = key.slice(key.indexOf("\t") + 1);
+  return paths === "" ? [] : paths.split("\n");
 }
 
-async function samples(
-  store: Store,
-  scope: PairScope,
-  dimension: string | null,
-  limit: number,
-): Promise<Map<string, PairedSample[]>> {
-  const rows = await store.query<Record<string, unknown>>(pairedSampleSql(scope, dimension, limit));
-  const bySegment = new Map<string, PairedSample[]>();
-  for (const row of rows) {
-    const segment = String(row.segment);
-    let list = bySegment.get(segment);
-    if (list === undefined) {
-      list = [];
-      bySegment.set(segment, list);
+/** Pairs in a drift category all of whose differing paths are noise. */
+function noiseOnlyPairs(pathsets: ReadonlyMap<string, number>, noisePaths: ReadonlySet<string>): number {
+  if (noisePaths.size === 0) return 0;
+  let noiseOnly = 0;
+  for (const [key, count] of pathsets) {
+    const category = key.slice(0, key.indexOf("\t")) as PairCategory;
+    const paths = pathsOfKey(key);
+    if (DRIFT_CATEGORIES.has(category) && paths.length > 0 && paths.every((path) => noisePaths.has(path))) {
+      noiseOnly += count;
     }
-    list.push({
-      baselineLatency: Number(row.baseline_latency_ms),
-      candidateLatency: Number(row.candidate_latency_ms),
-      baselineCost: Number(row.baseline_cost),
-      candidateCost: Number(row.candidate_cost),
-      priced: Number(row.priced) === 1,
-      baselineTokens: Number(row.baseline_tokens),
-      candidateTokens: Number(row.candidate_tokens),
-    });
   }
-  return bySegment;
+  return noiseOnly;
+}
+
+type SampleTuple = [
+  string | number,
+  string,
+  number | string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/** The `limit` sampled pairs with the smallest key hash (ties broken by key), in that order. */
+function sampleOf(row: Row, limit: number, cap: number): PairedSample[] {
+  const tuples = (row.sample as SampleTuple[] | undefined) ?? [];
+  if (tuples.length >= cap) {
+    // Which rows fill a full array depends on read order: refuse rather than report unstable numbers.
+    throw new ShadowdiffError(
+      "STORE_QUERY_FAILED",
+      `sample of segment '${row.segment}' hit its cap of ${cap} pairs; the segment size estimate was off`,
+    );
+  }
+  return tuples
+    .map((tuple) => ({ hash: BigInt(tuple[0]), id: tuple[1], replica: Number(tuple[2]), tuple }))
+    .sort((a, b) =>
+      a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.replica - b.replica,
+    )
+    .slice(0, limit)
+    .map(({ tuple }) => ({
+      baselineLatency: Number(tuple[3]),
+      candidateLatency: Number(tuple[4]),
+      baselineCost: Number(tuple[5]),
+      candidateCost: Number(tuple[6]),
+      priced: Number(tuple[7]) === 1,
+      baselineTokens: Number(tuple[8]),
+      candidateTokens: Number(tuple[9]),
+    }));
 }
 
 /** Holm across the segments of one dimension, per test family. */
@@ -310,13 +375,20 @@ async function loadExamples(
   store: Store,
   scope: PairScope,
   perCategory: number,
+  overall: Row,
 ): Promise<Partial<Record<PairCategory, ExampleRow[]>>> {
+  // Each category keeps ~20x the examples it needs by hash before the sort picks the first few.
+  const shares = new Map<string, number>();
+  for (const category of PAIR_CATEGORIES) {
+    const count = Number(overall[`c_${category}`] ?? 0);
+    if (category !== "identical" && count > 0) shares.set(category, Math.min(1, (20 * perCategory) / count));
+  }
   const rows = await store.query<{
     category: PairCategory;
     request_id: string;
     replica: number | string;
     reason: string;
-  }>(examplesSql(scope, perCategory));
+  }>(examplesSql(scope, perCategory, shares));
   const examples: Partial<Record<PairCategory, ExampleRow[]>> = {};
   for (const category of PAIR_CATEGORIES) {
     const list = rows

@@ -1,4 +1,5 @@
 import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
+import { DRIFT_CATEGORIES } from "../diff/category.js";
 import type {
   CostComparison,
   LatencyComparison,
@@ -8,6 +9,8 @@ import type {
   SegmentReport,
 } from "./report-types.js";
 import { bootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank, wilsonInterval } from "./stats/index.js";
+
+const DRIFT_LIST = [...DRIFT_CATEGORIES];
 
 /** One pair of the bounded sample: the paired quantities the signed-rank tests compare. */
 export interface PairedSample {
@@ -24,6 +27,8 @@ export interface SegmentInput {
   readonly dimension: string | null;
   /** One row of `segmentAggregatesSql`. */
   readonly row: Readonly<Record<string, unknown>>;
+  /** Drift-category pairs whose every differing path is noise (0 without an A/A run). */
+  readonly noiseOnly: number;
   readonly sample: readonly PairedSample[];
   readonly minPairs: number;
   readonly confidence: number;
@@ -70,7 +75,7 @@ export function segmentReport(input: SegmentInput): SegmentReport {
   const categories = Object.fromEntries(
     PAIR_CATEGORIES.map((category) => [category, n(`c_${category}`)]),
   ) as Record<PairCategory, number>;
-  const noiseOnly = n("noise_only");
+  const noiseOnly = input.noiseOnly;
   const baselineCalls = n("sum_baseline_tool_calls");
   const candidateCalls = n("sum_candidate_tool_calls");
   return {
@@ -80,7 +85,7 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     sufficient: true,
     categories,
     drift: {
-      ...rate(n("drift_category_pairs") - noiseOnly, pairs),
+      ...rate(DRIFT_LIST.reduce((sum, category) => sum + categories[category], 0) - noiseOnly, pairs),
       noise_only: noiseOnly,
       net_of_noise: input.netOfNoise,
     },
@@ -107,8 +112,8 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     },
     tokens: pairedRatio(
       pairs,
-      n("baseline_tokens") / pairs,
-      n("candidate_tokens") / pairs,
+      n("sum_baseline_tokens") / pairs,
+      n("sum_candidate_tokens") / pairs,
       n("baseline_tokens_median"),
       n("candidate_tokens_median"),
       input.sample.map((pair) => [pair.baselineTokens, pair.candidateTokens]),
