@@ -117,15 +117,22 @@ export interface SampleBound {
 }
 
 /**
- * Every segment of every dimension, plus the overall `('', 'all')` row, in one scan: each pair is
- * fanned out by `arrayJoin` to one grouping key per dimension. Besides the counters, each row
- * carries
+ * Every segment of every dimension, plus the overall `('', 'all')` row, in one query of two
+ * levels. The inner level reads the pairs once (with `FINAL`) and groups them by their
+ * combination of dimension values, keeping mergeable states (counters, exact-quantile states,
+ * path-set counts, sample candidates); the outer level fans each combination out to the segments
+ * it belongs to and merges. Fanning out a few hundred combinations instead of every pair is what
+ * keeps a report over millions of pairs within seconds.
+ *
+ * Besides the counters, each row carries
  * - `pathset_counts` / `pathset_names`: how many pairs of each category had each exact set of
  *   differing paths (keyed by a hash, because ClickHouse 18.16's sumMap takes numeric keys only),
  *   from which Node derives per-path counts and the pairs whose every path is noise;
- * - `sample`: up to `sampleCap` pairs whose key hash lies under the segment's bound, as
- *   (hash, request id, replica, latencies, costs, priced, tokens); Node keeps the `limit` with the
- *   smallest hashes. A full array means the bound was too loose, and is reported, not guessed.
+ * - `sample`: pairs whose key hash lies under the bound of one of the segments the pair belongs
+ *   to, as (hash, request id, replica, latencies, costs, priced, tokens); Node keeps, per
+ *   segment, those under that segment's bound and takes the `limit` smallest hashes. When a
+ *   combination had more candidates than `sampleCap` (`sample_candidates` tells), the array was
+ *   cut in read order and is refused, not used.
  */
 export function segmentAggregatesSql(
   scope: PairScope,
@@ -134,70 +141,127 @@ export function segmentAggregatesSql(
   sampleCap: number,
 ): string {
   const db = sqlIdentifier(scope.database);
-  const categoryColumns = PAIR_CATEGORIES.map(
-    (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
-  );
+  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
   const keys = bounds.map((bound) => sqlString(segmentKey(bound.dimension, bound.segment)));
   const limits = bounds.map((bound) => `toUInt64(${hashBound(bound.share)})`);
-  const bound =
+  const boundOf = (dimension: string, value: string) =>
     bounds.length === 0
       ? "toUInt64(0)"
-      : `transform(concat(grouping.1, '=', grouping.2), [${keys.join(", ")}], [${limits.join(", ")}], toUInt64(0))`;
+      : `transform(concat(${sqlString(`${dimension}=`)}, ${value}), [${keys.join(", ")}], [${limits.join(", ")}], toUInt64(0))`;
+  // A pair is a sample candidate if it is under the bound of any segment it belongs to.
+  // ClickHouse 18.16's greatest() takes exactly two arguments.
+  const pairBound = [boundOf("", "'all'"), ...dims.map(({ dimension, column }) => boundOf(dimension, column))].reduce(
+    (left, right) => `greatest(${left}, ${right})`,
+  );
+  const categoryCounts = PAIR_CATEGORIES.map(
+    (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
+  );
+  const summed = [
+    "pairs",
+    ...PAIR_CATEGORIES.map((category) => `c_${category}`),
+    "baseline_refusals",
+    "candidate_refusals",
+    "refusal_gained",
+    "refusal_lost",
+    "baseline_errors",
+    "candidate_errors",
+    "error_gained",
+    "error_lost",
+    "sum_baseline_tool_calls",
+    "sum_candidate_tool_calls",
+    "sum_baseline_invalid_calls",
+    "sum_candidate_invalid_calls",
+    "sum_baseline_failed_calls",
+    "sum_candidate_failed_calls",
+    "baseline_tools_ok",
+    "candidate_tools_ok",
+    "tools_ok_lost",
+    "tools_ok_gained",
+    "sum_baseline_tokens",
+    "sum_candidate_tokens",
+    "priced_pairs",
+    "baseline_unpriced",
+    "candidate_unpriced",
+    "baseline_cost_nano",
+    "candidate_cost_nano",
+    "sample_candidates",
+  ];
+  const inner = `SELECT
+    ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column},`).join("\n    ")}
+    count() AS pairs,
+    ${categoryCounts.join(",\n    ")},
+    sumMap([pathset_key], [toUInt64(1)]) AS pathset_state,
+    groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names_state,
+    sum(baseline_refusal) AS baseline_refusals,
+    sum(candidate_refusal) AS candidate_refusals,
+    countIf(baseline_refusal = 0 AND candidate_refusal = 1) AS refusal_gained,
+    countIf(baseline_refusal = 1 AND candidate_refusal = 0) AS refusal_lost,
+    countIf(baseline_error != '') AS baseline_errors,
+    countIf(candidate_error != '') AS candidate_errors,
+    countIf(baseline_error = '' AND candidate_error != '') AS error_gained,
+    countIf(baseline_error != '' AND candidate_error = '') AS error_lost,
+    sum(baseline_tool_calls) AS sum_baseline_tool_calls,
+    sum(candidate_tool_calls) AS sum_candidate_tool_calls,
+    sum(baseline_invalid_calls) AS sum_baseline_invalid_calls,
+    sum(candidate_invalid_calls) AS sum_candidate_invalid_calls,
+    sum(baseline_failed_calls) AS sum_baseline_failed_calls,
+    sum(candidate_failed_calls) AS sum_candidate_failed_calls,
+    countIf(${TOOLS_OK_BASELINE}) AS baseline_tools_ok,
+    countIf(${TOOLS_OK_CANDIDATE}) AS candidate_tools_ok,
+    countIf(${TOOLS_OK_BASELINE} AND NOT ${TOOLS_OK_CANDIDATE}) AS tools_ok_lost,
+    countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
+    sum(baseline_tokens) AS sum_baseline_tokens,
+    sum(candidate_tokens) AS sum_candidate_tokens,
+    quantileExactState(0.5)(baseline_tokens) AS baseline_tokens_state,
+    quantileExactState(0.5)(candidate_tokens) AS candidate_tokens_state,
+    countIf(${BOTH_PRICED}) AS priced_pairs,
+    countIf(baseline_priced = 0) AS baseline_unpriced,
+    countIf(candidate_priced = 0) AS candidate_unpriced,
+    sumIf(toUInt64(round(baseline_cost * ${NANO})), ${BOTH_PRICED}) AS baseline_cost_nano,
+    sumIf(toUInt64(round(candidate_cost * ${NANO})), ${BOTH_PRICED}) AS candidate_cost_nano,
+    quantileExactIfState(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
+    quantileExactIfState(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
+    quantilesExactState(0.5, 0.95, 0.99)(baseline_latency_ms) AS baseline_latency_state,
+    quantilesExactState(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency_state,
+    groupArrayIf(${sqlNumber(sampleCap)})(
+      (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
+       ${BOTH_PRICED}, baseline_tokens, candidate_tokens),
+      pair_hash <= ${pairBound}) AS sample_state,
+    countIf(pair_hash <= ${pairBound}) AS sample_candidates,
+    min(ts) AS first_ts_state,
+    max(ts) AS last_ts_state
+  FROM (
+    SELECT ${AGGREGATE_COLUMNS},
+      label_keys, label_values,
+      arrayStringConcat(paths, '\\n') AS pathset,
+      cityHash64(category, pathset) AS pathset_key,
+      cityHash64(request_id, replica) AS pair_hash,
+      baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
+      candidate_input_tokens + candidate_output_tokens AS candidate_tokens
+    FROM ${db}.pairs FINAL
+    WHERE ${scopeFilter(scope)}
+  )${dims.length === 0 ? "" : `\n  GROUP BY ${dims.map(({ column }) => column).join(", ")}`}`;
+  const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
   return `SELECT
   grouping.1 AS dimension,
   grouping.2 AS segment,
-  count() AS pairs,
-  ${categoryColumns.join(",\n  ")},
-  sumMap([pathset_key], [toUInt64(1)]) AS pathset_counts,
-  groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names,
-  sum(baseline_refusal) AS baseline_refusals,
-  sum(candidate_refusal) AS candidate_refusals,
-  countIf(baseline_refusal = 0 AND candidate_refusal = 1) AS refusal_gained,
-  countIf(baseline_refusal = 1 AND candidate_refusal = 0) AS refusal_lost,
-  countIf(baseline_error != '') AS baseline_errors,
-  countIf(candidate_error != '') AS candidate_errors,
-  countIf(baseline_error = '' AND candidate_error != '') AS error_gained,
-  countIf(baseline_error != '' AND candidate_error = '') AS error_lost,
-  sum(baseline_tool_calls) AS sum_baseline_tool_calls,
-  sum(candidate_tool_calls) AS sum_candidate_tool_calls,
-  sum(baseline_invalid_calls) AS sum_baseline_invalid_calls,
-  sum(candidate_invalid_calls) AS sum_candidate_invalid_calls,
-  sum(baseline_failed_calls) AS sum_baseline_failed_calls,
-  sum(candidate_failed_calls) AS sum_candidate_failed_calls,
-  countIf(${TOOLS_OK_BASELINE}) AS baseline_tools_ok,
-  countIf(${TOOLS_OK_CANDIDATE}) AS candidate_tools_ok,
-  countIf(${TOOLS_OK_BASELINE} AND NOT ${TOOLS_OK_CANDIDATE}) AS tools_ok_lost,
-  countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
-  sum(baseline_tokens) AS sum_baseline_tokens,
-  sum(candidate_tokens) AS sum_candidate_tokens,
-  quantileExact(0.5)(baseline_tokens) AS baseline_tokens_median,
-  quantileExact(0.5)(candidate_tokens) AS candidate_tokens_median,
-  countIf(${BOTH_PRICED}) AS priced_pairs,
-  countIf(baseline_priced = 0) AS baseline_unpriced,
-  countIf(candidate_priced = 0) AS candidate_unpriced,
-  sumIf(toUInt64(round(baseline_cost * ${NANO})), ${BOTH_PRICED}) AS baseline_cost_nano,
-  sumIf(toUInt64(round(candidate_cost * ${NANO})), ${BOTH_PRICED}) AS candidate_cost_nano,
-  quantileExactIf(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_median,
-  quantileExactIf(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_median,
-  quantilesExact(0.5, 0.95, 0.99)(baseline_latency_ms) AS baseline_latency,
-  quantilesExact(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency,
-  groupArrayIf(${sqlNumber(sampleCap)})(
-    (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
-     ${BOTH_PRICED}, baseline_tokens, candidate_tokens),
-    pair_hash <= ${bound}) AS sample,
-  toUnixTimestamp(min(ts)) AS first_ts,
-  toUnixTimestamp(max(ts)) AS last_ts
+  ${summed.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")},
+  sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
+  groupUniqArrayArray(pathset_names_state) AS pathset_names,
+  quantileExactMerge(0.5)(baseline_tokens_state) AS baseline_tokens_median,
+  quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,
+  quantileExactIfMerge(0.5)(baseline_cost_state) AS baseline_cost_median,
+  quantileExactIfMerge(0.5)(candidate_cost_state) AS candidate_cost_median,
+  quantilesExactMerge(0.5, 0.95, 0.99)(baseline_latency_state) AS baseline_latency,
+  quantilesExactMerge(0.5, 0.95, 0.99)(candidate_latency_state) AS candidate_latency,
+  groupArrayArray(sample_state) AS sample,
+  toUnixTimestamp(min(first_ts_state)) AS first_ts,
+  toUnixTimestamp(max(last_ts_state)) AS last_ts
 FROM (
-  SELECT ${AGGREGATE_COLUMNS},
-    label_keys, label_values,
-    arrayStringConcat(paths, '\\n') AS pathset,
-    cityHash64(category, pathset) AS pathset_key,
-    cityHash64(request_id, replica) AS pair_hash,
-    baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
-    candidate_input_tokens + candidate_output_tokens AS candidate_tokens,
-    arrayJoin(${groupingKeys(dimensions)}) AS grouping
-  FROM ${db}.pairs FINAL
-  WHERE ${scopeFilter(scope)}
+  SELECT *, arrayJoin(${fanOut}) AS grouping
+  FROM (
+  ${inner}
+  )
 )
 GROUP BY dimension, segment
 ORDER BY dimension, pairs DESC, segment`;

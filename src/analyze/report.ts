@@ -8,6 +8,7 @@ import {
   baselinesOfSql,
   DIMENSION_NAME,
   examplesSql,
+  hashBound,
   PAIRS_PATH,
   type PairScope,
   releasesSql,
@@ -79,6 +80,13 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, Number(size.n))),
   }));
   const sampleCap = 10 * sampleLimit;
+  const boundOf = (row: Row) =>
+    BigInt(
+      hashBound(
+        bounds.find((bound) => bound.dimension === row.dimension && bound.segment === row.segment)?.share ??
+          1,
+      ),
+    );
   const [rows, aaCounts] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
@@ -91,7 +99,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
       dimension: row.dimension === "" ? null : String(row.dimension),
       row,
       noiseOnly: noiseOnlyPairs(pathsetsOf(row), noisePaths),
-      sample: sampleOf(row, sampleLimit, sampleCap),
+      sample: sampleOf(row, boundOf(row), sampleLimit, sampleCap),
       minPairs,
       confidence: CONFIDENCE,
       netOfNoise: noise.aaPairs > 0,
@@ -290,10 +298,13 @@ type SampleTuple = [
   number,
 ];
 
-/** The `limit` sampled pairs with the smallest key hash (ties broken by key), in that order. */
-function sampleOf(row: Row, limit: number, cap: number): PairedSample[] {
+/**
+ * The segment's sample: of the candidates its combinations sent up, those under the segment's
+ * own bound, the `limit` with the smallest key hash (ties broken by key), in that order.
+ */
+function sampleOf(row: Row, bound: bigint, limit: number, cap: number): PairedSample[] {
   const tuples = (row.sample as SampleTuple[] | undefined) ?? [];
-  if (tuples.length >= cap) {
+  if (tuples.length !== Number(row.sample_candidates)) {
     // Which rows fill a full array depends on read order: refuse rather than report unstable numbers.
     throw new ShadowdiffError(
       "STORE_QUERY_FAILED",
@@ -302,6 +313,7 @@ function sampleOf(row: Row, limit: number, cap: number): PairedSample[] {
   }
   return tuples
     .map((tuple) => ({ hash: BigInt(tuple[0]), id: tuple[1], replica: Number(tuple[2]), tuple }))
+    .filter((entry) => entry.hash <= bound)
     .sort((a, b) =>
       a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.replica - b.replica,
     )
