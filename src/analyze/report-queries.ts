@@ -39,15 +39,6 @@ export function scopeFilter(scope: PairScope): string {
   return parts.join(" AND ");
 }
 
-/** `[('', 'all'), ('tenant', <tenant of the pair>), …]`: the keys one pair is counted under. */
-function groupingKeys(dimensions: readonly string[]): string {
-  const keys = [
-    "('', 'all')",
-    ...dimensions.map((dimension) => `(${sqlString(dimension)}, ${segmentExpression(dimension)})`),
-  ];
-  return `[${keys.join(", ")}]`;
-}
-
 /**
  * Key of a segment in the sample-bound table: `dimension=value`. Unambiguous because dimension
  * names are plain label names (checked by `assertDimensionName`), which cannot contain `=`.
@@ -59,19 +50,18 @@ export function segmentKey(dimension: string, segment: string): string {
 export const DIMENSION_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
- * Approximate pairs per segment, read without `FINAL` (so a pair written twice and not yet merged
- * counts twice): only used to size each segment's sample share, where an overestimate merely
- * makes the share smaller. Reads the label columns only.
+ * Approximate pairs per combination of dimension values, read without `FINAL` (a pair written
+ * twice and not yet merged counts twice): only used to size each segment's sample share, where an
+ * overestimate merely makes the share smaller. Reads the label columns only; Node sums the
+ * combinations into segments.
  */
 export function segmentSizesSql(scope: PairScope, dimensions: readonly string[]): string {
-  return `SELECT grouping.1 AS dimension, grouping.2 AS segment, count() AS n
-FROM (
-  SELECT arrayJoin(${groupingKeys(dimensions)}) AS grouping
-  FROM ${sqlIdentifier(scope.database)}.pairs
-  WHERE ${scopeFilter(scope)}
-)
-GROUP BY dimension, segment
-ORDER BY dimension, segment`;
+  const columns = dimensions.map((dimension, index) => `${segmentExpression(dimension)} AS d${index}`);
+  const groupBy =
+    dimensions.length === 0 ? "" : `\nGROUP BY ${dimensions.map((_, index) => `d${index}`).join(", ")}`;
+  return `SELECT ${[...columns, "count() AS n"].join(", ")}
+FROM ${sqlIdentifier(scope.database)}.pairs
+WHERE ${scopeFilter(scope)}${groupBy}`;
 }
 
 const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
@@ -129,7 +119,8 @@ export interface SampleBound {
  *   differing paths (keyed by a hash, because ClickHouse 18.16's sumMap takes numeric keys only),
  *   from which Node derives per-path counts and the pairs whose every path is noise;
  * - `sample`: pairs whose key hash lies under the bound of one of the segments the pair belongs
- *   to, as (hash, request id, replica, latencies, costs, priced, tokens); Node keeps, per
+ *   to, as (hash, request id, replica, latencies, costs, priced, tokens, category); the overall
+ *   sample also yields the example pairs of each category. Node keeps, per
  *   segment, those under that segment's bound and takes the `limit` smallest hashes. When a
  *   combination had more candidates than `sampleCap` (`sample_candidates` tells), the array was
  *   cut in read order and is refused, not used.
@@ -150,9 +141,10 @@ export function segmentAggregatesSql(
       : `transform(concat(${sqlString(`${dimension}=`)}, ${value}), [${keys.join(", ")}], [${limits.join(", ")}], toUInt64(0))`;
   // A pair is a sample candidate if it is under the bound of any segment it belongs to.
   // ClickHouse 18.16's greatest() takes exactly two arguments.
-  const pairBound = [boundOf("", "'all'"), ...dims.map(({ dimension, column }) => boundOf(dimension, column))].reduce(
-    (left, right) => `greatest(${left}, ${right})`,
-  );
+  const pairBound = [
+    boundOf("", "'all'"),
+    ...dims.map(({ dimension, column }) => boundOf(dimension, column)),
+  ].reduce((left, right) => `greatest(${left}, ${right})`);
   const categoryCounts = PAIR_CATEGORIES.map(
     (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
   );
@@ -225,7 +217,7 @@ export function segmentAggregatesSql(
     quantilesExactState(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency_state,
     groupArrayIf(${sqlNumber(sampleCap)})(
       (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
-       ${BOTH_PRICED}, baseline_tokens, candidate_tokens),
+       ${BOTH_PRICED}, baseline_tokens, candidate_tokens, category),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
     min(ts) AS first_ts_state,
@@ -311,6 +303,14 @@ WHERE ${scopeFilter(scope)} AND category != 'identical'
   AND cityHash64(request_id, replica) <= transform(category, ${sqlStrings(categories)}, [${bounds.join(", ")}], toUInt64(0))
 ORDER BY category, cityHash64(request_id, replica), request_id
 LIMIT ${sqlNumber(perCategory)} BY category`;
+}
+
+/** The one-line reasons of a few pairs, looked up by key (the primary key makes this cheap). */
+export function reasonsSql(scope: PairScope, keys: readonly { id: string; replica: number }[]): string {
+  const tuples = keys.map((key) => `(${sqlString(key.id)}, ${sqlNumber(key.replica)})`).join(", ");
+  return `SELECT request_id, replica, reason
+FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+WHERE ${scopeFilter(scope)} AND (request_id, replica) IN (${tuples})`;
 }
 
 export function unpairedSql(database: string, candidate: string, since?: number, until?: number): string {

@@ -11,6 +11,7 @@ import {
   hashBound,
   PAIRS_PATH,
   type PairScope,
+  reasonsSql,
   releasesSql,
   segmentAggregatesSql,
   segmentSizesSql,
@@ -64,10 +65,9 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
       );
     }
   }
-  const sizes = await store.query<{ dimension: string; segment: string; n: string | number }>(
-    segmentSizesSql(scope, dimensions),
-  );
-  if (sizes.length === 0) {
+  const combinations = await store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions));
+  const sizes = segmentSizes(combinations, dimensions);
+  if (sizes.length === 0 || sizes.every((size) => size.n === 0)) {
     throw new ShadowdiffError(
       "BAD_USAGE",
       `no pairs for candidate ${describe(candidate)} against baseline ${describe(baseline)} in the chosen window`,
@@ -77,7 +77,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const bounds = sizes.map((size) => ({
     dimension: size.dimension,
     segment: size.segment,
-    share: Math.min(1, (3 * sampleLimit) / Math.max(1, Number(size.n))),
+    share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
   const boundOf = (row: Row) =>
@@ -99,7 +99,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
       dimension: row.dimension === "" ? null : String(row.dimension),
       row,
       noiseOnly: noiseOnlyPairs(pathsetsOf(row), noisePaths),
-      sample: sampleOf(row, boundOf(row), sampleLimit, sampleCap),
+      sample: pairedSample(sampledPairs(row, boundOf(row), sampleCap), sampleLimit),
       minPairs,
       confidence: CONFIDENCE,
       netOfNoise: noise.aaPairs > 0,
@@ -116,7 +116,13 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
 
   const paths = noise.paths;
   const [examples, unpaired] = await Promise.all([
-    loadExamples(store, scope, options.examplesPerCategory ?? 3, overallRow),
+    loadExamples(
+      store,
+      scope,
+      options.examplesPerCategory ?? 3,
+      overallRow,
+      sampledPairs(overallRow, boundOf(overallRow), sampleCap),
+    ),
     loadUnpaired(store, candidate.id, options.since, options.until),
   ]);
   return {
@@ -213,6 +219,28 @@ async function defaultBaseline(
   );
 }
 
+/** Pairs per segment (overall and per dimension value), summed from per-combination counts. */
+function segmentSizes(
+  combinations: readonly Record<string, string | number>[],
+  dimensions: readonly string[],
+): { dimension: string; segment: string; n: number }[] {
+  const sizes = new Map<string, { dimension: string; segment: string; n: number }>();
+  const add = (dimension: string, segment: string, n: number) => {
+    const key = `${dimension}=${segment}`;
+    const size = sizes.get(key) ?? { dimension, segment, n: 0 };
+    size.n += n;
+    sizes.set(key, size);
+  };
+  for (const combination of combinations) {
+    const n = Number(combination.n);
+    add("", "all", n);
+    dimensions.forEach((dimension, index) => {
+      add(dimension, String(combination[`d${index}`]), n);
+    });
+  }
+  return [...sizes.values()];
+}
+
 /** `category\tpath\npath…` → pairs, from the aggregate's hash-keyed path-set columns. */
 function pathsetsOf(row: Row): Map<string, number> {
   const [keys, counts] = (row.pathset_counts as [(string | number)[], (string | number)[]] | undefined) ?? [
@@ -285,6 +313,7 @@ function noiseOnlyPairs(pathsets: ReadonlyMap<string, number>, noisePaths: Reado
   return noiseOnly;
 }
 
+/** (hash, request id, replica, latencies, costs, priced, tokens, category). */
 type SampleTuple = [
   string | number,
   string,
@@ -296,13 +325,22 @@ type SampleTuple = [
   number,
   number,
   number,
+  PairCategory,
 ];
 
+interface SampledPair {
+  readonly hash: bigint;
+  readonly id: string;
+  readonly replica: number;
+  readonly tuple: SampleTuple;
+}
+
 /**
- * The segment's sample: of the candidates its combinations sent up, those under the segment's
- * own bound, the `limit` with the smallest key hash (ties broken by key), in that order.
+ * The segment's sampled pairs: of the candidates its combinations sent up, those under the
+ * segment's own bound, ordered by key hash (ties broken by key). That set is every pair of the
+ * segment whose hash is at most the bound: a prefix of the segment in hash order.
  */
-function sampleOf(row: Row, bound: bigint, limit: number, cap: number): PairedSample[] {
+function sampledPairs(row: Row, bound: bigint, cap: number): SampledPair[] {
   const tuples = (row.sample as SampleTuple[] | undefined) ?? [];
   if (tuples.length !== Number(row.sample_candidates)) {
     // Which rows fill a full array depends on read order: refuse rather than report unstable numbers.
@@ -316,17 +354,20 @@ function sampleOf(row: Row, bound: bigint, limit: number, cap: number): PairedSa
     .filter((entry) => entry.hash <= bound)
     .sort((a, b) =>
       a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.replica - b.replica,
-    )
-    .slice(0, limit)
-    .map(({ tuple }) => ({
-      baselineLatency: Number(tuple[3]),
-      candidateLatency: Number(tuple[4]),
-      baselineCost: Number(tuple[5]),
-      candidateCost: Number(tuple[6]),
-      priced: Number(tuple[7]) === 1,
-      baselineTokens: Number(tuple[8]),
-      candidateTokens: Number(tuple[9]),
-    }));
+    );
+}
+
+/** The first `limit` sampled pairs, as the paired statistics read them. */
+function pairedSample(pairs: readonly SampledPair[], limit: number): PairedSample[] {
+  return pairs.slice(0, limit).map(({ tuple }) => ({
+    baselineLatency: Number(tuple[3]),
+    candidateLatency: Number(tuple[4]),
+    baselineCost: Number(tuple[5]),
+    candidateCost: Number(tuple[6]),
+    priced: Number(tuple[7]) === 1,
+    baselineTokens: Number(tuple[8]),
+    candidateTokens: Number(tuple[9]),
+  }));
 }
 
 /** Holm across the segments of one dimension, per test family. */
@@ -383,25 +424,54 @@ function familyP(
   }
 }
 
+/**
+ * A few example pairs per category: the ones with the smallest key hash, so the same ones come
+ * back every time. The overall sample is a hash-order prefix of all pairs, so a category with
+ * enough pairs in it has its examples there; only rarer categories need a query of their own.
+ */
 async function loadExamples(
   store: Store,
   scope: PairScope,
   perCategory: number,
   overall: Row,
+  sampled: readonly SampledPair[],
 ): Promise<Partial<Record<PairCategory, ExampleRow[]>>> {
-  // Each category keeps ~20x the examples it needs by hash before the sort picks the first few.
-  const shares = new Map<string, number>();
+  const examples: Partial<Record<PairCategory, ExampleRow[]>> = {};
+  const missing = new Map<string, number>();
+  const fromSample: { category: PairCategory; id: string; replica: number }[] = [];
   for (const category of PAIR_CATEGORIES) {
+    if (category === "identical") continue;
     const count = Number(overall[`c_${category}`] ?? 0);
-    if (category !== "identical" && count > 0) shares.set(category, Math.min(1, (20 * perCategory) / count));
+    const found = sampled.filter((pair) => pair.tuple[10] === category).slice(0, perCategory);
+    if (found.length >= Math.min(perCategory, count)) {
+      fromSample.push(...found.map((pair) => ({ category, id: pair.id, replica: pair.replica })));
+    } else {
+      // ~20x the examples needed, by hash, before the sort picks the first few.
+      missing.set(category, Math.min(1, (20 * perCategory) / count));
+    }
   }
+  if (fromSample.length > 0) {
+    const reasons = await store.query<{ request_id: string; replica: number | string; reason: string }>(
+      reasonsSql(scope, fromSample),
+    );
+    const reasonOf = new Map(reasons.map((row) => [`${row.request_id}#${Number(row.replica)}`, row.reason]));
+    for (const example of fromSample) {
+      const list = examples[example.category] ?? [];
+      list.push({
+        request_id: example.id,
+        replica: example.replica,
+        reason: reasonOf.get(`${example.id}#${example.replica}`) ?? "",
+      });
+      examples[example.category] = list;
+    }
+  }
+  if (missing.size === 0) return examples;
   const rows = await store.query<{
     category: PairCategory;
     request_id: string;
     replica: number | string;
     reason: string;
-  }>(examplesSql(scope, perCategory, shares));
-  const examples: Partial<Record<PairCategory, ExampleRow[]>> = {};
+  }>(examplesSql(scope, perCategory, missing));
   for (const category of PAIR_CATEGORIES) {
     const list = rows
       .filter((row) => row.category === category)
