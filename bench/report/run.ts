@@ -121,10 +121,10 @@ function traceQueries(store: Store): void {
 if (import.meta.url === `file://${process.argv[1]}`) await main();
 
 async function main(): Promise<void> {
-const results = [];
-for (const backend of values.backends.split(",") as ("chdb" | "clickhouse")[])
-  results.push(await bench(backend));
-console.log(`node ${process.version}, ${pairs} pairs + ${Math.floor(pairs / 10)} A/A pairs, ${runs} runs`);
-console.table(results);
-console.log(JSON.stringify({ bench: "report", results }));
+  const results = [];
+  for (const backend of values.backends.split(",") as ("chdb" | "clickhouse")[])
+    results.push(await bench(backend));
+  console.log(`node ${process.version}, ${pairs} pairs + ${Math.floor(pairs / 10)} A/A pairs, ${runs} runs`);
+  console.table(results);
+  console.log(JSON.stringify({ bench: "report", results }));
 }

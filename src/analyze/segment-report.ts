@@ -198,7 +198,11 @@ function pairedRatio(
   const logRatios = sample.filter(([b, c]) => b > 0 && c > 0).map(([b, c]) => Math.log(c / b));
   const enough = logRatios.length >= Math.min(input.minPairs, 10);
   const interval = enough
-    ? bootstrapMeanInterval(logRatios, { confidence: input.confidence, seed: input.seed, resamples: BOOTSTRAP_RESAMPLES })
+    ? bootstrapMeanInterval(logRatios, {
+        confidence: input.confidence,
+        seed: input.seed,
+        resamples: BOOTSTRAP_RESAMPLES,
+      })
     : null;
   const test = enough ? wilcoxonSignedRank(logRatios) : null;
   return {

@@ -1,16 +1,23 @@
 /**
- * Holm–Bonferroni step-down adjusted p-values (Holm 1979), in input order: controls the
- * family-wise error across segments without assuming independence. Matches statsmodels
- * `multipletests(method="holm")`.
+ * Holm–Bonferroni step-down adjusted p-values (Holm 1979), returned in input order: the i-th
+ * smallest p is multiplied by (m − i + 1), a running maximum keeps the adjusted values monotone
+ * in the raw ones, and they are capped at 1. Controls the family-wise error across segments and
+ * metrics without assuming the tests are independent. Same values as statsmodels
+ * `multipletests(p, method="holm")[1]`.
  */
 export function holmAdjust(pValues: readonly number[]): number[] {
+  for (const p of pValues) {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`a p-value must be in [0, 1], got ${p}`);
+  }
   const m = pValues.length;
-  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p || a.index - b.index);
-  const adjusted = new Array<number>(m).fill(1);
-  let running = 0;
-  order.forEach(({ p, index }, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * p));
-    adjusted[index] = running;
+  const ascending = pValues
+    .map((_, index) => index)
+    .sort((a, b) => (pValues[a] as number) - (pValues[b] as number));
+  const adjusted = new Array<number>(m);
+  let runningMax = 0;
+  ascending.forEach((index, rank) => {
+    runningMax = Math.max(runningMax, Math.min(1, (m - rank) * (pValues[index] as number)));
+    adjusted[index] = runningMax;
   });
   return adjusted;
 }

@@ -1,22 +1,58 @@
-import { normalQuantile } from "./normal.js";
+import { twoSidedCriticalValue } from "./interval.js";
 
-export interface Interval {
-  readonly estimate: number;
+/** A rate with its Wilson interval, or, with no trials, explicitly no rate at all. */
+export type RateInterval = ObservedRate | NoTrials;
+
+export interface ObservedRate {
+  readonly trials: number;
+  readonly rate: number;
   readonly low: number;
   readonly high: number;
 }
 
 /**
- * Wilson score interval for a binomial proportion (Wilson 1927): good coverage at small counts
- * and rates near 0 or 1, where the Wald interval fails. With no trials the interval is [0, 1].
+ * Zero trials say nothing: there is no rate (`null`, so a caller cannot mistake it for 0%), and
+ * the bounds are the vacuous [0, 1], which is the honest interval for a caller that wants bounds.
  */
-export function wilsonInterval(successes: number, trials: number, confidence = 0.95): Interval {
-  if (trials <= 0) return { estimate: 0, low: 0, high: 1 };
-  const z = normalQuantile(1 - (1 - confidence) / 2);
-  const p = successes / trials;
-  const z2 = z * z;
-  const denominator = 1 + z2 / trials;
-  const centre = (p + z2 / (2 * trials)) / denominator;
-  const margin = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
-  return { estimate: p, low: Math.max(0, centre - margin), high: Math.min(1, centre + margin) };
+export interface NoTrials {
+  readonly trials: 0;
+  readonly rate: null;
+  readonly low: 0;
+  readonly high: 1;
+}
+
+/**
+ * Wilson score interval for a binomial proportion (Wilson 1927): the set of rates θ whose score
+ * test |p − θ| / √(θ(1−θ)/n) <= z accepts the observed p = k/n. Unlike the Wald interval it keeps
+ * its coverage at small n and near 0 and 1, which is where drift and error rates live. Same values
+ * as statsmodels `proportion_confint(k, n, method="wilson")`.
+ *
+ * The two roots are taken in a cancellation-free way: the outer root directly, the inner one from
+ * the product of the roots (p² / (1 + z²/n)), computed for whichever of successes and failures is
+ * the minority; so k = 0 gives exactly 0 and k = n exactly 1.
+ */
+export function wilsonInterval(successes: number, trials: number, confidence = 0.95): RateInterval {
+  if (!(Number.isFinite(trials) && trials >= 0 && successes >= 0 && successes <= trials)) {
+    throw new RangeError(`Wilson interval needs 0 <= successes <= trials, got ${successes} of ${trials}`);
+  }
+  const z = twoSidedCriticalValue(confidence);
+  if (trials === 0) return { trials: 0, rate: null, low: 0, high: 1 };
+  const rate = successes / trials;
+  if (successes <= trials / 2) {
+    const [low, high] = minorityBounds(successes, trials, z);
+    return { trials, rate, low, high };
+  }
+  const [failureLow, failureHigh] = minorityBounds(trials - successes, trials, z);
+  return { trials, rate, low: 1 - failureHigh, high: 1 - failureLow };
+}
+
+/** Wilson bounds for a rate of at most ½. */
+function minorityBounds(count: number, trials: number, z: number): [number, number] {
+  const p = count / trials;
+  const zSquaredPerTrial = (z * z) / trials;
+  const denominator = 1 + zSquaredPerTrial;
+  const centre = (p + zSquaredPerTrial / 2) / denominator;
+  const margin = (z * Math.sqrt((p * (1 - p)) / trials + zSquaredPerTrial / (4 * trials))) / denominator;
+  const high = centre + margin;
+  return [count === 0 ? 0 : (p * p) / (denominator * high), Math.min(1, high)];
 }
