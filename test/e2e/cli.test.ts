@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,6 +36,43 @@ describe("shadowdiff CLI (built, in its own process)", () => {
       expect(report.overall.pairs).toBe(600);
       expect(Object.keys(report.segments)).toEqual(["tenant", "intent"]);
     }
+  });
+
+  it("migrates a store, reports its status, and writes a Markdown report to a file", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-db-"));
+    const store = `chdb:${directory}/store`;
+    const pending = await shadowdiff(["db", "status", "--store", store]);
+    expect(pending.stdout).toMatch(/1\s+pairs and releases\s+pending/);
+    const migrated = await shadowdiff(["db", "migrate", "--store", store]);
+    expect(migrated.stdout).toContain("applied migration 1 (pairs and releases)");
+    expect((await shadowdiff(["db", "migrate", "--store", store])).stdout).toContain("schema is current");
+    expect((await shadowdiff(["db", "status", "--store", store])).stdout).toMatch(
+      /1\s+pairs and releases\s+applied/,
+    );
+    await run("bash", ["scripts/demo.sh", "--format", "none"], {
+      env: { ...process.env, SHADOWDIFF_STORE: store },
+    });
+    const out = join(directory, "drift.md");
+    const report = await shadowdiff([
+      "report",
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--by",
+      "tenant",
+      "--format",
+      "markdown",
+      "--out",
+      out,
+      "--store",
+      store,
+    ]);
+    expect(report.code).toBe(0);
+    const markdown = await readFile(out, "utf8");
+    expect(markdown).toContain("## shadowdiff drift report");
+    expect(markdown).toContain("| refusal rate |");
+    const unknown = await shadowdiff(["report", "--candidate", "nope", "--store", store]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no candidate release 'nope' in the store");
   });
 
   it("exits 2 on invalid lines with --strict, 0 without", async () => {
