@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { isShadowdiffError } from "../contracts/errors.js";
+import { registerConsume } from "./commands/consume.js";
 import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerRelease } from "./commands/release.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import type { CliContext } from "./context.js";
@@ -26,6 +28,8 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerDiff(program, context, run);
   registerRun(program, context, run);
   registerReport(program, context, run);
+  registerConsume(program, context, run);
+  registerReplay(program, context, run);
   registerRelease(program, context, run);
   registerDb(program, context, run);
   return program;

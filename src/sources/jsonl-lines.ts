@@ -5,6 +5,9 @@ export interface Line {
   /** 1-based line number. */
   readonly number: number;
   readonly text: string;
+  /** Byte offset of the line's first byte in the file, and the line's length in bytes (no newline). */
+  readonly offset: number;
+  readonly byteLength: number;
   /** The file ended on this line without a newline: the writer may have stopped mid-record. */
   readonly unterminated?: true;
 }
@@ -21,6 +24,8 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let pending: Buffer | undefined;
   let number = 0;
+  let chunkStart = 0;
+  let lineStart = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
@@ -28,16 +33,19 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
       while (index !== -1) {
         number++;
         const piece = chunk.subarray(start, index);
-        const text = (pending ? Buffer.concat([pending, piece]) : piece).toString("utf8");
+        const bytes = pending ? Buffer.concat([pending, piece]) : piece;
         pending = undefined;
-        if (!isBlank(text)) yield { number, text };
+        const text = bytes.toString("utf8");
+        if (!isBlank(text)) yield { number, text, offset: lineStart, byteLength: bytes.length };
         start = index + 1;
+        lineStart = chunkStart + start;
         index = chunk.indexOf(NEWLINE, start);
       }
       if (start < chunk.length) {
         const rest = chunk.subarray(start);
         pending = pending ? Buffer.concat([pending, rest]) : Buffer.from(rest);
       }
+      chunkStart += chunk.length;
     }
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
@@ -51,7 +59,9 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
   }
   if (pending !== undefined) {
     const text = pending.toString("utf8");
-    if (!isBlank(text)) yield { number: number + 1, text, unterminated: true };
+    if (!isBlank(text)) {
+      yield { number: number + 1, text, offset: lineStart, byteLength: pending.length, unterminated: true };
+    }
   }
 }
 

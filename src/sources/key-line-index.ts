@@ -61,6 +61,11 @@ export class KeyLineIndex {
   }
 }
 
+/** The two 32-bit hashes that together act as a key's 64-bit fingerprint. */
+export function fingerprint(key: string): [number, number] {
+  return [fnv1a(key), murmurMix(key)];
+}
+
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {

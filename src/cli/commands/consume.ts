@@ -1,0 +1,165 @@
+import { createServer } from "node:http";
+import type { Command } from "commander";
+import { ShadowdiffError } from "../../contracts/errors.js";
+import { readDocument } from "../../contracts/read-document.js";
+import { readPricing } from "../../contracts/read-pricing.js";
+import { resolveRules } from "../../normalize/resolve-rules.js";
+import { consume, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
+import { loadRelease } from "../../release/load.js";
+import { RecordedCapture } from "../../sources/recorded-capture.js";
+import { migrate } from "../../store/migrate.js";
+import { openStore } from "../../store/open-store.js";
+import { storePairWriter } from "../../store/pair-writer.js";
+import { type CliContext, loadCommandConfig } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+import { storeOptions, storeSettings } from "../store-options.js";
+
+const consumeOptions = {
+  topic: option({
+    flags: "--topic <topic>",
+    description: "topic of baseline exchange records",
+    env: "SHADOWDIFF_TOPIC",
+    required: true,
+  }),
+  group: option({
+    flags: "--group <id>",
+    description: "consumer group",
+    env: "SHADOWDIFF_GROUP",
+    defaultValue: "shadowdiff",
+  }),
+  candidate: option<string[]>({
+    flags: "--candidate <candidate>",
+    description: "a recorded candidate: file:C.jsonl (repeatable)",
+    repeatable: true,
+    required: true,
+  }),
+  deadLetterTopic: option({
+    flags: "--dead-letter-topic <topic>",
+    description: "where invalid records go, reason in headers (default: <topic>.dead-letter)",
+  }),
+  fromBeginning: option<boolean>({
+    flags: "--from-beginning",
+    description: "a new group starts at the oldest offset",
+  }),
+  rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
+  release: option<string[]>({
+    flags: "--release <manifest>",
+    description: "release manifest (repeatable)",
+    repeatable: true,
+  }),
+  pricing: option({ flags: "--pricing <file>", description: "pricing table", env: "SHADOWDIFF_PRICING" }),
+  metricsPort: option<number>({
+    flags: "--metrics-port <port>",
+    description: "serve Prometheus metrics on this port (/metrics)",
+    env: "SHADOWDIFF_METRICS_PORT",
+    parse: Number,
+  }),
+  idleExit: option<number>({
+    flags: "--idle-exit <seconds>",
+    description: "exit 0 after this long without a record (backfills, tests)",
+    parse: Number,
+  }),
+  ...kafkaOptions,
+  ...storeOptions,
+} as const;
+
+export function registerConsume(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const command = program
+    .command("consume")
+    .description("consume baseline traffic from Kafka in a consumer group, diff it, store the pairs")
+    .addHelpText(
+      "after",
+      `
+At least once: offsets are committed after the store acknowledged each batch; the store replaces
+by key, so redelivery never counts twice. Scale out by starting more processes in the same group.
+SIGTERM/SIGINT stop fetching, abandon uncommitted work, and leave the group.
+
+Example:
+  shadowdiff consume --topic agent.exchanges --brokers kafka:9092 \\
+    --candidate file:candidate.jsonl --store clickhouse:http://clickhouse:8123 --metrics-port 9464`,
+    );
+  addOptions(command, consumeOptions);
+  command.action(() =>
+    run(async () => {
+      const options = readOptions(
+        command,
+        consumeOptions,
+        await loadCommandConfig(command, context.env),
+        context.env,
+      );
+      const rules =
+        options.rules === undefined
+          ? resolveRules(undefined)
+          : resolveRules(await readDocument(options.rules, "rules"), options.rules);
+      const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
+      const pricing = await readPricing(options.pricing);
+      const candidates = await Promise.all(
+        options.candidate.map((spec) => {
+          if (!spec.startsWith("file:")) {
+            throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: recorded candidates are file:PATH`);
+          }
+          return RecordedCapture.open(spec.slice("file:".length));
+        }),
+      );
+      const store = await openStore(storeSettings(options));
+      const metrics = emptyMetrics();
+      const server =
+        options.metricsPort === undefined
+          ? undefined
+          : createServer((request, response) => {
+              if (request.url !== "/metrics") {
+                response.writeHead(404).end();
+                return;
+              }
+              response
+                .writeHead(200, { "content-type": "text/plain; version=0.0.4" })
+                .end(prometheusText(metrics));
+            }).listen(options.metricsPort);
+      const shutdown = shutdownSignal((name) =>
+        context.stderr(`consume: ${name}, finishing the current batch\n`),
+      );
+      let lastReport = 0;
+      try {
+        await migrate(store);
+        await consume({
+          kafka: kafkaClient(options, context.env),
+          topic: options.topic,
+          groupId: options.group,
+          deadLetterTopic: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
+          fromBeginning: options.fromBeginning === true,
+          candidates,
+          rules,
+          releases,
+          pricing,
+          writer: storePairWriter(store),
+          signal: shutdown.signal,
+          ...(options.idleExit === undefined ? {} : { idleExitMs: options.idleExit * 1000 }),
+          metrics,
+          onProgress: (current) => {
+            if (Date.now() - lastReport < 2_000) return;
+            lastReport = Date.now();
+            const lag = [...current.lag.values()].reduce((sum, value) => sum + value, 0);
+            context.stderr(
+              `consume: ${current.records} records, ${current.pairs} pairs, ${current.invalid} invalid, lag ${lag}\n`,
+            );
+          },
+        });
+        context.stderr(
+          `consume: stopped after ${metrics.records} records: ${metrics.pairs} pairs, ${metrics.unpaired} unpaired, ${metrics.invalid} invalid, ${metrics.storeRetries} store retries\n`,
+        );
+      } finally {
+        shutdown.dispose();
+        server?.close();
+        for (const capture of candidates) capture.close();
+        await store.close();
+      }
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,98 @@
+import { Kafka } from "kafkajs";
+import { ShadowdiffError } from "../contracts/errors.js";
+import { kafkaConfig } from "../sources/kafka/kafka-config.js";
+import { option } from "./option-table.js";
+
+/** The Kafka flags `consume` and `replay` share. */
+export const kafkaOptions = {
+  brokers: option({
+    flags: "--brokers <list>",
+    description: "bootstrap brokers, comma-separated",
+    env: "SHADOWDIFF_KAFKA_BROKERS",
+    defaultValue: "127.0.0.1:9092",
+  }),
+  clientId: option({ flags: "--client-id <id>", description: "Kafka client id", defaultValue: "shadowdiff" }),
+  tls: option<boolean>({ flags: "--tls", description: "connect with TLS", env: "SHADOWDIFF_KAFKA_TLS" }),
+  caFile: option({
+    flags: "--ca-file <pem>",
+    description: "CA certificate for TLS",
+    env: "SHADOWDIFF_KAFKA_CA_FILE",
+  }),
+  certFile: option({ flags: "--cert-file <pem>", description: "client certificate (mutual TLS)" }),
+  keyFile: option({ flags: "--key-file <pem>", description: "client key (mutual TLS)" }),
+  saslMechanism: option<"plain" | "scram-sha-256" | "scram-sha-512">({
+    flags: "--sasl-mechanism <mechanism>",
+    description: "SASL mechanism; the password comes from SHADOWDIFF_KAFKA_PASSWORD",
+    choices: ["plain", "scram-sha-256", "scram-sha-512"],
+    env: "SHADOWDIFF_KAFKA_SASL_MECHANISM",
+  }),
+  saslUsername: option({
+    flags: "--sasl-username <user>",
+    description: "SASL user",
+    env: "SHADOWDIFF_KAFKA_USERNAME",
+  }),
+} as const;
+
+export function kafkaClient(
+  values: {
+    readonly brokers: string;
+    readonly clientId: string;
+    readonly tls: boolean | undefined;
+    readonly caFile: string | undefined;
+    readonly certFile: string | undefined;
+    readonly keyFile: string | undefined;
+    readonly saslMechanism: "plain" | "scram-sha-256" | "scram-sha-512" | undefined;
+    readonly saslUsername: string | undefined;
+  },
+  env: NodeJS.ProcessEnv,
+): Kafka {
+  let sasl:
+    | { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string }
+    | undefined;
+  if (values.saslMechanism !== undefined) {
+    const password = env.SHADOWDIFF_KAFKA_PASSWORD;
+    if (values.saslUsername === undefined || password === undefined) {
+      throw new ShadowdiffError(
+        "BAD_USAGE",
+        "--sasl-mechanism needs --sasl-username and the SHADOWDIFF_KAFKA_PASSWORD environment variable",
+      );
+    }
+    sasl = { mechanism: values.saslMechanism, username: values.saslUsername, password };
+  }
+  return new Kafka(
+    kafkaConfig({
+      brokers: values.brokers
+        .split(",")
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+      clientId: values.clientId,
+      ...(values.tls ? { tls: true } : {}),
+      ...(values.caFile === undefined ? {} : { caFile: values.caFile }),
+      ...(values.certFile === undefined ? {} : { certFile: values.certFile }),
+      ...(values.keyFile === undefined ? {} : { keyFile: values.keyFile }),
+      ...(sasl === undefined ? {} : { sasl }),
+    }),
+  );
+}
+
+/** An AbortSignal fired by the first SIGTERM or SIGINT (a second one exits at once). */
+export function shutdownSignal(onSignal: (name: string) => void): {
+  signal: AbortSignal;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    onSignal(name);
+    controller.abort();
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGTERM", handler);
+      process.off("SIGINT", handler);
+    },
+  };
+}

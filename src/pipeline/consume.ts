@@ -1,0 +1,285 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
+import type { ShadowdiffError } from "../contracts/errors.js";
+import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
+import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { PricingTable } from "../contracts/pricing.js";
+import type { ResolvedRelease } from "../contracts/release.js";
+import type { DiffRules } from "../contracts/rules.js";
+import { parseExchangeLine } from "../contracts/validate-record.js";
+import type { RecordedCapture } from "../sources/recorded-capture.js";
+import type { PairWriter } from "../store/store.js";
+import { PairBuilder, unpairedBaseline } from "./pair-builder.js";
+
+export interface ConsumeOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly deadLetterTopic: string;
+  readonly fromBeginning: boolean;
+  /** Recorded candidates, looked up by pair key for every baseline record consumed. */
+  readonly candidates: readonly RecordedCapture[];
+  readonly rules: DiffRules;
+  readonly releases: readonly ResolvedRelease[];
+  readonly pricing: PricingTable;
+  readonly writer: PairWriter;
+  /** Aborted on SIGTERM/SIGINT: stop fetching, abandon uncommitted work, disconnect. */
+  readonly signal: AbortSignal;
+  /** Stop by itself after this long without a message (tests, one-off backfills). */
+  readonly idleExitMs?: number;
+  readonly metrics: ConsumeMetrics;
+  readonly onProgress?: (metrics: ConsumeMetrics) => void;
+}
+
+/** Counters of a consumer's life, also served as Prometheus text. */
+export interface ConsumeMetrics {
+  records: number;
+  pairs: number;
+  unpaired: number;
+  invalid: number;
+  batches: number;
+  batchSeconds: number;
+  storeRetries: number;
+  /** Messages behind the high watermark, per partition, after the last batch. */
+  readonly lag: Map<number, number>;
+}
+
+export function emptyMetrics(): ConsumeMetrics {
+  return {
+    records: 0,
+    pairs: 0,
+    unpaired: 0,
+    invalid: 0,
+    batches: 0,
+    batchSeconds: 0,
+    storeRetries: 0,
+    lag: new Map(),
+  };
+}
+
+/**
+ * `shadowdiff consume`: a consumer-group member that turns baseline records from a topic into
+ * stored pairs. At least once: offsets are committed only after the store (and the dead-letter
+ * topic) acknowledged the whole batch; the store replaces by key, so a redelivered batch changes
+ * no number. While the store is unreachable the partition is paused and the write retried with
+ * backoff, heartbeats keep the membership, and nothing is committed. On abort the current batch
+ * is abandoned uncommitted and the consumer leaves the group cleanly.
+ */
+export async function consume(options: ConsumeOptions): Promise<void> {
+  const builder = new PairBuilder(options.rules, options.releases, options.pricing);
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    // Bounded in-flight work: at most this much is fetched per partition before it is stored.
+    maxBytesPerPartition: 4 << 20,
+    // A consumer that died (SIGKILL, lost host) gives up its partitions after this long.
+    sessionTimeout: 10_000,
+    heartbeatInterval: 3_000,
+  });
+  const producer = options.kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
+  await Promise.all([consumer.connect(), producer.connect()]);
+  let lastMessageAt = Date.now();
+  try {
+    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        lastMessageAt = Date.now();
+        await handleBatch(payload, options, builder, producer);
+        lastMessageAt = Date.now();
+      },
+    });
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      if (options.signal.aborted) return resolve();
+      options.signal.addEventListener("abort", stop, { once: true });
+      if (options.idleExitMs !== undefined) {
+        const idle = options.idleExitMs;
+        const timer = setInterval(() => {
+          if (Date.now() - lastMessageAt >= idle) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 250);
+        options.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+      }
+    });
+  } finally {
+    // stop() waits for the running batch to finish or notice the abort; disconnect leaves the group.
+    await stopQuietly(consumer);
+    await producer.disconnect().catch(() => {});
+  }
+}
+
+async function stopQuietly(consumer: Consumer): Promise<void> {
+  await consumer.stop().catch(() => {});
+  await consumer.disconnect().catch(() => {});
+}
+
+async function handleBatch(
+  { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isStale }: EachBatchPayload,
+  options: ConsumeOptions,
+  builder: PairBuilder,
+  producer: Producer,
+): Promise<void> {
+  const started = performance.now();
+  const version = Date.now();
+  const pairs: PairRow[] = [];
+  const unpaired: UnpairedRow[] = [];
+  const deadLetters: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+  for (const message of batch.messages) {
+    const text = message.value?.toString("utf8") ?? "";
+    const origin = { source: `kafka:${batch.topic}/${batch.partition}`, line: Number(message.offset) };
+    const parsed = parseExchangeLine(text, origin);
+    if (!parsed.ok) {
+      deadLetters.push(
+        deadLetter(message.key, message.value, parsed.error, batch.topic, batch.partition, message.offset),
+      );
+      continue;
+    }
+    collectPairs(parsed.record, options.candidates, builder, version, pairs, unpaired);
+  }
+  const releases = builder.newReleases(version);
+
+  // Everything the batch produced must be acknowledged before its offsets are committed.
+  const acknowledged = await untilDone(options, pause, heartbeat, async () => {
+    if (deadLetters.length > 0) {
+      await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: deadLetters });
+    }
+    if (releases.length > 0) await options.writer.writeReleases(releases);
+    if (pairs.length > 0) await options.writer.writePairs(pairs);
+    if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired);
+  });
+  // Once the store acknowledged, commit even when stopping: it saves a redelivery. A stale batch
+  // (partition reassigned meanwhile) is left to its new owner.
+  if (!acknowledged || isStale()) return;
+
+  const last = batch.messages.at(-1);
+  if (last === undefined) return;
+  resolveOffset(last.offset);
+  await commitOffsetsIfNecessary({
+    topics: [
+      {
+        topic: batch.topic,
+        partitions: [{ partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }],
+      },
+    ],
+  });
+  await heartbeat();
+
+  const metrics = options.metrics;
+  metrics.records += batch.messages.length;
+  metrics.pairs += pairs.length;
+  metrics.unpaired += unpaired.length;
+  metrics.invalid += deadLetters.length;
+  metrics.batches++;
+  metrics.batchSeconds += (performance.now() - started) / 1000;
+  metrics.lag.set(batch.partition, Number(batch.offsetLag()));
+  options.onProgress?.(metrics);
+}
+
+function collectPairs(
+  record: ExchangeRecord,
+  candidates: readonly RecordedCapture[],
+  builder: PairBuilder,
+  version: number,
+  pairs: PairRow[],
+  unpaired: UnpairedRow[],
+): void {
+  const key = pairKey(record);
+  for (const capture of candidates) {
+    const candidate = capture.get(key);
+    if (candidate !== undefined) pairs.push(builder.build(record, candidate, version));
+    else
+      unpaired.push(unpairedBaseline(record, [...capture.releases][0] ?? `unknown:${capture.path}`, version));
+  }
+}
+
+function deadLetter(
+  key: Buffer | null,
+  value: Buffer | null,
+  error: ShadowdiffError,
+  topic: string,
+  partition: number,
+  offset: string,
+): { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } {
+  return {
+    key,
+    value,
+    headers: {
+      "shadowdiff-error-code": error.code,
+      "shadowdiff-error-reason": error.message,
+      "shadowdiff-error-path": error.context.path ?? "",
+      "shadowdiff-source-topic": topic,
+      "shadowdiff-source-partition": String(partition),
+      "shadowdiff-source-offset": offset,
+    },
+  };
+}
+
+/**
+ * Runs `write` until it succeeds. On failure the partition is paused (no more fetching), the
+ * consumer keeps heart-beating, and the write is retried with capped exponential backoff and
+ * jitter. Returns false if the consumer was asked to stop first: the batch is then abandoned
+ * uncommitted and will be redelivered.
+ */
+async function untilDone(
+  options: ConsumeOptions,
+  pause: () => () => void,
+  heartbeat: () => Promise<void>,
+  write: () => Promise<void>,
+): Promise<boolean> {
+  let resume: (() => void) | undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (options.signal.aborted) {
+      resume?.();
+      return false;
+    }
+    try {
+      await write();
+      resume?.();
+      return true;
+    } catch {
+      options.metrics.storeRetries++;
+      resume ??= pause();
+      const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+      await sleep(delay, options.signal);
+      await heartbeat().catch(() => {});
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** The counters as Prometheus text exposition. */
+export function prometheusText(metrics: ConsumeMetrics): string {
+  const lines = [
+    "# TYPE shadowdiff_records_total counter",
+    `shadowdiff_records_total ${metrics.records}`,
+    "# TYPE shadowdiff_pairs_total counter",
+    `shadowdiff_pairs_total ${metrics.pairs}`,
+    "# TYPE shadowdiff_unpaired_total counter",
+    `shadowdiff_unpaired_total ${metrics.unpaired}`,
+    "# TYPE shadowdiff_invalid_total counter",
+    `shadowdiff_invalid_total ${metrics.invalid}`,
+    "# TYPE shadowdiff_store_retries_total counter",
+    `shadowdiff_store_retries_total ${metrics.storeRetries}`,
+    "# TYPE shadowdiff_batch_seconds summary",
+    `shadowdiff_batch_seconds_sum ${metrics.batchSeconds}`,
+    `shadowdiff_batch_seconds_count ${metrics.batches}`,
+    "# TYPE shadowdiff_lag gauge",
+    ...[...metrics.lag].map(([partition, lag]) => `shadowdiff_lag{partition="${partition}"} ${lag}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,176 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { replay } from "../../src/pipeline/replay.js";
+import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
+import type { Store } from "../../src/store/store.js";
+import { freshTopic, type RunningCli, readAll, sleep, startCli, testKafka } from "../support/kafka.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+
+/**
+ * Fault tests of `shadowdiff consume` on a real Kafka broker and a real ClickHouse server. Each
+ * replays the 600-request fixture capture and checks that the store ends with exactly 600 pairs
+ * (FINAL: what every report reads), whatever was killed, cut or redelivered on the way.
+ */
+const BASELINE = "fixtures/captures/baseline.jsonl";
+const CANDIDATE = "file:fixtures/captures/candidate-model-upgrade.jsonl";
+const EXPECTED_PAIRS = 600;
+const kafka = testKafka();
+const stores: Store[] = [];
+
+afterAll(async () => {
+  for (const store of stores) {
+    await store.exec(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
+    await store.close();
+  }
+});
+
+let databases = 0;
+async function freshDatabase(): Promise<Store> {
+  databases++;
+  const store = await openClickHouseStore({
+    url: inject("clickhouseUrl"),
+    database: `consume_${process.pid}_${Date.now().toString(36)}_${databases}`,
+  });
+  stores.push(store);
+  return store;
+}
+
+function consumer(
+  topic: string,
+  store: Store,
+  extra: readonly string[] = [],
+  storeUrl = inject("clickhouseUrl"),
+): RunningCli {
+  return startCli(
+    [
+      "consume",
+      "--topic",
+      topic,
+      "--group",
+      `group-${topic}`,
+      "--from-beginning",
+      "--candidate",
+      CANDIDATE,
+      "--store",
+      `clickhouse:${storeUrl}`,
+      "--database",
+      store.database,
+      ...extra,
+    ],
+    { SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers") },
+  );
+}
+
+async function storedPairs(store: Store): Promise<number> {
+  const rows = await store.query<{ n: string }>(
+    `SELECT count() AS n FROM ${store.database}.pairs FINAL WHERE candidate_release != baseline_release`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+function replayAt(topic: string, rate?: number, file = BASELINE) {
+  return replay({
+    kafka,
+    topic,
+    file,
+    ...(rate === undefined ? {} : { rate }),
+    signal: new AbortController().signal,
+  });
+}
+
+describe("shadowdiff consume on a real broker", () => {
+  it("stores every pair exactly once and sends poison records to the dead-letter topic with their reason", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    await replayAt(topic);
+    await replayAt(topic, undefined, "fixtures/captures/bad-lines/candidate.jsonl");
+    const run = consumer(topic, store, ["--idle-exit", "3"]);
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(0);
+    // The bad-lines capture adds 5 valid records (request ids 1, 2, 3, 5, 7) that pair again.
+    expect(result.stderr).toContain("610 records: 606 pairs, 0 unpaired, 4 invalid");
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+    const dead = await readAll(kafka, `${topic}.dead-letter`, 4);
+    expect(dead).toHaveLength(4);
+    const reasons = dead.map((message) => message.headers["shadowdiff-error-reason"]);
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/: \/response\/steps\/0\/arguments must be object$/),
+    );
+    expect(reasons).toContainEqual(expect.stringMatching(/: \/ must have required property 'id'$/));
+    expect(dead.every((message) => message.headers["shadowdiff-source-topic"] === topic)).toBe(true);
+  });
+
+  it("loses nothing and counts nothing twice when the consumer is SIGKILLed mid-run and restarted", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const first = consumer(topic, store);
+    const replaying = replayAt(topic, 400);
+    await sleep(900);
+    first.child.kill("SIGKILL");
+    expect((await first.exited).signal).toBe("SIGKILL");
+    await replaying;
+    const second = consumer(topic, store, ["--idle-exit", "3"]);
+    const result = await second.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+
+  it("exits 0 within 10 s of SIGTERM, and a restart continues where it stopped", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const first = consumer(topic, store);
+    await replayAt(topic, 600);
+    await sleep(300);
+    const stoppedAt = Date.now();
+    first.child.kill("SIGTERM");
+    const stopped = await first.exited;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    const consumedFirst = Number(/stopped after (\d+) records/.exec(stopped.stderr)?.[1]);
+    const second = consumer(topic, store, ["--idle-exit", "3"]);
+    const result = await second.exited;
+    expect(result.code, result.stderr).toBe(0);
+    const consumedSecond = Number(/stopped after (\d+) records/.exec(result.stderr)?.[1]);
+    // Committed offsets carry over: together the two runs read each record once.
+    expect(consumedFirst + consumedSecond).toBe(EXPECTED_PAIRS);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+
+  it("splits partitions between two consumers of one group and still totals exactly", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const one = consumer(topic, store, ["--idle-exit", "6"]);
+    const two = consumer(topic, store, ["--idle-exit", "6"]);
+    await sleep(1_500);
+    await replayAt(topic, 300);
+    const [first, second] = await Promise.all([one.exited, two.exited]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    const counts = [first, second].map((run) => Number(/stopped after (\d+) records/.exec(run.stderr)?.[1]));
+    expect(
+      counts.every((count) => count > 0),
+      counts.join(", "),
+    ).toBe(true);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+
+  it("pauses while the store is unreachable, commits nothing, resumes and loses nothing", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const target = new URL(inject("clickhouseUrl"));
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    await proxy.open();
+    const run = consumer(topic, store, ["--idle-exit", "8"], `http://127.0.0.1:${proxy.port}`);
+    await sleep(2_000);
+    const replaying = replayAt(topic, 300);
+    await sleep(600);
+    await proxy.cut();
+    await sleep(3_000);
+    await proxy.open();
+    await replaying;
+    const result = await run.exited;
+    await proxy.cut();
+    expect(result.code, result.stderr).toBe(0);
+    expect(Number(/(\d+) store retries/.exec(result.stderr)?.[1])).toBeGreaterThan(0);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+});
