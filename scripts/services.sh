@@ -230,16 +230,16 @@ mkdir -p "$STATE"
 
 case "$COMMAND" in
   install)
-    wants clickhouse && install_clickhouse
-    wants kafka && install_kafka
+    if wants clickhouse; then install_clickhouse; fi
+    if wants kafka; then install_kafka; fi
     ;;
   start)
-    wants clickhouse && start_clickhouse
-    wants kafka && start_kafka
+    if wants clickhouse; then start_clickhouse; fi
+    if wants kafka; then start_kafka; fi
     ;;
   stop)
-    wants kafka && stop_service kafka
-    wants clickhouse && stop_service clickhouse
+    if wants kafka; then stop_service kafka; fi
+    if wants clickhouse; then stop_service clickhouse; fi
     ;;
   status)
     if alive kafka && kafka_answers 5; then echo "kafka running 127.0.0.1:$KAFKA_PORT"; else echo "kafka stopped"; fi

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { replay } from "../../src/pipeline/replay.js";
 import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
@@ -83,7 +84,12 @@ describe("shadowdiff consume on a real broker", () => {
     const store = await freshDatabase();
     await replayAt(topic);
     await replayAt(topic, undefined, "fixtures/captures/bad-lines/candidate.jsonl");
-    const run = consumer(topic, store, ["--idle-exit", "3"]);
+    const run = consumer(topic, store, ["--idle-exit", "3", "--metrics-port", "19464"]);
+    await sleep(2_000);
+    const metrics = await (await fetch("http://127.0.0.1:19464/metrics")).text();
+    expect(metrics).toMatch(/^shadowdiff_pairs_total 606$/m);
+    expect(metrics).toMatch(/^shadowdiff_invalid_total 4$/m);
+    expect(metrics).toMatch(/^shadowdiff_lag\{partition="0"\} 0$/m);
     const result = await run.exited;
     expect(result.code, result.stderr).toBe(0);
     // The bad-lines capture adds 5 valid records (request ids 1, 2, 3, 5, 7) that pair again.
@@ -150,6 +156,24 @@ describe("shadowdiff consume on a real broker", () => {
       counts.every((count) => count > 0),
       counts.join(", "),
     ).toBe(true);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+
+  it("rides out a broker stop and restart mid-run", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const run = consumer(topic, store, ["--idle-exit", "10"]);
+    await sleep(1_500);
+    // Records keep coming while the broker goes away: the producer retries, the consumer rejoins.
+    const replaying = replayAt(topic, 150);
+    await sleep(1_500);
+    execFileSync("bash", ["scripts/services.sh", "stop", "kafka"], { stdio: "ignore" });
+    await sleep(1_000);
+    execFileSync("bash", ["scripts/services.sh", "start", "kafka", "--keep-data"], { stdio: "ignore" });
+    const replayed = await replaying;
+    expect(replayed.sent).toBe(EXPECTED_PAIRS);
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(0);
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
   });
 
