@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/consume: pairs/s from a Kafka topic to the ClickHouse server with recorded candidates,
+# side by side with a raw transport of the same records (Debian's kcat consuming the topic, piped
+# into clickhouse-client's JSONEachRow insert), on this machine, plus the consumer's peak RSS.
+#
+#   bash scripts/services.sh start all && npm run build
+#   bash bench/consume/run.sh [PAIRS]          # default 200000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PAIRS="${1:-200000}"
+BROKERS="${SHADOWDIFF_KAFKA_BROKERS:-127.0.0.1:19092}"
+CH_URL="${SHADOWDIFF_CLICKHOUSE_URL:-http://127.0.0.1:18123}"
+CH_PORT="${SHADOWDIFF_CLICKHOUSE_TCP_PORT:-19000}"
+OUT="bench/out/consume-$PAIRS"
+RUN="$(date +%s)"
+TOPIC="bench-consume-$RUN"
+DB="bench_consume_$RUN"
+command -v kcat >/dev/null || { echo "kcat is needed: apt-get install -y kcat" >&2; exit 1; }
+
+if [ ! -f "$OUT/baseline.jsonl" ]; then
+  npx tsx fixtures/generate/main.ts --pair-only --count "$PAIRS" --out "$OUT" >&2
+fi
+node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --partitions 4 --brokers "$BROKERS" >&2
+
+# shadowdiff: consume until every record is stored, timed from start to the last batch.
+start=$(date +%s.%N)
+/usr/bin/time -f "%M" -o /tmp/bench-consume-rss node bin/shadowdiff.js consume --topic "$TOPIC" --group "g-$RUN" \
+  --from-beginning --candidate "file:$OUT/candidate-model-upgrade.jsonl" --brokers "$BROKERS" \
+  --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 2 2>/tmp/bench-consume.log
+end=$(date +%s.%N)
+stored=$(curl -fsS "$CH_URL/" --data-binary "SELECT count() FROM $DB.pairs FINAL")
+shadowdiff_s=$(echo "$end - $start - 2" | bc -l)
+
+# raw transport: the same records, topic -> kcat -> clickhouse-client insert (no diff, no pairing).
+curl -fsS "$CH_URL/" --data-binary "CREATE TABLE $DB.raw (id String, ts String, session String) ENGINE = MergeTree ORDER BY id"
+start=$(date +%s.%N)
+kcat -C -b "$BROKERS" -t "$TOPIC" -o beginning -e -q |
+  clickhouse-client --port "$CH_PORT" --input_format_skip_unknown_fields=1 --query "INSERT INTO $DB.raw FORMAT JSONEachRow"
+end=$(date +%s.%N)
+raw=$(curl -fsS "$CH_URL/" --data-binary "SELECT count() FROM $DB.raw")
+raw_s=$(echo "$end - $start" | bc -l)
+
+curl -fsS "$CH_URL/" --data-binary "DROP DATABASE $DB" >/dev/null
+printf '{"bench":"consume","pairs":%s,"stored":%s,"shadowdiff_s":%.2f,"shadowdiff_pairs_per_s":%.0f,"raw_records":%s,"raw_s":%.2f,"raw_per_s":%.0f,"ratio":%.3f,"consumer_peak_rss_mb":%.0f}\n' \
+  "$PAIRS" "$stored" "$shadowdiff_s" "$(echo "$PAIRS / $shadowdiff_s" | bc -l)" "$raw" "$raw_s" \
+  "$(echo "$raw / $raw_s" | bc -l)" "$(echo "($PAIRS / $shadowdiff_s) / ($raw / $raw_s)" | bc -l)" \
+  "$(echo "$(cat /tmp/bench-consume-rss) / 1024" | bc -l)"
