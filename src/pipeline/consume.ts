@@ -28,6 +28,8 @@ export interface ConsumeOptions {
   readonly idleExitMs?: number;
   readonly metrics: ConsumeMetrics;
   readonly onProgress?: (metrics: ConsumeMetrics) => void;
+  /** Called after each (re)join of the group with this member's partitions of the topic. */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
 }
 
 /** Counters of a consumer's life, also served as Prometheus text. */
@@ -75,6 +77,10 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     heartbeatInterval: 3_000,
   });
   const producer = options.kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>;
+    options.onAssignment?.([...(assignment[options.topic] ?? [])].sort((a, b) => a - b));
+  });
   await Promise.all([consumer.connect(), producer.connect()]);
   let lastMessageAt = Date.now();
   try {

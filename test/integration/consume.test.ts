@@ -61,6 +61,24 @@ function consumer(
   );
 }
 
+/** The last `joined group` line a consumer printed (assignments change at each rebalance). */
+function lastJoin(stderr: string): string {
+  return (
+    stderr
+      .split("\n")
+      .filter((line) => line.includes("joined group"))
+      .at(-1) ?? ""
+  );
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 async function storedPairs(store: Store): Promise<number> {
   const rows = await store.query<{ n: string }>(
     `SELECT count() AS n FROM ${store.database}.pairs FINAL WHERE candidate_release != baseline_release`,
@@ -109,6 +127,7 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const first = consumer(topic, store);
+    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000);
     const replaying = replayAt(topic, 400);
     await sleep(900);
     first.child.kill("SIGKILL");
@@ -124,6 +143,7 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const first = consumer(topic, store);
+    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000);
     await replayAt(topic, 600);
     await sleep(300);
     const stoppedAt = Date.now();
@@ -136,6 +156,7 @@ describe("shadowdiff consume on a real broker", () => {
     const result = await second.exited;
     expect(result.code, result.stderr).toBe(0);
     const consumedSecond = Number(/stopped after (\d+) records/.exec(result.stderr)?.[1]);
+    expect(consumedFirst).toBeGreaterThan(0);
     // Committed offsets carry over: together the two runs read each record once.
     expect(consumedFirst + consumedSecond).toBe(EXPECTED_PAIRS);
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
@@ -146,7 +167,9 @@ describe("shadowdiff consume on a real broker", () => {
     const store = await freshDatabase();
     const one = consumer(topic, store, ["--idle-exit", "6"]);
     const two = consumer(topic, store, ["--idle-exit", "6"]);
-    await sleep(1_500);
+    // Records must not arrive before both members hold partitions, or the first one to join
+    // rightly takes them all: wait until each reports a non-empty assignment.
+    await until(() => [one, two].every((run) => /partitions \[\d/.test(lastJoin(run.stderr()))), 30_000);
     await replayAt(topic, 300);
     const [first, second] = await Promise.all([one.exited, two.exited]);
     expect(first.code, first.stderr).toBe(0);
@@ -163,7 +186,8 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const run = consumer(topic, store, ["--idle-exit", "10"]);
-    await sleep(1_500);
+    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000);
+
     // Records keep coming while the broker goes away: the producer retries, the consumer rejoins.
     const replaying = replayAt(topic, 150);
     await sleep(1_500);
@@ -184,7 +208,8 @@ describe("shadowdiff consume on a real broker", () => {
     const proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.open();
     const run = consumer(topic, store, ["--idle-exit", "8"], `http://127.0.0.1:${proxy.port}`);
-    await sleep(2_000);
+    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000);
+
     const replaying = replayAt(topic, 300);
     await sleep(600);
     await proxy.cut();

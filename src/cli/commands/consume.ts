@@ -141,6 +141,8 @@ Example:
           signal: shutdown.signal,
           ...(options.idleExit === undefined ? {} : { idleExitMs: options.idleExit * 1000 }),
           metrics,
+          onAssignment: (partitions) =>
+            context.stderr(`consume: joined group ${options.group}, partitions [${partitions.join(",")}]\n`),
           onProgress: (current) => {
             if (Date.now() - lastReport < 2_000) return;
             lastReport = Date.now();
