@@ -2,58 +2,107 @@
 # Real services for integration tests and CI, on 127.0.0.1, no Docker:
 #   - Apache Kafka 4.1.x in KRaft mode (one broker+controller), from Maven Central jars;
 #   - ClickHouse server from Debian's clickhouse-server package, run from a temporary directory.
-#
-# usage: scripts/services.sh install|start|stop|status|env [kafka|clickhouse|all] [--keep-data]
-#
-# Jars are cached in ${SHADOWDIFF_SERVICES_CACHE:-~/.cache/shadowdiff}; runtime state (data, logs,
-# pids) lives in ${SHADOWDIFF_SERVICES_DIR:-<repo>/.services}. `start` installs what is missing,
-# reuses a service that is already running, and otherwise starts it on fresh data unless
-# --keep-data is given (fault tests restart the broker on its old log).
+# `bash scripts/services.sh --help` lists the commands and settings.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${SHADOWDIFF_SERVICES_DIR:-$ROOT/.services}"
-CACHE="${SHADOWDIFF_SERVICES_CACHE:-$HOME/.cache/shadowdiff}"
-KAFKA_VERSION="${SHADOWDIFF_KAFKA_VERSION:-4.1.1}"
+KAFKA_VERSION="${SHADOWDIFF_KAFKA_VERSION:-4.1.2}"
 LOG4J_VERSION="2.24.3"
+KAFKA_HOME="${SHADOWDIFF_SERVICES_CACHE:-$HOME/.cache/shadowdiff/kafka-$KAFKA_VERSION}"
+KAFKA_LIBS="$KAFKA_HOME/libs"
 KAFKA_PORT="${SHADOWDIFF_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${SHADOWDIFF_KAFKA_CONTROLLER_PORT:-19093}"
 CH_HTTP_PORT="${SHADOWDIFF_CLICKHOUSE_HTTP_PORT:-18123}"
 CH_TCP_PORT="${SHADOWDIFF_CLICKHOUSE_TCP_PORT:-19000}"
 CH_INTERSERVER_PORT="${SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT:-19009}"
-KAFKA_LIBS="$CACHE/kafka-$KAFKA_VERSION/libs"
+CH_CONFIG=/etc/clickhouse-server/config.xml
+CH_READY_SECONDS=60
+KAFKA_READY_SECONDS=90
 
 say() { printf 'services: %s\n' "$*" >&2; }
 die() { printf 'services: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  cat <<USAGE
+usage: scripts/services.sh COMMAND [kafka|clickhouse|all] [--keep-data]
+
+  install   fetch what is missing: Kafka $KAFKA_VERSION jars (Maven Central), clickhouse-server (apt)
+  start     start the services, installing first if needed; a service already running is reused,
+            otherwise it starts on fresh data, or on its old data with --keep-data
+  stop      SIGTERM, then SIGKILL after 30 s; the data stays until the next start
+  status    one line per service: "kafka running 127.0.0.1:PORT" or "kafka stopped", and
+            "clickhouse running http://127.0.0.1:PORT" or "clickhouse stopped"
+  env       export lines for eval: SHADOWDIFF_KAFKA_BROKERS, SHADOWDIFF_CLICKHOUSE_URL
+
+environment [default]:
+  SHADOWDIFF_SERVICES_DIR                 data, logs, pid files [<repo>/.services]
+  SHADOWDIFF_SERVICES_CACHE               Kafka jar cache [~/.cache/shadowdiff/kafka-<version>]
+  SHADOWDIFF_KAFKA_VERSION                [4.1.2]
+  SHADOWDIFF_KAFKA_PORT                   [19092]
+  SHADOWDIFF_KAFKA_CONTROLLER_PORT        [19093]
+  SHADOWDIFF_CLICKHOUSE_HTTP_PORT         [18123]
+  SHADOWDIFF_CLICKHOUSE_TCP_PORT          [19000]
+  SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT  [19009]
+USAGE
 }
 
 as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "root is needed for: $* (run it as root, or install sudo)"
+  fi
+}
+
+apt_install() {
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
 # --- install ---------------------------------------------------------------------------------
 
-install_clickhouse() {
-  if command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/bin/clickhouse ]; then
-    say "clickhouse-server already installed"
-    return
-  fi
-  say "installing clickhouse-server from Debian"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clickhouse-server clickhouse-client >/dev/null
-  # The package starts nothing we use: we run our own server from a temporary directory.
+# Debian puts the server in /usr/sbin, which is not on a normal user's PATH.
+clickhouse_binary() {
+  local candidate
+  for candidate in "$(command -v clickhouse-server 2>/dev/null || true)" /usr/sbin/clickhouse-server /usr/bin/clickhouse-server; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
 }
 
+install_clickhouse() {
+  if clickhouse_binary >/dev/null; then
+    say "clickhouse-server already installed ($(clickhouse_binary))"
+    return
+  fi
+  apt_install clickhouse-server clickhouse-client
+  clickhouse_binary >/dev/null || die "apt installed clickhouse-server, but no clickhouse-server binary was found"
+}
+
+# The marker names the versions, so a cache directory set by hand is refetched when they change.
+kafka_marker_text() { echo "kafka_2.13 $KAFKA_VERSION log4j $LOG4J_VERSION"; }
+
+kafka_installed() { [ "$(cat "$KAFKA_LIBS/.complete" 2>/dev/null)" = "$(kafka_marker_text)" ]; }
+
 install_kafka() {
-  if [ -f "$KAFKA_LIBS/.complete" ]; then
+  if kafka_installed; then
     say "kafka $KAFKA_VERSION jars cached in $KAFKA_LIBS"
     return
   fi
-  command -v mvn >/dev/null || die "maven (mvn) is needed to fetch the Kafka jars"
-  command -v java >/dev/null || die "java 17 is needed to run Kafka"
+  if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    apt_install default-jre-headless maven
+  fi
+  local java_version
+  java_version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [ "${java_version%%.*}" -ge 17 ] 2>/dev/null || die "Kafka 4 needs Java 17 or newer; java on PATH is ${java_version:-unknown}"
+
   say "fetching kafka_2.13:$KAFKA_VERSION and its runtime dependencies from Maven Central"
   local work
   work="$(mktemp -d)"
@@ -71,18 +120,26 @@ install_kafka() {
   </dependencies>
 </project>
 POM
-  mkdir -p "$KAFKA_LIBS"
-  mvn -B -q -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+  # Download beside the cache and rename at the end, so an interrupted run never looks complete.
+  rm -rf "$KAFKA_LIBS" "$KAFKA_LIBS.partial"
+  mkdir -p "$KAFKA_LIBS.partial"
+  if ! mvn -B -q -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$KAFKA_LIBS.partial" >"$work/mvn.log" 2>&1; then
+    tail -n 40 "$work/mvn.log" >&2
+    rm -rf "$work"
+    die "maven could not fetch kafka_2.13:$KAFKA_VERSION (its output is above)"
+  fi
   # Two SLF4J bindings would make logging pick one at random; keep log4j's only.
-  rm -f "$KAFKA_LIBS"/slf4j-reload4j-*.jar "$KAFKA_LIBS"/logback-*.jar
-  touch "$KAFKA_LIBS/.complete"
+  rm -f "$KAFKA_LIBS.partial"/slf4j-reload4j-*.jar "$KAFKA_LIBS.partial"/logback-*.jar
+  kafka_marker_text >"$KAFKA_LIBS.partial/.complete"
+  mv "$KAFKA_LIBS.partial" "$KAFKA_LIBS"
   rm -rf "$work"
-  say "kafka jars in $KAFKA_LIBS ($(ls "$KAFKA_LIBS" | wc -l) files)"
+  say "kafka jars in $KAFKA_LIBS ($(find "$KAFKA_LIBS" -name '*.jar' | wc -l) jars)"
 }
 
 # --- process helpers -------------------------------------------------------------------------
 
-pid_of() { [ -f "$STATE/$1.pid" ] && cat "$STATE/$1.pid" || true; }
+pid_of() { cat "$STATE/$1.pid" 2>/dev/null || true; }
 
 alive() {
   local pid
@@ -90,94 +147,139 @@ alive() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A port held by a server we did not start would make ours fail to bind while the other one
+# passes the readiness check, so refuse before starting.
+require_free_ports() {
+  local name="$1" port
+  shift
+  for port in "$@"; do
+    if port_taken "$port"; then
+      die "port $port is in use, but not by a $name started from $STATE (no live pid file);" \
+        "stop that process, set SHADOWDIFF_SERVICES_DIR to the directory that started it, or pick other ports (see --help)"
+    fi
+  done
+}
+
 stop_service() {
   local name="$1" pid
   pid="$(pid_of "$name")"
   if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
     rm -f "$STATE/$name.pid"
+    say "$name not running"
     return
   fi
   say "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
   if kill -0 "$pid" 2>/dev/null; then
-    say "$name did not stop within 30 s; killing it"
+    say "$name did not stop within 30 s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   fi
   rm -f "$STATE/$name.pid"
 }
 
+# Succeeds when the service is running and answering, to be reused. One that is alive but silent
+# is ours (its pid file says so) and is stopped, so the caller starts it again.
+reuse_running() {
+  local name="$1" answers="$2"
+  alive "$name" || return 1
+  if "$answers"; then
+    say "$name already running (pid $(pid_of "$name")); reusing it"
+    return 0
+  fi
+  say "$name (pid $(pid_of "$name")) is alive but does not answer; restarting it"
+  stop_service "$name"
+  return 1
+}
+
 # --- ClickHouse ------------------------------------------------------------------------------
 
-clickhouse_answers() { curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/ping" >/dev/null 2>&1; }
+clickhouse_answers() { curl -fsS --max-time 2 "http://127.0.0.1:$CH_HTTP_PORT/ping" >/dev/null 2>&1; }
 
 start_clickhouse() {
-  if alive clickhouse && clickhouse_answers; then
-    say "clickhouse already running on $CH_HTTP_PORT"
-    return
-  fi
+  reuse_running clickhouse clickhouse_answers && return
   install_clickhouse
-  local dir="$STATE/clickhouse"
+  require_free_ports clickhouse "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_INTERSERVER_PORT"
+  [ -f "$CH_CONFIG" ] || die "$CH_CONFIG is missing (reinstall clickhouse-server)"
+  local dir="$STATE/clickhouse" binary
+  binary="$(clickhouse_binary)"
   [ "$KEEP_DATA" = 1 ] || rm -rf "$dir"
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
-  local binary
-  binary="$(command -v clickhouse-server || echo /usr/bin/clickhouse-server)"
-  say "starting clickhouse on 127.0.0.1:$CH_HTTP_PORT (data in $dir)"
+  say "starting clickhouse on http://127.0.0.1:$CH_HTTP_PORT (state in $dir)"
   (
     cd "$dir"
-    exec "$binary" --config-file=/etc/clickhouse-server/config.xml -- \
+    exec "$binary" --config-file="$CH_CONFIG" -- \
       --path="$dir/data/" --tmp_path="$dir/tmp/" --user_files_path="$dir/user_files/" \
       --format_schema_path="$dir/format_schemas/" --http_port="$CH_HTTP_PORT" --tcp_port="$CH_TCP_PORT" \
       --interserver_http_port="$CH_INTERSERVER_PORT" --listen_host=127.0.0.1 \
       --logger.log="$dir/server.log" --logger.errorlog="$dir/error.log" --logger.console=0
-  ) >"$dir/stdout.log" 2>&1 &
+  ) </dev/null >"$dir/stdout.log" 2>&1 9>&- &
   echo $! >"$STATE/clickhouse.pid"
-  for _ in $(seq 1 600); do
+  local deadline=$((SECONDS + CH_READY_SECONDS))
+  while [ "$SECONDS" -lt "$deadline" ] && alive clickhouse; do
     if clickhouse_answers; then
-      say "clickhouse ready: $(curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/?query=SELECT%20version()")"
+      say "clickhouse ready: version $(curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/?query=SELECT%20version()")"
       return
     fi
-    alive clickhouse || break
-    sleep 0.1
+    sleep 0.2
   done
+  local outcome="exited"
+  if alive clickhouse; then
+    outcome="did not answer http://127.0.0.1:$CH_HTTP_PORT/ping within $CH_READY_SECONDS s"
+    stop_service clickhouse
+  fi
+  rm -f "$STATE/clickhouse.pid"
+  say "last lines of $dir/error.log and $dir/stdout.log:"
   tail -n 30 "$dir/error.log" "$dir/stdout.log" >&2 2>/dev/null || true
-  die "clickhouse did not answer on 127.0.0.1:$CH_HTTP_PORT"
+  die "clickhouse $outcome before it was ready (logs above)"
 }
 
 # --- Kafka -----------------------------------------------------------------------------------
 
-kafka_answers() { (cd "$ROOT" && node scripts/wait-kafka.mjs "127.0.0.1:$KAFKA_PORT" "${1:-2}") >/dev/null 2>&1; }
+wait_kafka() { (cd "$ROOT" && node scripts/wait-kafka.mjs "127.0.0.1:$KAFKA_PORT" "$@"); }
+
+kafka_answers() { wait_kafka --timeout 5 >/dev/null 2>&1; }
 
 start_kafka() {
-  if alive kafka && kafka_answers 5; then
-    say "kafka already running on $KAFKA_PORT"
-    return
-  fi
+  reuse_running kafka kafka_answers && return
+  [ -d "$ROOT/node_modules/kafkajs" ] || die "kafkajs is missing from node_modules (run npm ci): the readiness check uses it"
   install_kafka
+  require_free_ports kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
   local dir="$STATE/kafka"
-  if [ "$KEEP_DATA" != 1 ] || [ ! -f "$dir/data/meta.properties" ]; then
+  if [ "$KEEP_DATA" = 1 ] && [ -f "$dir/data/meta.properties" ]; then
+    say "keeping kafka data in $dir/data"
+    write_kafka_config "$dir"
+  else
     rm -rf "$dir"
     mkdir -p "$dir/data" "$dir/logs"
     write_kafka_config "$dir"
     local cluster_id
-    cluster_id="$(java -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    cluster_id="$(java -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+      kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    [ -n "$cluster_id" ] || die "kafka.tools.StorageTool random-uuid printed no cluster id"
     java -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" kafka.tools.StorageTool \
       format -t "$cluster_id" -c "$dir/server.properties" >"$dir/logs/format.log" 2>&1 ||
       { cat "$dir/logs/format.log" >&2; die "kafka storage format failed"; }
   fi
-  say "starting kafka on 127.0.0.1:$KAFKA_PORT (data in $dir)"
+  mkdir -p "$dir/logs"
+  say "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (state in $dir)"
   java -Xms256m -Xmx512m -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-    -Dkafka.logs.dir="$dir/logs" kafka.Kafka "$dir/server.properties" >"$dir/logs/stdout.log" 2>&1 &
+    -Dkafka.logs.dir="$dir/logs" kafka.Kafka "$dir/server.properties" \
+    </dev/null >>"$dir/logs/stdout.log" 2>&1 9>&- &
   echo $! >"$STATE/kafka.pid"
-  if (cd "$ROOT" && node scripts/wait-kafka.mjs "127.0.0.1:$KAFKA_PORT" 90); then
+  if wait_kafka --timeout "$KAFKA_READY_SECONDS" --pid "$(pid_of kafka)" --probe; then
     say "kafka ready"
     return
   fi
+  if alive kafka; then stop_service kafka; fi
+  rm -f "$STATE/kafka.pid"
+  say "last lines of $dir/logs/stdout.log:"
   tail -n 40 "$dir/logs/stdout.log" >&2 || true
-  die "kafka did not answer on 127.0.0.1:$KAFKA_PORT"
+  die "kafka did not become ready on 127.0.0.1:$KAFKA_PORT (log above)"
 }
 
 write_kafka_config() {
@@ -214,6 +316,16 @@ LOG
 
 # --- main ------------------------------------------------------------------------------------
 
+# Two test runs starting services at once would race on the pid files and ports, so the commands
+# that change state take a lock. Servers are started with fd 9 closed (9>&-) and never hold it.
+lock_state() {
+  mkdir -p "$STATE"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$STATE/.lock"
+    flock 9
+  fi
+}
+
 COMMAND="${1:-}"
 [ $# -gt 0 ] && shift
 TARGET="all"
@@ -222,11 +334,11 @@ for arg in "$@"; do
   case "$arg" in
     kafka | clickhouse | all) TARGET="$arg" ;;
     --keep-data) KEEP_DATA=1 ;;
+    -h | --help) usage; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
 done
 wants() { [ "$TARGET" = all ] || [ "$TARGET" = "$1" ]; }
-mkdir -p "$STATE"
 
 case "$COMMAND" in
   install)
@@ -234,15 +346,18 @@ case "$COMMAND" in
     if wants kafka; then install_kafka; fi
     ;;
   start)
+    lock_state
     if wants clickhouse; then start_clickhouse; fi
     if wants kafka; then start_kafka; fi
     ;;
   stop)
+    # Data is only removed by the next start, so --keep-data changes nothing here.
+    lock_state
     if wants kafka; then stop_service kafka; fi
     if wants clickhouse; then stop_service clickhouse; fi
     ;;
   status)
-    if alive kafka && kafka_answers 5; then echo "kafka running 127.0.0.1:$KAFKA_PORT"; else echo "kafka stopped"; fi
+    if alive kafka && kafka_answers; then echo "kafka running 127.0.0.1:$KAFKA_PORT"; else echo "kafka stopped"; fi
     if alive clickhouse && clickhouse_answers; then
       echo "clickhouse running http://127.0.0.1:$CH_HTTP_PORT"
     else
@@ -253,6 +368,7 @@ case "$COMMAND" in
     echo "export SHADOWDIFF_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
     echo "export SHADOWDIFF_CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP_PORT"
     ;;
-  -h | --help | help | "") usage ;;
+  -h | --help | help) usage ;;
+  "") usage >&2; exit 2 ;;
   *) die "unknown command: $COMMAND (see --help)" ;;
 esac
