@@ -142,7 +142,7 @@ async function handleBatch(
       );
       continue;
     }
-    collectPairs(parsed.record, options.candidates, builder, version, pairs, unpaired);
+    collectPairs(parsed.record, text, options.candidates, builder, version, pairs, unpaired);
   }
   const releases = builder.newReleases(version);
 
@@ -185,6 +185,7 @@ async function handleBatch(
 
 function collectPairs(
   record: ExchangeRecord,
+  text: string,
   candidates: readonly RecordedCapture[],
   builder: PairBuilder,
   version: number,
@@ -193,9 +194,12 @@ function collectPairs(
 ): void {
   const key = pairKey(record);
   for (const capture of candidates) {
-    const candidate = capture.get(key);
-    if (candidate !== undefined) pairs.push(builder.build(record, candidate, version));
-    else
+    const candidate = capture.getWithText(key);
+    if (candidate !== undefined) {
+      pairs.push(
+        builder.build(record, candidate.record, version, { baseline: text, candidate: candidate.text }),
+      );
+    } else
       unpaired.push(unpairedBaseline(record, [...capture.releases][0] ?? `unknown:${capture.path}`, version));
   }
 }

@@ -30,7 +30,12 @@ export class PairBuilder {
     this.manifests = new Map(releases.map((release) => [release.id, release]));
   }
 
-  build(baseline: ExchangeRecord, candidate: ExchangeRecord, version: number): PairRow {
+  build(
+    baseline: ExchangeRecord,
+    candidate: ExchangeRecord,
+    version: number,
+    texts?: { readonly baseline: string; readonly candidate: string },
+  ): PairRow {
     this.seen.set(baseline.release.id, baseline.release);
     this.seen.set(candidate.release.id, candidate.release);
     const baselineTrace = normalizeTrace(
@@ -44,7 +49,11 @@ export class PairBuilder {
       this.registry.validatorFor(candidate.release.id),
     );
     const diff = diffPair(baselineTrace, candidateTrace, this.rules);
-    return buildPairRow({ baseline, candidate, baselineTrace, candidateTrace, diff }, this.pricing, version);
+    return buildPairRow(
+      { baseline, candidate, baselineTrace, candidateTrace, diff, ...(texts === undefined ? {} : { texts }) },
+      this.pricing,
+      version,
+    );
   }
 
   /** Releases seen since the last call, as store rows (names from manifests when given). */

@@ -11,6 +11,8 @@ export interface PairInput {
   readonly candidateTrace: NormalizedTrace;
   readonly diff: PairDiff;
   readonly unrecordedCalls?: number;
+  /** Both records' JSON text as received, when at hand: saves re-serializing ~3 KB a pair. */
+  readonly texts?: { readonly baseline: string; readonly candidate: string };
 }
 
 /** Builds the stored row of one pair; `version` orders re-writes of the same key. */
@@ -65,7 +67,10 @@ export function buildPairRow(input: PairInput, pricing: PricingTable, version: n
     candidate_model: candidate.release.model,
     baseline_latency_ms: baseline.response.latency_ms,
     candidate_latency_ms: candidate.response.latency_ms,
-    raw: JSON.stringify({ baseline, candidate }),
+    raw:
+      input.texts === undefined
+        ? JSON.stringify({ baseline, candidate })
+        : `{"baseline":${input.texts.baseline},"candidate":${input.texts.candidate}}`,
     version,
   };
 }

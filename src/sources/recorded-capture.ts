@@ -41,6 +41,14 @@ export class RecordedCapture {
 
   /** The recorded record for a pair key, or undefined when the capture has none. */
   get(key: string): ExchangeRecord | undefined {
+    return this.getWithText(key)?.record;
+  }
+
+  /**
+   * The record and its line as written. Lines were schema-checked when indexed, so they are only
+   * parsed here; a line that no longer parses to the same key (the file changed) reads as absent.
+   */
+  getWithText(key: string): { record: ExchangeRecord; text: string } | undefined {
     const [high, low] = fingerprint(key);
     for (let slot = (high ^ low) & this.mask; ; slot = (slot + 1) & this.mask) {
       const base = slot * 5;
@@ -50,9 +58,13 @@ export class RecordedCapture {
         const offset = (this.slots[base + 2] as number) + (this.slots[base + 3] as number) * 2 ** 32;
         const buffer = Buffer.alloc(length);
         readSync(this.fd as number, buffer, 0, length, offset);
-        // Validated when indexed; a failure here means the file changed underneath.
-        const parsed = parseExchangeLine(buffer.toString("utf8"), { source: this.path, line: 0 });
-        return parsed.ok && pairKey(parsed.record) === key ? parsed.record : undefined;
+        const text = buffer.toString("utf8");
+        try {
+          const record = JSON.parse(text) as ExchangeRecord;
+          return pairKey(record) === key ? { record, text } : undefined;
+        } catch {
+          return undefined;
+        }
       }
     }
   }
