@@ -37,6 +37,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   let unparseable = 0;
   let pending: { key: string | null; value: string }[] = [];
   let firstTs: number | undefined;
+  let passStart = started;
   const flush = async () => {
     if (pending.length === 0) return;
     await producer.send({ topic: options.topic, acks: -1, messages: pending });
@@ -47,6 +48,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   try {
     replaying: do {
       passes++;
+      // Each pass paces from its own start, so --loop with --speed repeats the original rhythm.
+      passStart = Date.now();
+      firstTs = undefined;
       for await (const line of readLines(options.file)) {
         if (
           options.signal.aborted ||
@@ -56,10 +60,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         }
         const fields = keyAndTime(line.text);
         if (fields === undefined) unparseable++;
-        await pace(options, sent + pending.length, started, fields?.ts, (ts) => {
-          firstTs ??= ts;
-          return firstTs;
-        });
+        await pace(
+          options,
+          sent + pending.length,
+          options.rate === undefined ? passStart : started,
+          fields?.ts,
+          (ts) => {
+            firstTs ??= ts;
+            return firstTs;
+          },
+        );
         pending.push({ key: fields?.key ?? null, value: line.text });
         if (pending.length >= BATCH || options.rate !== undefined || options.speed !== undefined)
           await flush();

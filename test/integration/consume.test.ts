@@ -223,3 +223,58 @@ describe("shadowdiff consume on a real broker", () => {
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
   });
 });
+
+describe("shadowdiff replay", () => {
+  it("produces a capture keyed by session, honouring --limit, so a session stays on one partition", async () => {
+    const topic = await freshTopic(kafka);
+    const run = startCli(
+      ["replay", "--file", BASELINE, "--topic", topic, "--limit", "120", "--rate", "2000/s"],
+      {
+        SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers"),
+      },
+    );
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/replayed 120 records from .* to t-/);
+    const messages = await readAllWithPartition(topic, 120);
+    expect(messages).toHaveLength(120);
+    const partitionsBySession = new Map<string, Set<number>>();
+    for (const message of messages) {
+      const session = (JSON.parse(message.value) as { session: string }).session;
+      expect(message.key).toBe(session);
+      const partitions = partitionsBySession.get(session) ?? new Set<number>();
+      partitions.add(message.partition);
+      partitionsBySession.set(session, partitions);
+    }
+    expect([...partitionsBySession.values()].every((partitions) => partitions.size === 1)).toBe(true);
+    expect(partitionsBySession.size).toBeGreaterThan(1);
+  });
+});
+
+async function readAllWithPartition(
+  topic: string,
+  expected: number,
+): Promise<{ key: string; value: string; partition: number }[]> {
+  const reader = kafka.consumer({ groupId: `reader-${topic}` });
+  const messages: { key: string; value: string; partition: number }[] = [];
+  await reader.connect();
+  await reader.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 20_000);
+    void reader.run({
+      eachMessage: async ({ message, partition }) => {
+        messages.push({
+          key: message.key?.toString() ?? "",
+          value: message.value?.toString() ?? "",
+          partition,
+        });
+        if (messages.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await reader.disconnect();
+  return messages;
+}
