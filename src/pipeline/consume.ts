@@ -6,8 +6,10 @@ import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
+import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
+import { JoinBuffer, type Waiting } from "./join-buffer.js";
 import { PairBuilder, unpairedBaseline } from "./pair-builder.js";
 
 export interface ConsumeOptions {
@@ -18,6 +20,12 @@ export interface ConsumeOptions {
   readonly fromBeginning: boolean;
   /** Recorded candidates, looked up by pair key for every baseline record consumed. */
   readonly candidates: readonly RecordedCapture[];
+  /**
+   * Pair-join mode: candidate results arrive on this topic (same keys, same partition count) and
+   * are joined with baseline records by pair key within `joinWindowMs`.
+   */
+  readonly candidateTopic?: string;
+  readonly joinWindowMs?: number;
   readonly rules: DiffRules;
   readonly releases: readonly ResolvedRelease[];
   readonly pricing: PricingTable;
@@ -68,8 +76,10 @@ export function emptyMetrics(): ConsumeMetrics {
  */
 export async function consume(options: ConsumeOptions): Promise<void> {
   const builder = new PairBuilder(options.rules, options.releases, options.pricing);
+  const join = options.candidateTopic === undefined ? undefined : new JoinState(options);
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
+    ...(join === undefined ? {} : { partitionAssigners: [coPartitionedAssigner] }),
     // Bounded in-flight work: at most this much is fetched per partition before it is stored.
     maxBytesPerPartition: 4 << 20,
     // A consumer that died (SIGKILL, lost host) gives up its partitions after this long.
@@ -79,31 +89,45 @@ export async function consume(options: ConsumeOptions): Promise<void> {
   const producer = options.kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>;
-    options.onAssignment?.([...(assignment[options.topic] ?? [])].sort((a, b) => a - b));
+    const partitions = [...(assignment[options.topic] ?? [])].sort((a, b) => a - b);
+    join?.keepOnly(partitions);
+    options.onAssignment?.(partitions);
   });
   await Promise.all([consumer.connect(), producer.connect()]);
   let lastMessageAt = Date.now();
   try {
-    await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
+    await consumer.subscribe({
+      topics: join === undefined ? [options.topic] : [options.topic, options.candidateTopic as string],
+      fromBeginning: options.fromBeginning,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         lastMessageAt = Date.now();
-        await handleBatch(payload, options, builder, producer);
+        if (join === undefined) await handleBatch(payload, options, builder, producer);
+        else await join.handleBatch(payload, builder, producer);
         lastMessageAt = Date.now();
       },
     });
+    // Records whose partner never came are counted unpaired once their window has passed, even
+    // when no further batch arrives to notice it.
+    const expiry = join === undefined ? undefined : setInterval(() => void join.expireIdle(consumer), 500);
+    options.signal.addEventListener("abort", () => clearInterval(expiry), { once: true });
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
+      const stop = () => {
+        clearInterval(expiry);
+        resolve();
+      };
       if (options.signal.aborted) return resolve();
       options.signal.addEventListener("abort", stop, { once: true });
       if (options.idleExitMs !== undefined) {
         const idle = options.idleExitMs;
         const timer = setInterval(() => {
-          if (Date.now() - lastMessageAt >= idle) {
+          if (Date.now() - lastMessageAt >= idle + (options.joinWindowMs ?? 0)) {
             clearInterval(timer);
-            resolve();
+            clearInterval(expiry);
+            void (join?.expireIdle(consumer) ?? Promise.resolve()).then(() => resolve());
           }
         }, 250);
         options.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
@@ -292,4 +316,168 @@ export function prometheusText(metrics: ConsumeMetrics): string {
     ...[...metrics.lag].map(([partition, lag]) => `shadowdiff_lag{partition="${partition}"} ${lag}`),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Pair-join mode: baseline and candidate records arrive on two co-partitioned topics and meet in
+ * a per-partition buffer. Offsets are committed only up to the oldest record still waiting on
+ * each topic-partition, so after a crash every unjoined record is read again and joins then.
+ */
+class JoinState {
+  private readonly buffers = new Map<number, JoinBuffer>();
+  /** Next offset past what the store has acknowledged, per topic and partition. */
+  private readonly acknowledged = new Map<string, bigint>();
+  private lastCandidateRelease: string | undefined;
+  private expiring = false;
+
+  constructor(private readonly options: ConsumeOptions) {}
+
+  private get window(): number {
+    return this.options.joinWindowMs ?? 60_000;
+  }
+
+  keepOnly(partitions: readonly number[]): void {
+    // Revoked partitions go to their new owner, which re-reads the uncommitted records.
+    for (const partition of [...this.buffers.keys()])
+      if (!partitions.includes(partition)) this.buffers.delete(partition);
+  }
+
+  private buffer(partition: number): JoinBuffer {
+    let buffer = this.buffers.get(partition);
+    if (buffer === undefined) {
+      buffer = new JoinBuffer();
+      this.buffers.set(partition, buffer);
+    }
+    return buffer;
+  }
+
+  async handleBatch(payload: EachBatchPayload, builder: PairBuilder, producer: Producer): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isStale } = payload;
+    const options = this.options;
+    const started = performance.now();
+    const version = Date.now();
+    const side = batch.topic === options.topic ? "baseline" : "candidate";
+    const buffer = this.buffer(batch.partition);
+    const pairs: PairRow[] = [];
+    const deadLetters: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    for (const message of batch.messages) {
+      const text = message.value?.toString("utf8") ?? "";
+      const parsed = parseExchangeLine(text, {
+        source: `kafka:${batch.topic}/${batch.partition}`,
+        line: Number(message.offset),
+      });
+      if (!parsed.ok) {
+        deadLetters.push(
+          deadLetter(message.key, message.value, parsed.error, batch.topic, batch.partition, message.offset),
+        );
+        continue;
+      }
+      if (side === "candidate") this.lastCandidateRelease = parsed.record.release.id;
+      const entry: Waiting = {
+        side,
+        record: parsed.record,
+        text,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: BigInt(message.offset),
+        arrivedAt: Date.now(),
+      };
+      const joined = buffer.offer(pairKey(parsed.record), entry);
+      if (joined.kind === "pair") {
+        pairs.push(
+          builder.build(joined.baseline.record, joined.candidate.record, version, {
+            baseline: joined.baseline.text,
+            candidate: joined.candidate.text,
+          }),
+        );
+      }
+    }
+    const unpaired = buffer.expire(Date.now(), this.window).map((entry) => this.unpairedRow(entry, version));
+    const releases = builder.newReleases(version);
+    const acknowledged = await untilDone(options, pause, heartbeat, async () => {
+      if (deadLetters.length > 0)
+        await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: deadLetters });
+      if (releases.length > 0) await options.writer.writeReleases(releases);
+      if (pairs.length > 0) await options.writer.writePairs(pairs);
+      if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired);
+    });
+    if (!acknowledged || isStale()) return;
+    const last = batch.messages.at(-1);
+    if (last === undefined) return;
+    resolveOffset(last.offset);
+    this.acknowledged.set(`${batch.topic}/${batch.partition}`, BigInt(last.offset) + 1n);
+    await commitOffsetsIfNecessary({ topics: this.safeOffsets([batch.partition]) });
+    await heartbeat();
+
+    const metrics = options.metrics;
+    metrics.records += batch.messages.length;
+    metrics.pairs += pairs.length;
+    metrics.unpaired += unpaired.length;
+    metrics.invalid += deadLetters.length;
+    metrics.batches++;
+    metrics.batchSeconds += (performance.now() - started) / 1000;
+    metrics.lag.set(batch.partition, Number(batch.offsetLag()));
+    options.onProgress?.(metrics);
+  }
+
+  /** Counts expired records as unpaired when no batch comes to do it, and commits past them. */
+  async expireIdle(consumer: Consumer): Promise<void> {
+    if (this.expiring) return;
+    this.expiring = true;
+    try {
+      const version = Date.now();
+      const expiredBy = [...this.buffers].map(([partition, buffer]) => ({
+        partition,
+        entries: buffer.expire(Date.now(), this.window),
+      }));
+      const entries = expiredBy.flatMap((entry) => entry.entries);
+      if (entries.length === 0) return;
+      const rows = entries.map((entry) => this.unpairedRow(entry, version));
+      try {
+        await this.options.writer.writeUnpaired(rows);
+      } catch {
+        // Not stored: put them back, so the next pass (or a batch) counts them.
+        for (const entry of entries) this.buffer(entry.partition).offer(pairKey(entry.record), entry);
+        return;
+      }
+      this.options.metrics.unpaired += rows.length;
+      const partitions = expiredBy
+        .filter((entry) => entry.entries.length > 0)
+        .map((entry) => entry.partition);
+      const offsets = this.safeOffsets(partitions).flatMap(({ topic, partitions: list }) =>
+        list.map(({ partition, offset }) => ({ topic, partition, offset })),
+      );
+      await consumer.commitOffsets(offsets);
+    } catch {
+      // The commit failed (broker away): the next batch or pass commits the same offsets.
+    } finally {
+      this.expiring = false;
+    }
+  }
+
+  private unpairedRow(entry: Waiting, version: number): UnpairedRow {
+    const candidateRelease =
+      entry.side === "candidate"
+        ? entry.record.release.id
+        : (this.lastCandidateRelease ?? `unknown:${this.options.candidateTopic}`);
+    return { ...unpairedBaseline(entry.record, candidateRelease, version), side: entry.side };
+  }
+
+  /** Per partition and topic: up to the oldest waiting record, else past everything acknowledged. */
+  private safeOffsets(
+    partitions: readonly number[],
+  ): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+    const topics = [this.options.topic, this.options.candidateTopic as string];
+    return topics
+      .map((topic) => ({
+        topic,
+        partitions: partitions.flatMap((partition) => {
+          const waiting = this.buffers.get(partition)?.lowestWaitingOffset(topic);
+          const done = this.acknowledged.get(`${topic}/${partition}`);
+          const offset = waiting ?? done;
+          return offset === undefined ? [] : [{ partition, offset: offset.toString() }];
+        }),
+      }))
+      .filter((entry) => entry.partitions.length > 0);
+  }
 }

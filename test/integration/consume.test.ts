@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { replay } from "../../src/pipeline/replay.js";
 import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
@@ -221,6 +224,51 @@ describe("shadowdiff consume on a real broker", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(Number(/(\d+) store retries/.exec(result.stderr)?.[1])).toBeGreaterThan(0);
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
+  });
+});
+
+describe("shadowdiff consume in pair-join mode", () => {
+  it("joins baseline and candidate topics by key and counts records whose partner never came", async () => {
+    const baselineTopic = await freshTopic(kafka);
+    const candidateTopic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    // The candidate results lack every 60th request: 10 baseline records must end unpaired.
+    const lines = (await readFile("fixtures/captures/candidate-model-upgrade.jsonl", "utf8"))
+      .split("\n")
+      .filter(Boolean);
+    const kept = lines.filter((_, index) => index % 60 !== 59);
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-join-"));
+    await writeFile(join(directory, "candidate.jsonl"), `${kept.join("\n")}\n`);
+    await replayAt(baselineTopic);
+    await replayAt(candidateTopic, undefined, join(directory, "candidate.jsonl"));
+    const run = startCli(
+      [
+        "consume",
+        "--topic",
+        baselineTopic,
+        "--candidate",
+        `topic:${candidateTopic}`,
+        "--join-window",
+        "2",
+        "--group",
+        `group-${baselineTopic}`,
+        "--from-beginning",
+        "--store",
+        `clickhouse:${inject("clickhouseUrl")}`,
+        "--database",
+        store.database,
+        "--idle-exit",
+        "2",
+      ],
+      { SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers") },
+    );
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(await storedPairs(store)).toBe(EXPECTED_PAIRS - 10);
+    const unpaired = await store.query<{ side: string; n: string }>(
+      `SELECT side, count() AS n FROM ${store.database}.unpaired FINAL GROUP BY side`,
+    );
+    expect(unpaired.map((row) => [row.side, Number(row.n)])).toEqual([["baseline", 10]]);
   });
 });
 

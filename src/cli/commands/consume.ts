@@ -31,13 +31,20 @@ const consumeOptions = {
   }),
   candidate: option<string[]>({
     flags: "--candidate <candidate>",
-    description: "a recorded candidate: file:C.jsonl (repeatable)",
+    description:
+      "a recorded candidate, file:C.jsonl (repeatable), or topic:T, candidate results joined by key (pair-join mode)",
     repeatable: true,
     required: true,
   }),
   deadLetterTopic: option({
     flags: "--dead-letter-topic <topic>",
     description: "where invalid records go, reason in headers (default: <topic>.dead-letter)",
+  }),
+  joinWindow: option<number>({
+    flags: "--join-window <seconds>",
+    description: "pair-join mode: how long a record waits for its partner before it counts as unpaired",
+    defaultValue: 60,
+    parse: Number,
   }),
   fromBeginning: option<boolean>({
     flags: "--from-beginning",
@@ -99,14 +106,23 @@ Example:
           : resolveRules(await readDocument(options.rules, "rules"), options.rules);
       const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
       const pricing = await readPricing(options.pricing);
+      const topics = options.candidate.filter((spec) => spec.startsWith("topic:"));
+      const files = options.candidate.filter((spec) => !spec.startsWith("topic:"));
+      if (topics.length > 1 || (topics.length === 1 && files.length > 0)) {
+        throw new ShadowdiffError(
+          "BAD_USAGE",
+          "pair-join mode takes one --candidate topic:T and no recorded files",
+        );
+      }
       const candidates = await Promise.all(
-        options.candidate.map((spec) => {
+        files.map((spec) => {
           if (!spec.startsWith("file:")) {
-            throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: recorded candidates are file:PATH`);
+            throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: expected file:PATH or topic:NAME`);
           }
           return RecordedCapture.open(spec.slice("file:".length));
         }),
       );
+      const candidateTopic = topics[0]?.slice("topic:".length);
       const store = await openStore(storeSettings(options));
       const metrics = emptyMetrics();
       const server =
@@ -134,6 +150,9 @@ Example:
           deadLetterTopic: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
           fromBeginning: options.fromBeginning === true,
           candidates,
+          ...(candidateTopic === undefined
+            ? {}
+            : { candidateTopic, joinWindowMs: options.joinWindow * 1000 }),
           rules,
           releases,
           pricing,
