@@ -25,7 +25,9 @@ export const coPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
       for (const partition of partitions) {
         const member = memberIds[partition % memberIds.length] as string;
         const assignment = assignments.get(member) as Record<string, number[]>;
-        (assignment[topic] ??= []).push(partition);
+        const list = assignment[topic] ?? [];
+        list.push(partition);
+        assignment[topic] = list;
       }
     }
     return memberIds.map((memberId) => ({
