@@ -3,9 +3,11 @@ import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readDocument } from "../../contracts/read-document.js";
 import { readPricing } from "../../contracts/read-pricing.js";
+import { parseBudget, parseShare } from "../../execute/limits.js";
 import { resolveRules } from "../../normalize/resolve-rules.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
 import { runCaptures } from "../../pipeline/run-captures.js";
+import { runExecuted } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
 import { renderReport } from "../../render/report-text.js";
 import { migrate } from "../../store/migrate.js";
@@ -26,9 +28,61 @@ const runOptions = {
   }),
   candidate: option<string[]>({
     flags: "--candidate <candidate>",
-    description: "a recorded candidate: file:C.jsonl (repeatable)",
+    description: "a recorded candidate file:C.jsonl, or a release to execute release:MANIFEST (repeatable)",
     repeatable: true,
     required: true,
+  }),
+  sample: option({
+    flags: "--sample <share>",
+    description: "executed candidates: share of sessions shadowed (5%)",
+    defaultValue: "100%",
+  }),
+  include: option<string[]>({
+    flags: "--include <label=value>",
+    description: "executed: only records with this label (repeatable)",
+    repeatable: true,
+  }),
+  exclude: option<string[]>({
+    flags: "--exclude <label=value>",
+    description: "executed: skip records with this label (repeatable)",
+    repeatable: true,
+  }),
+  concurrency: option<number>({
+    flags: "--concurrency <n>",
+    description: "executed: requests in flight",
+    defaultValue: 8,
+    parse: Number,
+  }),
+  rateLimit: option<number>({
+    flags: "--rate-limit <n>",
+    description: "executed: requests per second per provider",
+    defaultValue: 20,
+    parse: Number,
+  }),
+  maxSpend: option({
+    flags: "--max-spend <budget>",
+    description: "executed: stop spending past this (20usd/h); skipped requests are counted",
+  }),
+  retries: option<number>({
+    flags: "--retries <n>",
+    description: "executed: retries of 429/5xx/connection failures",
+    defaultValue: 3,
+    parse: Number,
+  }),
+  maxSteps: option<number>({
+    flags: "--max-steps <n>",
+    description: "executed: model calls per request",
+    defaultValue: 12,
+    parse: Number,
+  }),
+  allowFloating: option<boolean>({
+    flags: "--allow-floating",
+    description: "executed: accept a release whose model is a floating alias",
+  }),
+  modelBaseUrl: option({
+    flags: "--model-base-url <url>",
+    description: "executed: send every provider request here (a proxy, or the scripted fixture server)",
+    env: "SHADOWDIFF_MODEL_BASE_URL",
   }),
   noise: option({ flags: "--noise <source>", description: "A/A re-run of the baseline: file:A.jsonl" }),
   rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
@@ -92,7 +146,10 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     context.env,
   );
   const source = filePath(options.source, "--source");
-  const candidates = options.candidate.map((candidate) => filePath(candidate, "--candidate"));
+  const executed = options.candidate.filter((candidate) => candidate.startsWith("release:"));
+  const candidates = options.candidate
+    .filter((candidate) => !candidate.startsWith("release:"))
+    .map((candidate) => filePath(candidate, "--candidate"));
   const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
   const rules =
     options.rules === undefined
@@ -105,27 +162,70 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     await migrate(store);
     const progress = progressReporter(context, "run");
     const started = Date.now();
-    const result = await runCaptures({
-      source,
-      candidates,
-      ...(noise === undefined ? {} : { noise }),
-      rules,
-      releases,
-      pricing,
-      writer: storePairWriter(store),
-      deadLetters: new DeadLetterFile(options.deadLetter),
-      onProgress: ({ input, pairs }) => progress.update(`${input}: ${pairs} pairs`),
-    });
-    progress.done();
-    const seconds = (Date.now() - started) / 1000;
-    for (const input of result.inputs) {
-      context.stderr(
-        `${input.role} ${input.input}: ${input.pairs} pairs, unpaired ${input.unpaired.baseline} baseline / ${input.unpaired.candidate} candidate\n`,
-      );
+    const candidateIds = new Set<string>();
+    let written = 0;
+    if (candidates.length > 0 || noise !== undefined) {
+      const result = await runCaptures({
+        source,
+        candidates,
+        ...(noise === undefined ? {} : { noise }),
+        rules,
+        releases,
+        pricing,
+        writer: storePairWriter(store),
+        deadLetters: new DeadLetterFile(options.deadLetter),
+        onProgress: ({ input, pairs }) => progress.update(`${input}: ${pairs} pairs`),
+      });
+      written += result.written;
+      for (const input of result.inputs) {
+        context.stderr(
+          `${input.role} ${input.input}: ${input.pairs} pairs, unpaired ${input.unpaired.baseline} baseline / ${input.unpaired.candidate} candidate\n`,
+        );
+        if (input.role === "candidate") for (const id of input.releases) candidateIds.add(id);
+      }
+      if (result.invalid > 0)
+        context.stderr(`${result.invalid} invalid record(s) in ${result.deadLetterPath}\n`);
     }
+    if (executed.length > 0) {
+      const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
+      const result = await runExecuted({
+        source,
+        releases: toExecute,
+        settings: {
+          sample: parseShare(options.sample),
+          ...(options.include ? { include: labelMap(options.include, "--include") } : {}),
+          ...(options.exclude ? { exclude: labelMap(options.exclude, "--exclude") } : {}),
+          concurrency: options.concurrency,
+          ratePerSecond: options.rateLimit,
+          ...(options.maxSpend === undefined ? {} : { maxSpend: parseBudget(options.maxSpend) }),
+          retries: options.retries,
+          maxSteps: options.maxSteps,
+          timeoutMs: 60_000,
+          allowFloating: options.allowFloating === true,
+          ...(options.modelBaseUrl === undefined ? {} : { baseUrl: options.modelBaseUrl }),
+          env: context.env,
+        },
+        rules,
+        manifests: [...releases, ...toExecute],
+        pricing,
+        writer: storePairWriter(store),
+        deadLetters: new DeadLetterFile(options.deadLetter),
+        onProgress: (done) => progress.update(`executed: ${done} requests`),
+      });
+      written += result.written;
+      context.stderr(
+        `executed: ${result.considered} requests, ${result.sampledOut} sampled out, ${result.filteredOut} filtered out\n`,
+      );
+      for (const summary of result.releases) {
+        candidateIds.add(summary.release);
+        context.stderr(
+          `  ${summary.release}: ${summary.pairs} pairs, ${summary.candidateErrors} candidate errors, ${summary.unrecordedCalls} unrecorded tool calls, skipped ${summary.skippedBudget} (budget) / ${summary.skippedCircuit} (circuit open)\n`,
+        );
+      }
+    }
+    progress.done();
     context.stderr(
-      `wrote ${result.written} pairs to ${store.location} in ${seconds.toFixed(1)} s` +
-        (result.invalid > 0 ? `; ${result.invalid} invalid record(s) in ${result.deadLetterPath}\n` : "\n"),
+      `wrote ${written} pairs to ${store.location} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
     if (options.format === "none") return EXIT.ok;
     const by =
@@ -133,11 +233,6 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         ?.split(",")
         .map((label) => label.trim())
         .filter(Boolean) ?? [];
-    const candidateIds = [
-      ...new Set(
-        result.inputs.filter((input) => input.role === "candidate").flatMap((input) => input.releases),
-      ),
-    ];
     const reports = [];
     for (const candidate of candidateIds) reports.push(await buildReport(store, { candidate, by }));
     if (options.format === "json") context.stdout(`${JSON.stringify({ reports }, null, 2)}\n`);
@@ -149,6 +244,16 @@ async function runAction(command: Command, context: CliContext): Promise<number>
 }
 
 /** `file:PATH` (or a bare path) to the path; other schemes are for `consume`. */
+function labelMap(pairs: readonly string[], flag: string): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new ShadowdiffError("BAD_USAGE", `${flag} ${pair}: expected label=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
 function filePath(spec: string, flag: string): string {
   if (spec.startsWith("file:")) return spec.slice("file:".length);
   if (/^[a-z]+:/.test(spec) && !/^[A-Za-z]:\\/.test(spec)) {
