@@ -1,0 +1,158 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type ScriptedServer, startScriptedModelServer } from "../../fixtures/model-server/server.js";
+import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
+import type { Store } from "../../src/store/store.js";
+
+/**
+ * `shadowdiff run --candidate release:…` through the built CLI, against the scripted model server
+ * (a FIXTURE). Sampling must be deterministic and session-whole, the budget must stop spending
+ * and count what it skipped, and the API key must appear nowhere: not in logs, reports, the
+ * dead-letter file or any stored row.
+ */
+const run = promisify(execFile);
+const SECRET = "sk-test-DO-NOT-LEAK-7f3a9c";
+let models: ScriptedServer;
+let directory: string;
+const stores: Store[] = [];
+let count = 0;
+
+beforeAll(async () => {
+  models = await startScriptedModelServer();
+  directory = await mkdtemp(join(tmpdir(), "shadowdiff-executed-"));
+});
+
+afterAll(async () => {
+  await models.close();
+  for (const store of stores) {
+    await store.exec(`DROP DATABASE IF EXISTS ${store.database}`).catch(() => {});
+    await store.close();
+  }
+});
+
+/** A fresh database on the ClickHouse server, and the --store/--database flags that reach it. */
+async function freshServerStore(): Promise<{ store: Store; flags: string[] }> {
+  count++;
+  const database = `executed_${process.pid}_${Date.now().toString(36)}_${count}`;
+  const store = await openClickHouseStore({ url: inject("clickhouseUrl"), database });
+  stores.push(store);
+  return { store, flags: ["--store", `clickhouse:${inject("clickhouseUrl")}`, "--database", database] };
+}
+
+async function shadowdiff(args: readonly string[]) {
+  const { stdout, stderr } = await run("node", ["bin/shadowdiff.js", ...args], {
+    env: { ...process.env, SHADOWDIFF_TEST_PROVIDER_KEY: SECRET },
+    maxBuffer: 64 << 20,
+  });
+  return { stdout, stderr };
+}
+
+function executedArgs(store: readonly string[], extra: readonly string[] = []): string[] {
+  return [
+    "run",
+    "--source",
+    "file:fixtures/captures/baseline.jsonl",
+    "--candidate",
+    "release:fixtures/releases/candidate-model-upgrade.yaml",
+    "--release",
+    "fixtures/releases/baseline.yaml",
+    "--model-base-url",
+    models.url,
+    "--rate-limit",
+    "500",
+    "--concurrency",
+    "16",
+    ...store,
+    "--dead-letter",
+    join(directory, "dead.jsonl"),
+    "--format",
+    "json",
+    ...extra,
+  ];
+}
+
+describe("shadowdiff run with executed candidates", () => {
+  it("samples whole sessions deterministically: the same input gives the same sample", async () => {
+    const a = await freshServerStore();
+    const b = await freshServerStore();
+    const first = await shadowdiff(executedArgs(a.flags, ["--sample", "30%"]));
+    await shadowdiff(executedArgs(b.flags, ["--sample", "30%"]));
+    const pairs = Number(/(\d+) pairs, 0 candidate errors/.exec(first.stderr)?.[1]);
+    expect(pairs).toBeGreaterThan(120);
+    expect(pairs).toBeLessThan(240);
+    const ids = async (store: Store) =>
+      (
+        await store.query<{ request_id: string }>(
+          `SELECT request_id FROM ${store.database}.pairs FINAL ORDER BY request_id`,
+        )
+      ).map((row) => row.request_id);
+    const sampledIds = await ids(a.store);
+    expect(sampledIds).toHaveLength(pairs);
+    expect(await ids(b.store)).toEqual(sampledIds);
+    // Session-whole: every fixture session has all of its requests in the sample, or none.
+    const baseline = (await readFile("fixtures/captures/baseline.jsonl", "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { id: string; session: string });
+    const inSample = new Set(sampledIds);
+    const sessions = new Map<string, boolean[]>();
+    for (const record of baseline) {
+      sessions.set(record.session, [...(sessions.get(record.session) ?? []), inSample.has(record.id)]);
+    }
+    expect([...sessions.values()].some((flags) => flags.length > 1)).toBe(true);
+    expect([...sessions.values()].every((flags) => flags.every((flag) => flag === flags[0]))).toBe(true);
+  });
+
+  it("stops spending at the budget and reports how many requests it skipped", async () => {
+    const { flags } = await freshServerStore();
+    const { stderr } = await shadowdiff(
+      executedArgs(flags, ["--max-spend", "0.02usd/h", "--concurrency", "1"]),
+    );
+    const match =
+      /(\d+) pairs, \d+ candidate errors, \d+ unrecorded tool calls, skipped (\d+) \(budget\)/.exec(stderr);
+    const pairs = Number(match?.[1]);
+    const skipped = Number(match?.[2]);
+    expect(skipped).toBeGreaterThan(0);
+    expect(pairs + skipped).toBe(600);
+  });
+
+  it("keeps the API key out of logs, reports, dead letters and the store", async () => {
+    const keyed = join(directory, "keyed.yaml");
+    const source = await readFile("fixtures/releases/candidate-model-upgrade.yaml", "utf8");
+    await writeFile(
+      keyed,
+      `${source.replaceAll("prompts/", `${process.cwd()}/fixtures/releases/prompts/`).replaceAll("tools/", `${process.cwd()}/fixtures/releases/tools/`)}endpoint:\n  protocol: openai\n  api_key_env: SHADOWDIFF_TEST_PROVIDER_KEY\n`,
+    );
+    const { store, flags } = await freshServerStore();
+    const args = executedArgs(flags, ["--sample", "20%"]);
+    args[args.indexOf("release:fixtures/releases/candidate-model-upgrade.yaml")] = `release:${keyed}`;
+    const { stdout, stderr } = await shadowdiff(args);
+    // The key was really used: the provider (fixture) received it.
+    expect(models.credentials.has(`Bearer ${SECRET}`)).toBe(true);
+    expect(stdout).not.toContain(SECRET);
+    expect(stderr).not.toContain(SECRET);
+    const markdown = await shadowdiff([
+      "report",
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--format",
+      "markdown",
+      ...flags,
+    ]);
+    expect(markdown.stdout).toContain("shadowdiff drift report");
+    expect(markdown.stdout).not.toContain(SECRET);
+    for (const table of ["pairs", "releases", "unpaired"]) {
+      const rows = await store.query<Record<string, unknown>>(`SELECT * FROM ${store.database}.${table}`);
+      if (table === "pairs") expect(rows.length).toBeGreaterThan(0);
+      expect(JSON.stringify(rows)).not.toContain(SECRET);
+    }
+    await readFile(join(directory, "dead.jsonl"), "utf8").then(
+      (text) => expect(text).not.toContain(SECRET),
+      () => undefined,
+    );
+  });
+});
