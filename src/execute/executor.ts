@@ -3,6 +3,7 @@ import type { ExchangeRecord, ExchangeResponse, ToolCallStep, Usage } from "../c
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { CompiledRules } from "../normalize/compile-rules.js";
 import { addUsage, finalResponse, type ModelTurn } from "./agent-run.js";
+import { executeHttpAgent } from "./http-agent.js";
 import { anthropicProtocol } from "./protocols/anthropic-messages.js";
 import { openAiProtocol } from "./protocols/openai-chat.js";
 import { type ProviderEndpoint, withRetries } from "./provider-http.js";
@@ -54,11 +55,13 @@ export async function executeCandidate(
   baseline: ExchangeRecord,
   options: ExecuteOptions,
 ): Promise<ExecutedRun> {
-  const protocol = PROTOCOLS[String(release.endpoint.protocol ?? release.model.provider)];
+  const protocolName = String(release.endpoint.protocol ?? release.model.provider);
+  if (protocolName === "http-agent") return executeThroughAgent(release, baseline, options);
+  const protocol = PROTOCOLS[protocolName];
   if (protocol === undefined) {
     throw new ShadowdiffError(
       "BAD_USAGE",
-      `${release.source}: /endpoint/protocol: no executor for '${String(release.endpoint.protocol ?? release.model.provider)}' (openai, anthropic)`,
+      `${release.source}: /endpoint/protocol: no executor for '${protocolName}' (openai, anthropic, http-agent)`,
     );
   }
   const tools = new RecordedTools(baseline, options.rules);
@@ -107,6 +110,38 @@ export async function executeCandidate(
   } catch (error) {
     if (!(error instanceof ShadowdiffError)) throw error;
     return failed(steps, usage, started, "provider", error.message, tools);
+  }
+}
+
+async function executeThroughAgent(
+  release: ResolvedRelease,
+  baseline: ExchangeRecord,
+  options: ExecuteOptions,
+): Promise<ExecutedRun> {
+  const started = performance.now();
+  try {
+    const response = await withRetries(() => executeHttpAgent(release, baseline, options.endpoint), {
+      retries: options.retries,
+      baseMs: 200,
+      maxMs: 5_000,
+    });
+    return { response, unrecordedCalls: 0 };
+  } catch (error) {
+    if (!(error instanceof ShadowdiffError)) throw error;
+    const empty = { input_tokens: 0, output_tokens: 0 };
+    return {
+      response: {
+        steps: [],
+        output: null,
+        outcome: null,
+        refusal: false,
+        stop_reason: null,
+        usage: empty,
+        latency_ms: Math.round(performance.now() - started),
+        error: { type: "provider", message: error.message },
+      },
+      unrecordedCalls: 0,
+    };
   }
 }
 

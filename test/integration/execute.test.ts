@@ -100,6 +100,23 @@ describe.each([
   });
 });
 
+describe("executing a release through a generic HTTP agent endpoint", () => {
+  it("posts the request and the release, and takes back a validated exchange response", async () => {
+    const release = { ...(releases.baseline as ResolvedRelease), endpoint: { protocol: "http-agent" } };
+    const before = models.hits.get("/shadow") ?? 0;
+    const { response } = await run(release, byIntent("refund")[0] as ExchangeRecord);
+    expect(response.error).toBeNull();
+    expect(response.steps.map((step) => step.name)).toEqual([
+      "lookup_account",
+      "get_order",
+      "refund_order",
+      "send_email",
+    ]);
+    expect(response.outcome).toMatchObject({ action: "refund" });
+    expect((models.hits.get("/shadow") ?? 0) - before).toBe(1);
+  });
+});
+
 describe("executed candidates are classified as the script implies", () => {
   it("the regressed snapshot reorders the refund across turns and refuses questions it answered", async () => {
     const verdicts = async (record: ExchangeRecord) => {
