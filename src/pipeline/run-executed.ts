@@ -28,6 +28,11 @@ export interface ExecutionSettings {
   readonly maxSteps: number;
   readonly timeoutMs: number;
   readonly allowFloating: boolean;
+  /**
+   * A/A: also re-run the baseline release (its manifest must be among `manifests`) on this share
+   * of the sampled sessions, stored as replica 1, so the noise floor is measured on live traffic.
+   */
+  readonly baselineReplay?: number;
   /** Overrides every release's `endpoint.base_url` (the scripted fixture server, a proxy). */
   readonly baseUrl?: string;
   readonly env: NodeJS.ProcessEnv;
@@ -60,6 +65,8 @@ export interface RunExecutedResult {
   readonly filteredOut: number;
   readonly releases: readonly ExecutedSummary[];
   readonly written: number;
+  /** A/A pairs written, and sampled records whose baseline release had no manifest to re-run. */
+  readonly baselineReplay: { readonly pairs: number; readonly missingManifest: number };
 }
 
 /**
@@ -92,15 +99,40 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
     skippedBudget: 0,
     skippedCircuit: 0,
   }));
+  const replaySummary: ExecutedSummary = {
+    release: "baseline-replay",
+    pairs: 0,
+    candidateErrors: 0,
+    unrecordedCalls: 0,
+    skippedBudget: 0,
+    skippedCircuit: 0,
+  };
   let considered = 0;
   let sampledOut = 0;
   let filteredOut = 0;
   const version = Date.now();
   const inFlight = new Set<Promise<void>>();
 
+  const manifestsById = new Map(options.manifests.map((manifest) => [manifest.id, manifest]));
+  let aaPairs = 0;
+  let aaMissingManifest = 0;
   const shadow = async (baseline: ExchangeRecord, text: string) => {
-    for (const [index, release] of options.releases.entries()) {
-      const summary = summaries[index] as ExecutedSummary;
+    const replay = settings.baselineReplay ?? 0;
+    const aaRelease =
+      replay > 0 && inSample(baseline.session ?? baseline.id, replay, "baseline-replay")
+        ? manifestsById.get(baseline.release.id)
+        : undefined;
+    if (
+      replay > 0 &&
+      aaRelease === undefined &&
+      inSample(baseline.session ?? baseline.id, replay, "baseline-replay")
+    ) {
+      aaMissingManifest++;
+    }
+    const targets = aaRelease === undefined ? options.releases : [...options.releases, aaRelease];
+    for (const [index, release] of targets.entries()) {
+      const isReplay = index >= options.releases.length;
+      const summary = (isReplay ? replaySummary : summaries[index]) as ExecutedSummary;
       const provider = release.model.provider;
       let limits = providers.get(provider);
       if (limits === undefined) {
@@ -140,7 +172,8 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
       const stamp = releaseStamp(release);
       const cost = requestCost(options.pricing, stamp.model, response.usage);
       if (budget && cost.priced) budget.record(now(), cost.usd);
-      const candidate: ExchangeRecord = { ...baseline, replica: 0, release: stamp, response };
+      const candidate: ExchangeRecord = { ...baseline, replica: isReplay ? 1 : 0, release: stamp, response };
+      if (isReplay) aaPairs++;
       summary.pairs++;
       if (response.error !== null) summary.candidateErrors++;
       summary.unrecordedCalls += unrecordedCalls;
@@ -176,7 +209,14 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
   await batcher.flush();
   await options.writer.writeReleases(builder.newReleases(version));
   await options.deadLetters.close();
-  return { considered, sampledOut, filteredOut, releases: summaries, written: batcher.written };
+  return {
+    considered,
+    sampledOut,
+    filteredOut,
+    releases: summaries,
+    written: batcher.written,
+    baselineReplay: { pairs: aaPairs, missingManifest: aaMissingManifest },
+  };
 }
 
 function matchesLabels(

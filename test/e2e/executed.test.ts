@@ -107,6 +107,21 @@ describe("shadowdiff run with executed candidates", () => {
     expect([...sessions.values()].every((flags) => flags.every((flag) => flag === flags[0]))).toBe(true);
   });
 
+  it("re-runs the baseline release on a share of sessions (A/A, replica 1), so the noise floor is measured", async () => {
+    const { store, flags } = await freshServerStore();
+    const { stdout, stderr } = await shadowdiff(
+      executedArgs(flags, ["--sample", "50%", "--baseline-replay", "50%"]),
+    );
+    const aa = Number(/baseline re-run \(A\/A\): (\d+) pairs/.exec(stderr)?.[1]);
+    expect(aa).toBeGreaterThan(60);
+    const rows = await store.query<{ n: string }>(
+      `SELECT count() AS n FROM ${store.database}.pairs FINAL WHERE candidate_release = baseline_release AND replica = 1`,
+    );
+    expect(Number(rows[0]?.n)).toBe(aa);
+    const report = (JSON.parse(stdout) as { reports: { noise: { aa_pairs: number } | null }[] }).reports[0];
+    expect(report?.noise?.aa_pairs).toBe(aa);
+  });
+
   it("stops spending at the budget and reports how many requests it skipped", async () => {
     const { flags } = await freshServerStore();
     const { stderr } = await shadowdiff(

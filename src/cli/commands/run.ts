@@ -75,6 +75,11 @@ const runOptions = {
     defaultValue: 12,
     parse: Number,
   }),
+  baselineReplay: option({
+    flags: "--baseline-replay <share>",
+    description:
+      "executed: also re-run the baseline release (its --release manifest) on this share, as A/A replica 1",
+  }),
   allowFloating: option<boolean>({
     flags: "--allow-floating",
     description: "executed: accept a release whose model is a floating alias",
@@ -202,6 +207,9 @@ async function runAction(command: Command, context: CliContext): Promise<number>
           maxSteps: options.maxSteps,
           timeoutMs: 60_000,
           allowFloating: options.allowFloating === true,
+          ...(options.baselineReplay === undefined
+            ? {}
+            : { baselineReplay: parseShare(options.baselineReplay) }),
           ...(options.modelBaseUrl === undefined ? {} : { baseUrl: options.modelBaseUrl }),
           env: context.env,
         },
@@ -216,6 +224,11 @@ async function runAction(command: Command, context: CliContext): Promise<number>
       context.stderr(
         `executed: ${result.considered} requests, ${result.sampledOut} sampled out, ${result.filteredOut} filtered out\n`,
       );
+      if (options.baselineReplay !== undefined) {
+        context.stderr(
+          `  baseline re-run (A/A): ${result.baselineReplay.pairs} pairs${result.baselineReplay.missingManifest > 0 ? `, ${result.baselineReplay.missingManifest} sampled records without the baseline's manifest (give it with --release)` : ""}\n`,
+        );
+      }
       for (const summary of result.releases) {
         candidateIds.add(summary.release);
         context.stderr(
