@@ -11,6 +11,7 @@ import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
 import { PairBuilder, unpairedBaseline } from "./pair-builder.js";
+import type { ExecutionStage } from "./run-executed.js";
 
 export interface ConsumeOptions {
   readonly kafka: Kafka;
@@ -25,6 +26,8 @@ export interface ConsumeOptions {
    * are joined with baseline records by pair key within `joinWindowMs`.
    */
   readonly candidateTopic?: string;
+  /** Candidate releases executed for each selected record (`--candidate release:M`). */
+  readonly execution?: { readonly stage: ExecutionStage; readonly concurrency: number };
   readonly joinWindowMs?: number;
   readonly rules: DiffRules;
   readonly releases: readonly ResolvedRelease[];
@@ -156,6 +159,7 @@ async function handleBatch(
   const pairs: PairRow[] = [];
   const unpaired: UnpairedRow[] = [];
   const deadLetters: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+  const toExecute: { record: ExchangeRecord; text: string }[] = [];
   for (const message of batch.messages) {
     const text = message.value?.toString("utf8") ?? "";
     const origin = { source: `kafka:${batch.topic}/${batch.partition}`, line: Number(message.offset) };
@@ -167,8 +171,23 @@ async function handleBatch(
       continue;
     }
     collectPairs(parsed.record, text, options.candidates, builder, version, pairs, unpaired);
+    if (options.execution?.stage.selects(parsed.record) === "yes")
+      toExecute.push({ record: parsed.record, text });
   }
-  const releases = builder.newReleases(version);
+  if (options.execution !== undefined) {
+    const { stage, concurrency } = options.execution;
+    // Provider calls of one batch run side by side, at most `concurrency` at a time.
+    for (let start = 0; start < toExecute.length; start += concurrency) {
+      const chunk = toExecute.slice(start, start + concurrency);
+      const rows = await Promise.all(chunk.map(({ record, text }) => stage.shadow(record, text, version)));
+      pairs.push(...rows.flat());
+      await heartbeat();
+    }
+  }
+  const releases = [
+    ...builder.newReleases(version),
+    ...(options.execution?.stage.newReleases(version) ?? []),
+  ];
 
   // Everything the batch produced must be acknowledged before its offsets are committed.
   const acknowledged = await untilDone(options, pause, heartbeat, async () => {

@@ -1,5 +1,6 @@
 import { ShadowdiffError } from "../contracts/errors.js";
 import type { ExchangeRecord } from "../contracts/exchange.js";
+import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
 import { type PricingTable, requestCost } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
@@ -70,140 +71,175 @@ export interface RunExecutedResult {
 }
 
 /**
- * `shadowdiff run --candidate release:M`: every sampled baseline record of the source is run
- * through each candidate release (see execute/executor.ts), the resulting candidate record is
- * stamped with the release id fixed at start, and the pair is diffed and stored.
+ * The execute stage shared by `run` and `consume`: decides whether a baseline record is shadowed
+ * (labels, session sample), runs it through each candidate release (and, on the A/A share, the
+ * baseline release again) within the provider limits and the budget, and returns the pair rows.
+ * Every candidate record is stamped with the release id fixed when the stage was built.
  */
-export async function runExecuted(options: RunExecutedOptions): Promise<RunExecutedResult> {
-  const settings = options.settings;
-  for (const release of options.releases) {
-    const floating = lintRelease(release).find((finding) => finding.rule === "floating-model");
-    if (floating && !settings.allowFloating) {
-      throw new ShadowdiffError(
-        "BAD_USAGE",
-        `${release.source}: ${floating.message} (or pass --allow-floating)`,
-      );
-    }
-  }
-  const compiled = compileRules(options.rules);
-  const builder = new PairBuilder(options.rules, options.manifests, options.pricing);
-  const batcher = new PairBatcher(options.writer, 1_000);
-  const now = () => Date.now();
-  const providers = new Map<string, { bucket: TokenBucket; breaker: CircuitBreaker }>();
-  const budget = settings.maxSpend && new SpendBudget(settings.maxSpend.limitUsd, settings.maxSpend.windowMs);
-  const summaries = options.releases.map((release) => ({
-    release: release.id,
-    pairs: 0,
-    candidateErrors: 0,
-    unrecordedCalls: 0,
-    skippedBudget: 0,
-    skippedCircuit: 0,
-  }));
-  const replaySummary: ExecutedSummary = {
-    release: "baseline-replay",
-    pairs: 0,
-    candidateErrors: 0,
-    unrecordedCalls: 0,
-    skippedBudget: 0,
-    skippedCircuit: 0,
-  };
-  let considered = 0;
-  let sampledOut = 0;
-  let filteredOut = 0;
-  const version = Date.now();
-  const inFlight = new Set<Promise<void>>();
+export class ExecutionStage {
+  readonly summaries: ExecutedSummary[];
+  readonly replaySummary: ExecutedSummary = emptySummary("baseline-replay");
+  aaMissingManifest = 0;
+  private readonly compiled;
+  private readonly providers = new Map<string, { bucket: TokenBucket; breaker: CircuitBreaker }>();
+  private readonly budget: SpendBudget | undefined;
+  private readonly manifestsById: Map<string, ResolvedRelease>;
 
-  const manifestsById = new Map(options.manifests.map((manifest) => [manifest.id, manifest]));
-  let aaPairs = 0;
-  let aaMissingManifest = 0;
-  const shadow = async (baseline: ExchangeRecord, text: string) => {
-    const replay = settings.baselineReplay ?? 0;
-    const aaRelease =
-      replay > 0 && inSample(baseline.session ?? baseline.id, replay, "baseline-replay")
-        ? manifestsById.get(baseline.release.id)
-        : undefined;
-    if (
-      replay > 0 &&
-      aaRelease === undefined &&
-      inSample(baseline.session ?? baseline.id, replay, "baseline-replay")
-    ) {
-      aaMissingManifest++;
-    }
-    const targets = aaRelease === undefined ? options.releases : [...options.releases, aaRelease];
-    for (const [index, release] of targets.entries()) {
-      const isReplay = index >= options.releases.length;
-      const summary = (isReplay ? replaySummary : summaries[index]) as ExecutedSummary;
-      const provider = release.model.provider;
-      let limits = providers.get(provider);
-      if (limits === undefined) {
-        limits = {
-          bucket: new TokenBucket(settings.ratePerSecond, Math.max(1, settings.concurrency), now()),
-          breaker: new CircuitBreaker(5, 30_000),
-        };
-        providers.set(provider, limits);
+  constructor(
+    private readonly releases: readonly ResolvedRelease[],
+    private readonly settings: ExecutionSettings,
+    rules: DiffRules,
+    manifests: readonly ResolvedRelease[],
+    private readonly pricing: PricingTable,
+    private readonly builder: PairBuilder,
+  ) {
+    for (const release of releases) {
+      const floating = lintRelease(release).find((finding) => finding.rule === "floating-model");
+      if (floating && !settings.allowFloating) {
+        throw new ShadowdiffError(
+          "BAD_USAGE",
+          `${release.source}: ${floating.message} (or pass --allow-floating)`,
+        );
       }
-      if (budget?.exhausted(now())) {
+    }
+    this.compiled = compileRules(rules);
+    this.summaries = releases.map((release) => emptySummary(release.id));
+    this.budget =
+      settings.maxSpend && new SpendBudget(settings.maxSpend.limitUsd, settings.maxSpend.windowMs);
+    this.manifestsById = new Map(manifests.map((manifest) => [manifest.id, manifest]));
+  }
+
+  /** Releases the stage's pairs named since the last call, as store rows. */
+  newReleases(version: number): ReleaseRow[] {
+    return this.builder.newReleases(version);
+  }
+
+  /** Whether a record is shadowed at all: label filters first, then the session sample. */
+  selects(record: ExchangeRecord): "yes" | "filtered-out" | "sampled-out" {
+    if (!matchesLabels(record.labels ?? {}, this.settings.include, this.settings.exclude))
+      return "filtered-out";
+    return inSample(record.session ?? record.id, this.settings.sample) ? "yes" : "sampled-out";
+  }
+
+  /** Runs one selected baseline record through every target release; returns the pair rows. */
+  async shadow(baseline: ExchangeRecord, text: string, version: number): Promise<PairRow[]> {
+    const replay = this.settings.baselineReplay ?? 0;
+    const replayed = replay > 0 && inSample(baseline.session ?? baseline.id, replay, "baseline-replay");
+    const aaRelease = replayed ? this.manifestsById.get(baseline.release.id) : undefined;
+    if (replayed && aaRelease === undefined) this.aaMissingManifest++;
+    const targets = aaRelease === undefined ? this.releases : [...this.releases, aaRelease];
+    const rows: PairRow[] = [];
+    for (const [index, release] of targets.entries()) {
+      const isReplay = index >= this.releases.length;
+      const summary = (isReplay ? this.replaySummary : this.summaries[index]) as ExecutedSummary;
+      const limits = this.limitsOf(release.model.provider);
+      if (this.budget?.exhausted(Date.now())) {
         summary.skippedBudget++;
         continue;
       }
-      if (!limits.breaker.allows(now())) {
+      if (!limits.breaker.allows(Date.now())) {
         summary.skippedCircuit++;
         continue;
       }
-      for (let wait = limits.bucket.take(now()); wait > 0; wait = limits.bucket.take(now())) {
+      for (let wait = limits.bucket.take(Date.now()); wait > 0; wait = limits.bucket.take(Date.now())) {
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
-      const endpoint = release.endpoint;
-      const apiKeyEnv = typeof endpoint.api_key_env === "string" ? endpoint.api_key_env : undefined;
-      const apiKey = apiKeyEnv === undefined ? undefined : settings.env[apiKeyEnv];
       const { response, unrecordedCalls } = await executeCandidate(release, baseline, {
-        endpoint: {
-          baseUrl: settings.baseUrl ?? String(endpoint.base_url ?? defaultBaseUrl(provider)),
-          ...(apiKey === undefined ? {} : { apiKey }),
-          ...(isHeaders(endpoint.headers) ? { headers: endpoint.headers } : {}),
-          timeoutMs: Number(endpoint.timeout_ms ?? settings.timeoutMs),
-        },
-        rules: compiled,
-        maxSteps: settings.maxSteps,
-        retries: settings.retries,
+        endpoint: this.endpointOf(release),
+        rules: this.compiled,
+        maxSteps: this.settings.maxSteps,
+        retries: this.settings.retries,
       });
-      if (response.error?.type === "provider") limits.breaker.failed(now());
+      if (response.error?.type === "provider") limits.breaker.failed(Date.now());
       else limits.breaker.succeeded();
       const stamp = releaseStamp(release);
-      const cost = requestCost(options.pricing, stamp.model, response.usage);
-      if (budget && cost.priced) budget.record(now(), cost.usd);
+      const cost = requestCost(this.pricing, stamp.model, response.usage);
+      if (this.budget && cost.priced) this.budget.record(Date.now(), cost.usd);
       const candidate: ExchangeRecord = { ...baseline, replica: isReplay ? 1 : 0, release: stamp, response };
-      if (isReplay) aaPairs++;
       summary.pairs++;
       if (response.error !== null) summary.candidateErrors++;
       summary.unrecordedCalls += unrecordedCalls;
-      const row = builder.build(baseline, candidate, version, {
+      const row = this.builder.build(baseline, candidate, version, {
         baseline: text,
         candidate: JSON.stringify(candidate),
       });
-      await batcher.add({ ...row, unrecorded_calls: unrecordedCalls });
+      rows.push({ ...row, unrecorded_calls: unrecordedCalls });
     }
-    options.onProgress?.(considered);
-  };
+    return rows;
+  }
 
+  private limitsOf(provider: string): { bucket: TokenBucket; breaker: CircuitBreaker } {
+    let limits = this.providers.get(provider);
+    if (limits === undefined) {
+      limits = {
+        bucket: new TokenBucket(
+          this.settings.ratePerSecond,
+          Math.max(1, this.settings.concurrency),
+          Date.now(),
+        ),
+        breaker: new CircuitBreaker(5, 30_000),
+      };
+      this.providers.set(provider, limits);
+    }
+    return limits;
+  }
+
+  private endpointOf(release: ResolvedRelease) {
+    const endpoint = release.endpoint;
+    const apiKeyEnv = typeof endpoint.api_key_env === "string" ? endpoint.api_key_env : undefined;
+    const apiKey = apiKeyEnv === undefined ? undefined : this.settings.env[apiKeyEnv];
+    return {
+      baseUrl: this.settings.baseUrl ?? String(endpoint.base_url ?? defaultBaseUrl(release.model.provider)),
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(isHeaders(endpoint.headers) ? { headers: endpoint.headers } : {}),
+      timeoutMs: Number(endpoint.timeout_ms ?? this.settings.timeoutMs),
+    };
+  }
+}
+
+function emptySummary(release: string): ExecutedSummary {
+  return { release, pairs: 0, candidateErrors: 0, unrecordedCalls: 0, skippedBudget: 0, skippedCircuit: 0 };
+}
+
+/**
+ * `shadowdiff run --candidate release:M`: every selected baseline record of the source file goes
+ * through the execute stage, with at most `concurrency` records in flight; rows are batched.
+ */
+export async function runExecuted(options: RunExecutedOptions): Promise<RunExecutedResult> {
+  const builder = new PairBuilder(options.rules, options.manifests, options.pricing);
+  const stage = new ExecutionStage(
+    options.releases,
+    options.settings,
+    options.rules,
+    options.manifests,
+    options.pricing,
+    builder,
+  );
+  const batcher = new PairBatcher(options.writer, 1_000);
+  const version = Date.now();
+  const inFlight = new Set<Promise<void>>();
+  let considered = 0;
+  let sampledOut = 0;
+  let filteredOut = 0;
   for await (const item of readCapture(options.source)) {
     if (item.kind === "invalid") {
       await options.deadLetters.write(deadLetterOf(item.error, item.text));
       continue;
     }
-    const record = item.record;
     considered++;
-    if (!matchesLabels(record.labels ?? {}, settings.include, settings.exclude)) {
-      filteredOut++;
-      continue;
-    }
-    if (!inSample(record.session ?? record.id, settings.sample)) {
-      sampledOut++;
-      continue;
-    }
-    const task = shadow(record, JSON.stringify(record)).finally(() => inFlight.delete(task));
+    const selected = stage.selects(item.record);
+    if (selected === "filtered-out") filteredOut++;
+    if (selected === "sampled-out") sampledOut++;
+    if (selected !== "yes") continue;
+    const task = stage
+      .shadow(item.record, item.text, version)
+      .then(async (rows) => {
+        for (const row of rows) await batcher.add(row);
+        options.onProgress?.(considered);
+      })
+      .finally(() => inFlight.delete(task));
     inFlight.add(task);
-    if (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
+    if (inFlight.size >= options.settings.concurrency) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   await batcher.flush();
@@ -213,9 +249,9 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
     considered,
     sampledOut,
     filteredOut,
-    releases: summaries,
+    releases: stage.summaries,
     written: batcher.written,
-    baselineReplay: { pairs: aaPairs, missingManifest: aaMissingManifest },
+    baselineReplay: { pairs: stage.replaySummary.pairs, missingManifest: stage.aaMissingManifest },
   };
 }
 

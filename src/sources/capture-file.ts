@@ -6,7 +6,14 @@ import { readLines } from "./jsonl-lines.js";
 import { KeyLineIndex } from "./key-line-index.js";
 
 export type CaptureItem =
-  | { readonly kind: "record"; readonly record: ExchangeRecord; readonly line: number; readonly key: string }
+  | {
+      readonly kind: "record";
+      readonly record: ExchangeRecord;
+      readonly line: number;
+      readonly key: string;
+      /** The line as written, for stores that keep the raw record. */
+      readonly text: string;
+    }
   | {
       readonly kind: "invalid";
       readonly error: ShadowdiffError;
@@ -47,6 +54,6 @@ export async function* readCapture(path: string): AsyncGenerator<CaptureItem> {
       yield { kind: "invalid", error, line: line.number, text: line.text };
       continue;
     }
-    yield { kind: "record", record: parsed.record, line: line.number, key };
+    yield { kind: "record", record: parsed.record, line: line.number, key, text: line.text };
   }
 }

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { startScriptedModelServer } from "../../fixtures/model-server/server.js";
 import { replay } from "../../src/pipeline/replay.js";
 import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -269,6 +270,60 @@ describe("shadowdiff consume in pair-join mode", () => {
       `SELECT side, count() AS n FROM ${store.database}.unpaired FINAL GROUP BY side`,
     );
     expect(unpaired.map((row) => [row.side, Number(row.n)])).toEqual([["baseline", 10]]);
+  });
+});
+
+describe("shadowdiff consume with an executed candidate", () => {
+  it("runs each consumed record through the candidate release (scripted model server FIXTURE) and stores the pairs", async () => {
+    const models = await startScriptedModelServer();
+    try {
+      const topic = await freshTopic(kafka);
+      const store = await freshDatabase();
+      await replayAt(topic);
+      const run = startCli(
+        [
+          "consume",
+          "--topic",
+          topic,
+          "--group",
+          `group-${topic}`,
+          "--from-beginning",
+          "--candidate",
+          "release:fixtures/releases/candidate-model-upgrade.yaml",
+          "--release",
+          "fixtures/releases/baseline.yaml",
+          "--model-base-url",
+          models.url,
+          "--rate-limit",
+          "500",
+          "--concurrency",
+          "16",
+          "--sample",
+          "50%",
+          "--store",
+          `clickhouse:${inject("clickhouseUrl")}`,
+          "--database",
+          store.database,
+          "--idle-exit",
+          "3",
+        ],
+        { SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers") },
+      );
+      const result = await run.exited;
+      expect(result.code, result.stderr).toBe(0);
+      const pairs = await storedPairs(store);
+      expect(pairs).toBeGreaterThan(200);
+      expect(pairs).toBeLessThan(400);
+      const releases = await store.query<{ name: string; release_version: string }>(
+        `SELECT name, release_version FROM ${store.database}.releases FINAL ORDER BY release_version`,
+      );
+      expect(releases.map((row) => `${row.name}@${row.release_version}`)).toEqual([
+        "support-agent@1.4.0",
+        "support-agent@1.5.0-rc.1",
+      ]);
+    } finally {
+      await models.close();
+    }
   });
 });
 

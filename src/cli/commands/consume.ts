@@ -5,12 +5,15 @@ import { readDocument } from "../../contracts/read-document.js";
 import { readPricing } from "../../contracts/read-pricing.js";
 import { resolveRules } from "../../normalize/resolve-rules.js";
 import { consume, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
+import { PairBuilder } from "../../pipeline/pair-builder.js";
+import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
 import { RecordedCapture } from "../../sources/recorded-capture.js";
 import { migrate } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
 import { storePairWriter } from "../../store/pair-writer.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
+import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { addOptions, option, readOptions } from "../option-table.js";
@@ -32,7 +35,7 @@ const consumeOptions = {
   candidate: option<string[]>({
     flags: "--candidate <candidate>",
     description:
-      "a recorded candidate, file:C.jsonl (repeatable), or topic:T, candidate results joined by key (pair-join mode)",
+      "a recorded candidate file:C.jsonl, a release to execute release:M (repeatable), or topic:T (pair-join mode)",
     repeatable: true,
     required: true,
   }),
@@ -68,6 +71,7 @@ const consumeOptions = {
     description: "exit 0 after this long without a record (backfills, tests)",
     parse: Number,
   }),
+  ...executionOptions,
   ...kafkaOptions,
   ...storeOptions,
 } as const;
@@ -107,7 +111,10 @@ Example:
       const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
       const pricing = await readPricing(options.pricing);
       const topics = options.candidate.filter((spec) => spec.startsWith("topic:"));
-      const files = options.candidate.filter((spec) => !spec.startsWith("topic:"));
+      const executed = options.candidate.filter((spec) => spec.startsWith("release:"));
+      const files = options.candidate.filter(
+        (spec) => !spec.startsWith("topic:") && !spec.startsWith("release:"),
+      );
       if (topics.length > 1 || (topics.length === 1 && files.length > 0)) {
         throw new ShadowdiffError(
           "BAD_USAGE",
@@ -123,6 +130,21 @@ Example:
         }),
       );
       const candidateTopic = topics[0]?.slice("topic:".length);
+      const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
+      const execution =
+        toExecute.length === 0
+          ? undefined
+          : {
+              stage: new ExecutionStage(
+                toExecute,
+                executionSettings(options, context.env),
+                rules,
+                [...releases, ...toExecute],
+                pricing,
+                new PairBuilder(rules, [...releases, ...toExecute], pricing),
+              ),
+              concurrency: options.concurrency,
+            };
       const store = await openStore(storeSettings(options));
       const metrics = emptyMetrics();
       const server =
@@ -150,6 +172,7 @@ Example:
           deadLetterTopic: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
           fromBeginning: options.fromBeginning === true,
           candidates,
+          ...(execution === undefined ? {} : { execution }),
           ...(candidateTopic === undefined
             ? {}
             : { candidateTopic, joinWindowMs: options.joinWindow * 1000 }),

@@ -3,7 +3,6 @@ import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readDocument } from "../../contracts/read-document.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { parseBudget, parseShare } from "../../execute/limits.js";
 import { resolveRules } from "../../normalize/resolve-rules.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
 import { runCaptures } from "../../pipeline/run-captures.js";
@@ -14,6 +13,7 @@ import { migrate } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
 import { storePairWriter } from "../../store/pair-writer.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
+import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
@@ -32,63 +32,7 @@ const runOptions = {
     repeatable: true,
     required: true,
   }),
-  sample: option({
-    flags: "--sample <share>",
-    description: "executed candidates: share of sessions shadowed (5%)",
-    defaultValue: "100%",
-  }),
-  include: option<string[]>({
-    flags: "--include <label=value>",
-    description: "executed: only records with this label (repeatable)",
-    repeatable: true,
-  }),
-  exclude: option<string[]>({
-    flags: "--exclude <label=value>",
-    description: "executed: skip records with this label (repeatable)",
-    repeatable: true,
-  }),
-  concurrency: option<number>({
-    flags: "--concurrency <n>",
-    description: "executed: requests in flight",
-    defaultValue: 8,
-    parse: Number,
-  }),
-  rateLimit: option<number>({
-    flags: "--rate-limit <n>",
-    description: "executed: requests per second per provider",
-    defaultValue: 20,
-    parse: Number,
-  }),
-  maxSpend: option({
-    flags: "--max-spend <budget>",
-    description: "executed: stop spending past this (20usd/h); skipped requests are counted",
-  }),
-  retries: option<number>({
-    flags: "--retries <n>",
-    description: "executed: retries of 429/5xx/connection failures",
-    defaultValue: 3,
-    parse: Number,
-  }),
-  maxSteps: option<number>({
-    flags: "--max-steps <n>",
-    description: "executed: model calls per request",
-    defaultValue: 12,
-    parse: Number,
-  }),
-  baselineReplay: option({
-    flags: "--baseline-replay <share>",
-    description:
-      "executed: also re-run the baseline release (its --release manifest) on this share, as A/A replica 1",
-  }),
-  allowFloating: option<boolean>({
-    flags: "--allow-floating",
-    description: "executed: accept a release whose model is a floating alias",
-  }),
-  modelBaseUrl: option({
-    flags: "--model-base-url <url>",
-    description: "executed: send every provider request here (a proxy, or the scripted fixture server)",
-    env: "SHADOWDIFF_MODEL_BASE_URL",
-  }),
+  ...executionOptions,
   noise: option({ flags: "--noise <source>", description: "A/A re-run of the baseline: file:A.jsonl" }),
   rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
   release: option<string[]>({
@@ -196,23 +140,7 @@ async function runAction(command: Command, context: CliContext): Promise<number>
       const result = await runExecuted({
         source,
         releases: toExecute,
-        settings: {
-          sample: parseShare(options.sample),
-          ...(options.include ? { include: labelMap(options.include, "--include") } : {}),
-          ...(options.exclude ? { exclude: labelMap(options.exclude, "--exclude") } : {}),
-          concurrency: options.concurrency,
-          ratePerSecond: options.rateLimit,
-          ...(options.maxSpend === undefined ? {} : { maxSpend: parseBudget(options.maxSpend) }),
-          retries: options.retries,
-          maxSteps: options.maxSteps,
-          timeoutMs: 60_000,
-          allowFloating: options.allowFloating === true,
-          ...(options.baselineReplay === undefined
-            ? {}
-            : { baselineReplay: parseShare(options.baselineReplay) }),
-          ...(options.modelBaseUrl === undefined ? {} : { baseUrl: options.modelBaseUrl }),
-          env: context.env,
-        },
+        settings: executionSettings(options, context.env),
         rules,
         manifests: [...releases, ...toExecute],
         pricing,
@@ -257,16 +185,6 @@ async function runAction(command: Command, context: CliContext): Promise<number>
 }
 
 /** `file:PATH` (or a bare path) to the path; other schemes are for `consume`. */
-function labelMap(pairs: readonly string[], flag: string): Record<string, string> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const at = pair.indexOf("=");
-      if (at <= 0) throw new ShadowdiffError("BAD_USAGE", `${flag} ${pair}: expected label=value`);
-      return [pair.slice(0, at), pair.slice(at + 1)];
-    }),
-  );
-}
-
 function filePath(spec: string, flag: string): string {
   if (spec.startsWith("file:")) return spec.slice("file:".length);
   if (/^[a-z]+:/.test(spec) && !/^[A-Za-z]:\\/.test(spec)) {
