@@ -122,6 +122,20 @@ describe("shadowdiff run with executed candidates", () => {
     expect(report?.noise?.aa_pairs).toBe(aa);
   });
 
+  it("holds requests to the provider rate limit (token bucket, burst = concurrency)", async () => {
+    const { flags } = await freshServerStore();
+    const started = Date.now();
+    const { stderr } = await shadowdiff(
+      executedArgs(flags, ["--include", "intent=abuse", "--rate-limit", "10", "--concurrency", "2"]).map(
+        (arg) => (arg === "500" ? "10" : arg === "16" ? "2" : arg),
+      ),
+    );
+    const pairs = Number(/(\d+) pairs, \d+ candidate errors/.exec(stderr)?.[1]);
+    expect(pairs).toBeGreaterThan(20);
+    // After the burst of 2, one request per 100 ms: the run cannot be faster than that.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(((pairs - 2) / 10) * 1000);
+  });
+
   it("stops spending at the budget and reports how many requests it skipped", async () => {
     const { flags } = await freshServerStore();
     const { stderr } = await shadowdiff(
