@@ -3,6 +3,7 @@ import { isShadowdiffError } from "../contracts/errors.js";
 import { registerConsume } from "./commands/consume.js";
 import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerGate } from "./commands/gate.js";
 import { registerRelease } from "./commands/release.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerReport } from "./commands/report.js";
@@ -28,6 +29,7 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerDiff(program, context, run);
   registerRun(program, context, run);
   registerReport(program, context, run);
+  registerGate(program, context, run);
   registerConsume(program, context, run);
   registerReplay(program, context, run);
   registerRelease(program, context, run);

@@ -1,0 +1,151 @@
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { buildReport } from "../../analyze/report.js";
+import { compileContract, firstErrorPath, formatSchemaErrors } from "../../contracts/ajv.js";
+import { ShadowdiffError } from "../../contracts/errors.js";
+import { readDocument } from "../../contracts/read-document.js";
+import { evaluate } from "../../gate/evaluate.js";
+import { type Policy, policyJsonSchema } from "../../gate/policy.js";
+import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../gate/verdict.js";
+import { isCurrent } from "../../store/migrate.js";
+import { openStore } from "../../store/open-store.js";
+import { type CliContext, loadCommandConfig } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { addOptions, option, readOptions } from "../option-table.js";
+import { storeOptions, storeSettings } from "../store-options.js";
+
+const validatePolicy = compileContract<Policy>(policyJsonSchema);
+
+const gateOptions = {
+  candidate: option({
+    flags: "--candidate <release>",
+    description: "candidate release: id, name or name@version",
+    required: true,
+  }),
+  baseline: option({
+    flags: "--baseline <release>",
+    description: "baseline release (default: the one with most pairs)",
+  }),
+  policy: option({
+    flags: "--policy <file>",
+    description: "gate policy (YAML/JSON)",
+    env: "SHADOWDIFF_POLICY",
+    required: true,
+  }),
+  since: option<number>({
+    flags: "--since <time>",
+    description: "first time included (ISO 8601)",
+    parse: parseTime,
+  }),
+  until: option<number>({
+    flags: "--until <time>",
+    description: "first time excluded (ISO 8601)",
+    parse: parseTime,
+  }),
+  format: option<"json" | "junit" | "markdown" | "github">({
+    flags: "--format <format>",
+    description: "output format (json is canonical)",
+    choices: ["json", "junit", "markdown", "github"],
+    defaultValue: "json",
+  }),
+  out: option({ flags: "--out <file>", description: "write the verdict to a file instead of stdout" }),
+  ...storeOptions,
+} as const;
+
+export function registerGate(
+  program: Command,
+  context: CliContext,
+  run: (action: () => Promise<number>) => void,
+): void {
+  const command = program
+    .command("gate")
+    .description("promote / hold / fail a candidate against a policy of guardrails")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 promote, 1 fail, 3 hold (inconclusive), 2 bad usage or policy, 4 store error.
+Example:
+  shadowdiff gate --candidate support-agent@1.5.0-rc.1 --policy release/gate.yaml --format junit --out gate.xml`,
+    );
+  addOptions(command, gateOptions);
+  command.action(() =>
+    run(async () => {
+      const options = readOptions(
+        command,
+        gateOptions,
+        await loadCommandConfig(command, context.env),
+        context.env,
+      );
+      const policy = await loadPolicy(options.policy);
+      const store = await openStore(storeSettings(options));
+      let verdict: GateVerdict;
+      try {
+        if (!(await isCurrent(store))) {
+          throw new ShadowdiffError(
+            "BAD_USAGE",
+            `${store.location}: schema not current; run 'shadowdiff db migrate'`,
+          );
+        }
+        const report = await buildReport(store, {
+          candidate: options.candidate,
+          ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+          by: [...new Set((policy.segments ?? []).map((segment) => segment.by))],
+          minPairs: policy.min_pairs_per_segment,
+          ...(options.since === undefined ? {} : { since: options.since }),
+          ...(options.until === undefined ? {} : { until: options.until }),
+        });
+        const result = evaluate(report, policy);
+        verdict = {
+          schema: "shadowdiff.verdict/v1",
+          verdict: result.verdict,
+          candidate: report.candidate,
+          baseline: report.baseline,
+          policy: {
+            source: options.policy,
+            sha256: createHash("sha256")
+              .update(await readFile(options.policy))
+              .digest("hex"),
+          },
+          window: report.window,
+          pairs: report.overall.pairs,
+          guardrails: result.guardrails,
+        };
+      } finally {
+        await store.close();
+      }
+      const text =
+        options.format === "junit"
+          ? renderJunit(verdict)
+          : options.format === "markdown"
+            ? renderMarkdown(verdict)
+            : options.format === "github"
+              ? renderGithub(verdict)
+              : `${JSON.stringify(verdict, null, 2)}\n`;
+      if (options.out === undefined) context.stdout(text);
+      else await writeFile(options.out, text);
+      context.stderr(`shadowdiff gate: ${verdict.verdict}\n`);
+      return verdict.verdict === "promote" ? EXIT.ok : verdict.verdict === "hold" ? EXIT.hold : EXIT.fail;
+    }),
+  );
+}
+
+async function loadPolicy(path: string): Promise<Policy> {
+  const document = await readDocument(path, "policy");
+  if (!validatePolicy(document)) {
+    throw new ShadowdiffError("INVALID_POLICY", `${path}: ${formatSchemaErrors(validatePolicy.errors)}`, {
+      context: { source: path, path: firstErrorPath(validatePolicy.errors) },
+    });
+  }
+  return {
+    ...document,
+    min_pairs: document.min_pairs ?? 100,
+    min_pairs_per_segment: document.min_pairs_per_segment ?? 30,
+  };
+}
+
+function parseTime(raw: string): number {
+  const millis = Date.parse(raw);
+  if (Number.isNaN(millis)) throw new ShadowdiffError("BAD_USAGE", `not an ISO 8601 time: ${raw}`);
+  return Math.floor(millis / 1000);
+}

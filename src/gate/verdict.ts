@@ -1,0 +1,82 @@
+import type { DriftReport, ReleaseRef } from "../analyze/report-types.js";
+import type { GuardrailResult, Verdict } from "./evaluate.js";
+
+/** The gate's canonical output; JUnit, Markdown and GitHub annotations are rendered from it. */
+export interface GateVerdict {
+  readonly schema: "shadowdiff.verdict/v1";
+  readonly verdict: Verdict;
+  readonly candidate: ReleaseRef;
+  readonly baseline: ReleaseRef;
+  readonly policy: { readonly source: string; readonly sha256: string };
+  readonly window: DriftReport["window"];
+  readonly pairs: number;
+  readonly guardrails: readonly GuardrailResult[];
+}
+
+export function renderJunit(verdict: GateVerdict): string {
+  const cases = verdict.guardrails.map((result) => {
+    const name = escapeXml(
+      result.segment === null ? result.guardrail : `${result.guardrail} [${result.segment}]`,
+    );
+    const body =
+      result.status === "fail"
+        ? `<failure message="${escapeXml(result.reason)}"/>`
+        : result.status === "inconclusive"
+          ? `<skipped message="${escapeXml(result.reason)}"/>`
+          : "";
+    return `    <testcase classname="shadowdiff.gate" name="${name}">${body}</testcase>`;
+  });
+  const failures = verdict.guardrails.filter((result) => result.status === "fail").length;
+  const skipped = verdict.guardrails.filter((result) => result.status === "inconclusive").length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="shadowdiff gate" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="${escapeXml(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+export function renderMarkdown(verdict: GateVerdict): string {
+  const icon = { promote: "✅ promote", hold: "⏸️ hold", fail: "❌ fail" }[verdict.verdict];
+  const ordered = [...verdict.guardrails].sort((a, b) => rank(a.status) - rank(b.status));
+  const rows = ordered.map(
+    (result) =>
+      `| ${result.status} | ${result.guardrail}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${result.interval[0].toPrecision(4)} – ${result.interval[1].toPrecision(4)}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
+  );
+  return [
+    `## shadowdiff gate: ${icon}`,
+    "",
+    `candidate **${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}** (${verdict.candidate.model ?? "?"}) vs baseline ${verdict.baseline.name ?? verdict.baseline.id}@${verdict.baseline.version ?? "?"}, ${verdict.pairs} pairs, policy \`${verdict.policy.source}\``,
+    "",
+    "| status | guardrail | observed | 95% interval | limit | reason |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/** GitHub Actions workflow commands: an annotation per failing or inconclusive guardrail. */
+export function renderGithub(verdict: GateVerdict): string {
+  const lines = verdict.guardrails
+    .filter((result) => result.status !== "pass")
+    .map(
+      (result) =>
+        `::${result.status === "fail" ? "error" : "warning"} title=shadowdiff ${result.guardrail}::${result.reason}`,
+    );
+  return `${[...lines, `shadowdiff gate: ${verdict.verdict}`].join("\n")}\n`;
+}
+
+function rank(status: GuardrailResult["status"]): number {
+  return status === "fail" ? 0 : status === "inconclusive" ? 1 : 2;
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}

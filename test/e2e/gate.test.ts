@@ -1,0 +1,111 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/** `shadowdiff gate` on the fixture candidates, through the built CLI (real exit codes). */
+const execute = promisify(execFile);
+let store: string;
+let directory: string;
+
+async function gate(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execute("node", [
+      "bin/shadowdiff.js",
+      "gate",
+      ...args,
+      "--store",
+      store,
+    ]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "shadowdiff-gate-"));
+  store = `chdb:${join(directory, "store")}`;
+  await execute("bash", ["scripts/demo.sh", "--format", "none"], {
+    env: { ...process.env, SHADOWDIFF_STORE: store },
+  });
+});
+
+describe("shadowdiff gate", () => {
+  const policy = "fixtures/releases/gate.yaml";
+
+  it("fails the regressed candidate, naming the guardrails, with exit 1", async () => {
+    const result = await gate(["--candidate", "support-agent@1.5.0-rc.1", "--policy", policy]);
+    expect(result.code).toBe(1);
+    const verdict = JSON.parse(result.stdout) as {
+      verdict: string;
+      policy: { sha256: string };
+      guardrails: { guardrail: string; segment: string | null; status: string }[];
+    };
+    expect(verdict.verdict).toBe("fail");
+    expect(verdict.policy.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const failing = verdict.guardrails
+      .filter((g) => g.status === "fail" && g.segment === null)
+      .map((g) => g.guardrail);
+    expect(failing).toEqual(expect.arrayContaining(["drift_rate", "tool_call_success_delta"]));
+  });
+
+  it("promotes the benign candidate with exit 0", async () => {
+    const result = await gate(["--candidate", "support-agent@1.4.1", "--policy", policy]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { verdict: string }).verdict).toBe("promote");
+  });
+
+  it("holds, exit 3, when the window has too few pairs to tell", async () => {
+    const result = await gate([
+      "--candidate",
+      "support-agent@1.4.1",
+      "--policy",
+      policy,
+      "--until",
+      "2026-11-20T09:05:00Z",
+      "--format",
+      "markdown",
+    ]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain("## shadowdiff gate: ⏸️ hold");
+    expect(result.stdout).toMatch(/too few pairs to tell \(\d+ < 200\)/);
+  });
+
+  it("renders JUnit XML and GitHub annotations from the same verdict", async () => {
+    const junit = await gate([
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--policy",
+      policy,
+      "--format",
+      "junit",
+    ]);
+    expect(junit.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="shadowdiff gate" tests="\d+" failures="[1-9]\d*"/,
+    );
+    expect(junit.stdout).toContain(
+      '<testcase classname="shadowdiff.gate" name="drift_rate"><failure message="drift_rate',
+    );
+    const github = await gate([
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--policy",
+      policy,
+      "--format",
+      "github",
+    ]);
+    expect(github.stdout).toMatch(/^::error title=shadowdiff drift_rate::drift_rate /m);
+  });
+
+  it("exits 2 on a policy that does not validate, naming the file and path", async () => {
+    const bad = join(directory, "bad.yaml");
+    await writeFile(bad, "version: 1\nguardrails:\n  drift_rate: { maximum: 0.1 }\n");
+    const result = await gate(["--candidate", "support-agent@1.4.1", "--policy", bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${bad}: /guardrails/drift_rate`);
+  });
+});
