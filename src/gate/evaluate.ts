@@ -1,6 +1,7 @@
 import type { DriftReport, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { pairedRateDifference } from "../analyze/stats/index.js";
 import type { GuardrailName, Limit, Policy } from "./policy.js";
+import { confidenceSequence, MIN_SEQUENTIAL_N } from "./sequential.js";
 
 export type GuardrailStatus = "pass" | "fail" | "inconclusive";
 export type Verdict = "promote" | "hold" | "fail";
@@ -32,10 +33,12 @@ interface Observation {
 export function evaluate(
   report: DriftReport,
   policy: Policy,
+  options: { readonly sequential?: boolean } = {},
 ): { verdict: Verdict; guardrails: GuardrailResult[] } {
+  const sequential = options.sequential === true;
   const results: GuardrailResult[] = [];
   for (const [name, limit] of Object.entries(policy.guardrails) as [GuardrailName, Limit][]) {
-    results.push(judge(name, null, report.overall, limit, policy.min_pairs));
+    results.push(judge(name, null, report.overall, limit, policy.min_pairs, sequential));
   }
   for (const segmentPolicy of policy.segments ?? []) {
     const segments = report.segments[segmentPolicy.by];
@@ -54,7 +57,14 @@ export function evaluate(
       }
       for (const segment of segments) {
         results.push(
-          judge(name, `${segmentPolicy.by}=${segment.value}`, segment, limit, policy.min_pairs_per_segment),
+          judge(
+            name,
+            `${segmentPolicy.by}=${segment.value}`,
+            segment,
+            limit,
+            policy.min_pairs_per_segment,
+            sequential,
+          ),
         );
       }
     }
@@ -73,6 +83,7 @@ function judge(
   report: SegmentReport,
   limit: Limit,
   minPairs: number,
+  sequential: boolean,
 ): GuardrailResult {
   const base = { guardrail: name, segment, limit };
   if (!report.sufficient || report.pairs < minPairs) {
@@ -84,7 +95,9 @@ function judge(
       reason: `too few pairs to tell (${report.pairs} < ${minPairs})`,
     };
   }
-  const observation = observe(name, report);
+  const observation = sequential
+    ? (observeSequential(name, report) ?? observe(name, report))
+    : observe(name, report);
   if (typeof observation === "string") {
     return { ...base, status: "inconclusive", observed: null, interval: null, reason: observation };
   }
@@ -129,6 +142,37 @@ function observe(name: GuardrailName, report: SufficientSegment): Observation | 
       return report.latency.p95_ratio === null
         ? "no latency"
         : { observed: report.latency.p95_ratio, interval: null };
+  }
+}
+
+/**
+ * Sequential mode: rates and paired deltas get always-valid confidence sequences (mSPRT) instead
+ * of fixed-sample intervals, so the gate may be checked repeatedly during a canary. Ratios keep
+ * their bootstrap intervals (no per-pair sums in the report); undefined means "use those".
+ */
+function observeSequential(name: GuardrailName, report: SufficientSegment): Observation | string | undefined {
+  const sequence = (sum: number, sumOfSquares: number): Observation | string => {
+    const interval = confidenceSequence(sum, sumOfSquares, report.pairs);
+    return interval === undefined
+      ? `too few pairs for a sequential decision (${report.pairs} < ${MIN_SEQUENTIAL_N})`
+      : { observed: interval.estimate, interval: [interval.low, interval.high] };
+  };
+  switch (name) {
+    case "drift_rate":
+      return sequence(report.drift.count, report.drift.count);
+    case "error_rate":
+      return sequence(report.errors.candidate.count, report.errors.candidate.count);
+    case "refusal_rate_delta":
+      return sequence(
+        report.refusal.gained - report.refusal.lost,
+        report.refusal.gained + report.refusal.lost,
+      );
+    case "tool_call_success_delta": {
+      const ok = report.tool_calls.all_ok;
+      return sequence(ok.gained - ok.lost, ok.gained + ok.lost);
+    }
+    default:
+      return undefined;
   }
 }
 

@@ -10,6 +10,8 @@ export interface GateVerdict {
   readonly policy: { readonly source: string; readonly sha256: string };
   readonly window: DriftReport["window"];
   readonly pairs: number;
+  /** `sequential`: mSPRT confidence sequences for rates and deltas (safe under repeated looks). */
+  readonly mode: "fixed" | "sequential";
   readonly guardrails: readonly GuardrailResult[];
 }
 

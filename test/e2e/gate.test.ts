@@ -75,6 +75,20 @@ describe("shadowdiff gate", () => {
     expect(result.stdout).toMatch(/too few pairs to tell \(\d+ < 200\)/);
   });
 
+  it("in sequential mode still fails the regressed candidate and promotes the benign one", async () => {
+    const regressed = await gate([
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--policy",
+      policy,
+      "--sequential",
+    ]);
+    expect(regressed.code).toBe(1);
+    expect((JSON.parse(regressed.stdout) as { mode: string }).mode).toBe("sequential");
+    const benign = await gate(["--candidate", "support-agent@1.4.1", "--policy", policy, "--sequential"]);
+    expect(benign.code).toBe(0);
+  });
+
   it("renders JUnit XML and GitHub annotations from the same verdict", async () => {
     const junit = await gate([
       "--candidate",

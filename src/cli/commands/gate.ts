@@ -43,6 +43,11 @@ const gateOptions = {
     description: "first time excluded (ISO 8601)",
     parse: parseTime,
   }),
+  sequential: option<boolean>({
+    flags: "--sequential",
+    description:
+      "always-valid (mSPRT) intervals for rates and deltas: safe to check repeatedly during a canary",
+  }),
   format: option<"json" | "junit" | "markdown" | "github">({
     flags: "--format <format>",
     description: "output format (json is canonical)",
@@ -95,7 +100,7 @@ Example:
           ...(options.since === undefined ? {} : { since: options.since }),
           ...(options.until === undefined ? {} : { until: options.until }),
         });
-        const result = evaluate(report, policy);
+        const result = evaluate(report, policy, { sequential: options.sequential === true });
         verdict = {
           schema: "shadowdiff.verdict/v1",
           verdict: result.verdict,
@@ -109,6 +114,7 @@ Example:
           },
           window: report.window,
           pairs: report.overall.pairs,
+          mode: options.sequential === true ? "sequential" : "fixed",
           guardrails: result.guardrails,
         };
       } finally {
