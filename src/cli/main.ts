@@ -4,6 +4,7 @@ import { registerConsume } from "./commands/consume.js";
 import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGate } from "./commands/gate.js";
+import { registerHarvest } from "./commands/harvest.js";
 import { registerRelease } from "./commands/release.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerReport } from "./commands/report.js";
@@ -30,6 +31,7 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerRun(program, context, run);
   registerReport(program, context, run);
   registerGate(program, context, run);
+  registerHarvest(program, context, run);
   registerConsume(program, context, run);
   registerReplay(program, context, run);
   registerRelease(program, context, run);

@@ -1,0 +1,99 @@
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildReport } from "../analyze/report.js";
+import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { type ExportFormat, exportCase } from "../harvest/exporters.js";
+import { type HarvestRow, selectCases } from "../harvest/select.js";
+import { sqlIdentifier, sqlNumber, sqlString, sqlTuple } from "../store/sql.js";
+import type { Store } from "../store/store.js";
+
+export interface HarvestOptions {
+  readonly candidate: string;
+  readonly limit: number;
+  readonly categories?: readonly string[];
+  readonly stratifyBy?: string;
+  readonly redactPaths?: readonly string[];
+  readonly out: string;
+  readonly format: ExportFormat;
+}
+
+export interface HarvestResult {
+  readonly file: string;
+  readonly selected: number;
+  readonly added: number;
+  readonly alreadyThere: number;
+  readonly noiseOnlySkipped: number;
+}
+
+const FILES: Record<ExportFormat, string> = {
+  native: "cases.jsonl",
+  promptfoo: "promptfoo-tests.jsonl",
+  langfuse: "langfuse-dataset-items.jsonl",
+  braintrust: "braintrust-records.jsonl",
+  inspect: "inspect-samples.jsonl",
+};
+
+/**
+ * `shadowdiff harvest`: divergent pairs of a candidate (drift categories by default, pairs whose
+ * every difference is within the A/A noise floor left out), selected and redacted by
+ * harvest/select.ts, merged into the bench file by case id: running it twice adds nothing.
+ */
+export async function harvest(store: Store, options: HarvestOptions): Promise<HarvestResult> {
+  const report = await buildReport(store, { candidate: options.candidate });
+  const noise = new Set(report.noise?.noise_paths ?? []);
+  const categories = options.categories ?? [...DRIFT_CATEGORIES];
+  const rows = await store.query<HarvestRow & { paths: string[] }>(
+    `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths
+FROM ${sqlIdentifier(store.database)}.pairs FINAL
+WHERE candidate_release = ${sqlString(report.candidate.id)} AND baseline_release = ${sqlString(report.baseline.id)}
+  AND category IN ${sqlTuple(categories)}
+ORDER BY cityHash64(request_id, replica), request_id
+LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
+  );
+  const divergent = rows.filter(
+    (row) => !(row.paths.length > 0 && row.paths.every((path) => noise.has(path))),
+  );
+  const cases = selectCases(
+    divergent.map((row) => ({ ...row, replica: Number(row.replica) })),
+    {
+      limit: options.limit,
+      ...(options.stratifyBy === undefined ? {} : { stratifyBy: options.stratifyBy }),
+      ...(options.redactPaths === undefined ? {} : { redactPaths: options.redactPaths }),
+    },
+  );
+  await mkdir(options.out, { recursive: true });
+  const file = join(options.out, FILES[options.format]);
+  const existing = await existingIds(file);
+  const fresh = cases.filter((benchCase) => !existing.has(benchCase.id));
+  if (fresh.length > 0) {
+    await appendFile(
+      file,
+      fresh.map((benchCase) => `${JSON.stringify(exportCase(benchCase, options.format))}\n`).join(""),
+    );
+  }
+  return {
+    file,
+    selected: cases.length,
+    added: fresh.length,
+    alreadyThere: cases.length - fresh.length,
+    noiseOnlySkipped: rows.length - divergent.length,
+  };
+}
+
+/** Case ids already in a bench file, whatever its format (`id` or `metadata.case_id`). */
+async function existingIds(file: string): Promise<Set<string>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return new Set();
+  }
+  const ids = new Set<string>();
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const entry = JSON.parse(line) as { id?: string; metadata?: { case_id?: string } };
+    const id = entry.metadata?.case_id ?? entry.id;
+    if (typeof id === "string") ids.add(id);
+  }
+  return ids;
+}
