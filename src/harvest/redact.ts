@@ -11,14 +11,16 @@ const PHONE = /(?<![\w-])\+?\(?\d[\d ().-]{7,}\d(?![\w-])/g;
 const CARD = /(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])/g;
 
 export function redactText(text: string): string {
-  return text
-    .replace(CARD, (match) => (luhn(match.replace(/\D/g, "")) ? "<card>" : match))
-    .replace(EMAIL, "<email>")
-    // E.164 numbers have at most 15 digits; longer runs are account or card-like numbers.
-    .replace(PHONE, (match) => {
-      const digits = match.replace(/\D/g, "").length;
-      return digits >= 9 && digits <= 15 ? "<phone>" : match;
-    });
+  return (
+    text
+      .replace(CARD, (match) => (luhn(match.replace(/\D/g, "")) ? "<card>" : match))
+      .replace(EMAIL, "<email>")
+      // E.164 numbers have at most 15 digits; longer runs are account or card-like numbers.
+      .replace(PHONE, (match) => {
+        const digits = match.replace(/\D/g, "").length;
+        return digits >= 9 && digits <= 15 ? "<phone>" : match;
+      })
+  );
 }
 
 export function redactValue(value: unknown, paths: readonly string[] = []): unknown {
