@@ -9,6 +9,7 @@ import { registerRelease } from "./commands/release.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe } from "./commands/serve.js";
 import type { CliContext } from "./context.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
 
@@ -32,6 +33,7 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerReport(program, context, run);
   registerGate(program, context, run);
   registerHarvest(program, context, run);
+  registerServe(program, context, run);
   registerConsume(program, context, run);
   registerReplay(program, context, run);
   registerRelease(program, context, run);

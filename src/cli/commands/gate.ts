@@ -1,21 +1,14 @@
-import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { buildReport } from "../../analyze/report.js";
-import { compileContract, firstErrorPath, formatSchemaErrors } from "../../contracts/ajv.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
-import { readDocument } from "../../contracts/read-document.js";
-import { evaluate } from "../../gate/evaluate.js";
-import { type Policy, policyJsonSchema } from "../../gate/policy.js";
 import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../gate/verdict.js";
+import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
 import { isCurrent } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { storeOptions, storeSettings } from "../store-options.js";
-
-const validatePolicy = compileContract<Policy>(policyJsonSchema);
 
 const gateOptions = {
   candidate: option({
@@ -92,31 +85,17 @@ Example:
             `${store.location}: schema not current; run 'shadowdiff db migrate'`,
           );
         }
-        const report = await buildReport(store, {
-          candidate: options.candidate,
-          ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-          by: [...new Set((policy.segments ?? []).map((segment) => segment.by))],
-          minPairs: policy.min_pairs_per_segment,
-          ...(options.since === undefined ? {} : { since: options.since }),
-          ...(options.until === undefined ? {} : { until: options.until }),
-        });
-        const result = evaluate(report, policy, { sequential: options.sequential === true });
-        verdict = {
-          schema: "shadowdiff.verdict/v1",
-          verdict: result.verdict,
-          candidate: report.candidate,
-          baseline: report.baseline,
-          policy: {
-            source: options.policy,
-            sha256: createHash("sha256")
-              .update(await readFile(options.policy))
-              .digest("hex"),
+        verdict = await gateVerdict(
+          store,
+          { ...policy, source: options.policy },
+          {
+            candidate: options.candidate,
+            ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+            sequential: options.sequential === true,
+            ...(options.since === undefined ? {} : { since: options.since }),
+            ...(options.until === undefined ? {} : { until: options.until }),
           },
-          window: report.window,
-          pairs: report.overall.pairs,
-          mode: options.sequential === true ? "sequential" : "fixed",
-          guardrails: result.guardrails,
-        };
+        );
       } finally {
         await store.close();
       }
@@ -134,20 +113,6 @@ Example:
       return verdict.verdict === "promote" ? EXIT.ok : verdict.verdict === "hold" ? EXIT.hold : EXIT.fail;
     }),
   );
-}
-
-async function loadPolicy(path: string): Promise<Policy> {
-  const document = await readDocument(path, "policy");
-  if (!validatePolicy(document)) {
-    throw new ShadowdiffError("INVALID_POLICY", `${path}: ${formatSchemaErrors(validatePolicy.errors)}`, {
-      context: { source: path, path: firstErrorPath(validatePolicy.errors) },
-    });
-  }
-  return {
-    ...document,
-    min_pairs: document.min_pairs ?? 100,
-    min_pairs_per_segment: document.min_pairs_per_segment ?? 30,
-  };
 }
 
 function parseTime(raw: string): number {

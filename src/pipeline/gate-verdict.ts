@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { buildReport } from "../analyze/report.js";
+import { compileContract, firstErrorPath, formatSchemaErrors } from "../contracts/ajv.js";
+import { ShadowdiffError } from "../contracts/errors.js";
+import { readDocument } from "../contracts/read-document.js";
+import { evaluate } from "../gate/evaluate.js";
+import { type Policy, policyJsonSchema } from "../gate/policy.js";
+import type { GateVerdict } from "../gate/verdict.js";
+import type { Store } from "../store/store.js";
+
+const validatePolicy = compileContract<Policy>(policyJsonSchema);
+
+export async function loadPolicy(path: string): Promise<{ policy: Policy; sha256: string }> {
+  const document = await readDocument(path, "policy");
+  if (!validatePolicy(document)) {
+    throw new ShadowdiffError("INVALID_POLICY", `${path}: ${formatSchemaErrors(validatePolicy.errors)}`, {
+      context: { source: path, path: firstErrorPath(validatePolicy.errors) },
+    });
+  }
+  return {
+    policy: {
+      ...document,
+      min_pairs: document.min_pairs ?? 100,
+      min_pairs_per_segment: document.min_pairs_per_segment ?? 30,
+    },
+    sha256: createHash("sha256")
+      .update(await readFile(path))
+      .digest("hex"),
+  };
+}
+
+/** The gate's verdict for one candidate: report (with the policy's segments) → guardrails → verdict. */
+export async function gateVerdict(
+  store: Store,
+  policy: { readonly policy: Policy; readonly sha256: string; readonly source: string },
+  options: {
+    readonly candidate: string;
+    readonly baseline?: string;
+    readonly sequential?: boolean;
+    readonly since?: number;
+    readonly until?: number;
+  },
+): Promise<GateVerdict> {
+  const report = await buildReport(store, {
+    candidate: options.candidate,
+    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+    by: [...new Set((policy.policy.segments ?? []).map((segment) => segment.by))],
+    minPairs: policy.policy.min_pairs_per_segment,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  });
+  const result = evaluate(report, policy.policy, { sequential: options.sequential === true });
+  return {
+    schema: "shadowdiff.verdict/v1",
+    verdict: result.verdict,
+    candidate: report.candidate,
+    baseline: report.baseline,
+    policy: { source: policy.source, sha256: policy.sha256 },
+    window: report.window,
+    pairs: report.overall.pairs,
+    mode: options.sequential === true ? "sequential" : "fixed",
+    guardrails: result.guardrails,
+  };
+}
