@@ -2,9 +2,15 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
+import type { ResolvedRelease } from "../../contracts/release.js";
+import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
+import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
+import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";
 import { isCurrent } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
+import { sqlTuple } from "../../store/sql.js";
+import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
@@ -41,10 +47,11 @@ const reportOptions = {
     defaultValue: 30,
     parse: Number,
   }),
-  format: option<"terminal" | "markdown" | "json">({
+  policy: option({ flags: "--policy <file>", description: "html: show this gate policy's verdict on top" }),
+  format: option<"terminal" | "markdown" | "json" | "html">({
     flags: "--format <format>",
-    description: "output format",
-    choices: ["terminal", "markdown", "json"],
+    description: "output format (html: one self-contained file, use with --out)",
+    choices: ["terminal", "markdown", "json", "html"],
     defaultValue: "terminal",
   }),
   out: option({ flags: "--out <file>", description: "write the report to a file instead of stdout" }),
@@ -94,10 +101,27 @@ Example:
           ...(options.until === undefined ? {} : { until: options.until }),
           minPairs: options.minPairs,
         });
-        const text =
-          options.format === "json"
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : renderReport(report, options.format);
+        let text: string;
+        if (options.format === "html") {
+          const verdict =
+            options.policy === undefined
+              ? null
+              : await gateVerdict(
+                  store,
+                  { ...(await loadPolicy(options.policy)), source: options.policy },
+                  { candidate: report.candidate.id, baseline: report.baseline.id },
+                );
+          text = renderHtml(
+            report,
+            verdict,
+            await releaseDiffOf(store, report.baseline.id, report.candidate.id),
+          );
+        } else {
+          text =
+            options.format === "json"
+              ? `${JSON.stringify(report, null, 2)}\n`
+              : renderReport(report, options.format);
+        }
         if (options.out === undefined) context.stdout(text);
         else {
           await writeFile(options.out, text);
@@ -108,6 +132,19 @@ Example:
       }
       return EXIT.ok;
     }),
+  );
+}
+
+/** The release diff of two stored manifests, when the store has both (run with --release). */
+async function releaseDiffOf(store: Store, baseline: string, candidate: string): Promise<ReleaseDiff | null> {
+  const rows = await store.query<{ release_id: string; manifest: string }>(
+    `SELECT release_id, argMax(manifest, version) AS manifest FROM ${store.database}.releases WHERE release_id IN ${sqlTuple([baseline, candidate])} GROUP BY release_id`,
+  );
+  const manifest = (id: string) => rows.find((row) => row.release_id === id)?.manifest ?? "";
+  if (manifest(baseline) === "" || manifest(candidate) === "") return null;
+  return diffReleases(
+    JSON.parse(manifest(baseline)) as ResolvedRelease,
+    JSON.parse(manifest(candidate)) as ResolvedRelease,
   );
 }
 

@@ -1,0 +1,121 @@
+import type { DriftReport, SegmentReport } from "../analyze/report-types.js";
+import { PAIR_CATEGORIES } from "../contracts/categories.js";
+import type { GateVerdict } from "../gate/verdict.js";
+import type { ReleaseDiff } from "../release/release-diff.js";
+import { renderReleaseDiff } from "./release-diff.js";
+
+/**
+ * The drift report as one self-contained HTML file: inline CSS and SVG, no script, no network.
+ * Verdict banner first (failing guardrails on top), then the metrics with their intervals, drift
+ * by category and by segment, latency quantiles as a step chart, and example divergent pairs.
+ */
+export function renderHtml(
+  report: DriftReport,
+  verdict: GateVerdict | null,
+  releaseDiff: ReleaseDiff | null,
+): string {
+  const overall = report.overall;
+  const title = `${report.candidate.name ?? report.candidate.id}@${report.candidate.version ?? "?"} vs ${report.baseline.name ?? report.baseline.id}@${report.baseline.version ?? "?"}`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>shadowdiff: ${escape(title)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1b1f24}
+h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e6ea;padding:4px 8px;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.banner{padding:12px 16px;border-radius:6px;font-weight:600}
+.promote{background:#e6f6ea;color:#14532d}.hold{background:#fff6db;color:#713f12}.fail{background:#fde8e8;color:#7f1d1d}
+.bar{height:10px;background:#3b82f6;display:inline-block}
+code{font-size:12px}
+</style></head><body>
+<h1>shadowdiff drift report: ${escape(title)}</h1>
+<p>window ${escape(report.window.first ?? "?")} – ${escape(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
+${verdict === null ? "" : banner(verdict)}
+${overall.sufficient ? metrics(overall) : `<p>${escape(overall.note)}</p>`}
+${overall.sufficient ? categories(overall) : ""}
+${Object.entries(report.segments)
+  .map(([dimension, segments]) => segmentTable(dimension, segments))
+  .join("\n")}
+${overall.sufficient ? latencyChart(overall) : ""}
+${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escape(renderReleaseDiff(releaseDiff))}</pre>`}
+<h2>Top differing paths</h2>
+<table><tr><th>path</th><th>pairs</th><th>rate</th><th>A/A rate</th><th></th></tr>
+${report.paths.map((path) => `<tr><td><code>${escape(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${pct(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : pct(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
+</table>
+<h2>Example divergent pairs</h2>
+<table><tr><th>category</th><th>request</th><th>reason</th></tr>
+${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escape(example.request_id)}</code></td><td>${escape(example.reason)}</td></tr>`)).join("\n")}
+</table>
+</body></html>
+`;
+}
+
+function banner(verdict: GateVerdict): string {
+  const failing = verdict.guardrails.filter((guardrail) => guardrail.status !== "pass");
+  failing.sort((a, b) => (a.status === b.status ? 0 : a.status === "fail" ? -1 : 1));
+  return `<div class="banner ${verdict.verdict}" id="verdict">verdict: ${verdict.verdict}</div>
+<ul>${failing.map((guardrail) => `<li><b>${guardrail.status}</b> ${escape(guardrail.reason)}</li>`).join("")}</ul>`;
+}
+
+function metrics(segment: Extract<SegmentReport, { sufficient: true }>): string {
+  const row = (name: string, value: string, interval: string) =>
+    `<tr><td>${name}</td><td class="n">${value}</td><td class="n">${interval}</td></tr>`;
+  return `<h2>Metrics</h2><table><tr><th>metric</th><th>baseline → candidate</th><th>95% interval</th></tr>
+${row("drift rate", `<span id="drift-rate">${pct(segment.drift.rate)}</span>`, `${pct(segment.drift.low)} – ${pct(segment.drift.high)}`)}
+${row("refusal rate", `${pct(segment.refusal.baseline.rate)} → ${pct(segment.refusal.candidate.rate)}`, `${pct(segment.refusal.candidate.low)} – ${pct(segment.refusal.candidate.high)}`)}
+${row("error rate", `${pct(segment.errors.baseline.rate)} → ${pct(segment.errors.candidate.rate)}`, `${pct(segment.errors.candidate.low)} – ${pct(segment.errors.candidate.high)}`)}
+${row("tool-call validity", `${pct(segment.tool_calls.baseline.validity.rate)} → ${pct(segment.tool_calls.candidate.validity.rate)}`, "")}
+${row("cost per task", segment.cost.priced ? `×${segment.cost.ratio_of_means.toFixed(2)}` : "unpriced", segment.cost.priced && segment.cost.ratio_low !== null ? `×${segment.cost.ratio_low.toFixed(2)} – ×${(segment.cost.ratio_high ?? 0).toFixed(2)}` : "")}
+${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.latency.candidate.p95.toFixed(0)} ms`, segment.latency.p95_ratio === null ? "" : `×${segment.latency.p95_ratio.toFixed(2)}`)}
+</table>`;
+}
+
+function categories(segment: Extract<SegmentReport, { sufficient: true }>): string {
+  return `<h2>Pairs by category</h2><table>${PAIR_CATEGORIES.map((category) => {
+    const share = segment.categories[category] / segment.pairs;
+    return `<tr><td>${category}</td><td class="n">${segment.categories[category]}</td><td><span class="bar" style="width:${(share * 300).toFixed(1)}px"></span> ${pct(share)}</td></tr>`;
+  }).join("")}</table>`;
+}
+
+function segmentTable(dimension: string, segments: readonly SegmentReport[]): string {
+  return `<h2>Drift by ${escape(dimension)}</h2><table><tr><th>${escape(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
+    .map((segment) =>
+      segment.sufficient
+        ? `<tr><td>${escape(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${pct(segment.drift.rate)}</td><td class="n">${pct(segment.drift.low)} – ${pct(segment.drift.high)}</td></tr>`
+        : `<tr><td>${escape(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escape(segment.note)}</td></tr>`,
+    )
+    .join("")}</table>`;
+}
+
+/** Latency quantiles (p50, p95, p99) of both sides as a step chart in inline SVG. */
+function latencyChart(segment: Extract<SegmentReport, { sufficient: true }>): string {
+  const points = (q: { p50: number; p95: number; p99: number }) => [
+    [q.p50, 0.5],
+    [q.p95, 0.95],
+    [q.p99, 0.99],
+  ];
+  const max = Math.max(segment.latency.candidate.p99, segment.latency.baseline.p99, 1);
+  const path = (quantiles: { p50: number; p95: number; p99: number }) =>
+    `M 40 180 ${points(quantiles)
+      .map(
+        ([ms, q]) =>
+          `L ${(40 + ((ms as number) / max) * 500).toFixed(1)} ${(180 - (q as number) * 160).toFixed(1)}`,
+      )
+      .join(" ")}`;
+  return `<h2>Latency distribution (quantiles)</h2>
+<svg width="600" height="200" role="img" aria-label="latency quantiles"><line x1="40" y1="180" x2="560" y2="180" stroke="#999"/><line x1="40" y1="20" x2="40" y2="180" stroke="#999"/>
+<path d="${path(segment.latency.baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><path d="${path(segment.latency.candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
+<text x="450" y="30" font-size="12" fill="#64748b">baseline</text><text x="450" y="46" font-size="12" fill="#dc2626">candidate</text><text x="540" y="196" font-size="11">${max.toFixed(0)} ms</text></svg>`;
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+function escape(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}

@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { chromium } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The HTML report in a real browser: Debian's chromium, headless, driven by playwright-core.
+ * The page must render with no console errors and no network requests, show the verdict and
+ * the key numbers, and a screenshot is kept (reports/report-html.png) as a test artifact.
+ */
+const execute = promisify(execFile);
+const CHROMIUM = process.env.SHADOWDIFF_CHROMIUM ?? "/usr/bin/chromium";
+let html: string;
+
+beforeAll(async () => {
+  const directory = await mkdtemp(join(tmpdir(), "shadowdiff-html-"));
+  const store = `chdb:${join(directory, "store")}`;
+  await execute("bash", ["scripts/demo.sh", "--format", "none"], {
+    env: { ...process.env, SHADOWDIFF_STORE: store },
+  });
+  html = join(directory, "report.html");
+  await execute("node", [
+    "bin/shadowdiff.js",
+    "report",
+    "--candidate",
+    "support-agent@1.5.0-rc.1",
+    "--by",
+    "tenant,intent",
+    "--policy",
+    "fixtures/releases/gate.yaml",
+    "--format",
+    "html",
+    "--out",
+    html,
+    "--store",
+    store,
+  ]);
+});
+
+describe("report --format html", () => {
+  it("renders in headless Chromium with no console errors and the key numbers in the DOM", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("request", (request) => {
+        if (!request.url().startsWith("file:")) requests.push(request.url());
+      });
+      await page.goto(`file://${resolve(html)}`);
+      expect(await page.textContent("#verdict")).toBe("verdict: fail");
+      expect(await page.textContent("#drift-rate")).toBe("23.2%");
+      expect(await page.textContent("#release-diff")).toContain(
+        "model: openai/gpt-4o-2024-08-06 → openai/gpt-4.1-2025-04-14",
+      );
+      expect(await page.locator("svg[aria-label='latency quantiles'] path").count()).toBe(2);
+      await mkdir("reports", { recursive: true });
+      await page.screenshot({ path: "reports/report-html.png", fullPage: true });
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect((await readFile("reports/report-html.png")).length).toBeGreaterThan(10_000);
+  });
+});
