@@ -17,7 +17,7 @@ export function renderHtml(
   const overall = report.overall;
   const title = `${report.candidate.name ?? report.candidate.id}@${report.candidate.version ?? "?"} vs ${report.baseline.name ?? report.baseline.id}@${report.baseline.version ?? "?"}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>shadowdiff: ${escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>shadowdiff: ${escapeHtml(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1b1f24}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -28,23 +28,23 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .bar{height:10px;background:#3b82f6;display:inline-block}
 code{font-size:12px}
 </style></head><body>
-<h1>shadowdiff drift report: ${escape(title)}</h1>
-<p>window ${escape(report.window.first ?? "?")} – ${escape(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
+<h1>shadowdiff drift report: ${escapeHtml(title)}</h1>
+<p>window ${escapeHtml(report.window.first ?? "?")} – ${escapeHtml(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
 ${verdict === null ? "" : banner(verdict)}
-${overall.sufficient ? metrics(overall) : `<p>${escape(overall.note)}</p>`}
+${overall.sufficient ? metrics(overall) : `<p>${escapeHtml(overall.note)}</p>`}
 ${overall.sufficient ? categories(overall) : ""}
 ${Object.entries(report.segments)
   .map(([dimension, segments]) => segmentTable(dimension, segments))
   .join("\n")}
 ${overall.sufficient ? latencyChart(overall) : ""}
-${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escape(renderReleaseDiff(releaseDiff))}</pre>`}
+${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escapeHtml(renderReleaseDiff(releaseDiff))}</pre>`}
 <h2>Top differing paths</h2>
 <table><tr><th>path</th><th>pairs</th><th>rate</th><th>A/A rate</th><th></th></tr>
-${report.paths.map((path) => `<tr><td><code>${escape(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${pct(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : pct(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
+${report.paths.map((path) => `<tr><td><code>${escapeHtml(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${pct(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : pct(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
 </table>
 <h2>Example divergent pairs</h2>
 <table><tr><th>category</th><th>request</th><th>reason</th></tr>
-${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escape(example.request_id)}</code></td><td>${escape(example.reason)}</td></tr>`)).join("\n")}
+${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escapeHtml(example.request_id)}</code></td><td>${escapeHtml(example.reason)}</td></tr>`)).join("\n")}
 </table>
 </body></html>
 `;
@@ -54,7 +54,7 @@ function banner(verdict: GateVerdict): string {
   const failing = verdict.guardrails.filter((guardrail) => guardrail.status !== "pass");
   failing.sort((a, b) => (a.status === b.status ? 0 : a.status === "fail" ? -1 : 1));
   return `<div class="banner ${verdict.verdict}" id="verdict">verdict: ${verdict.verdict}</div>
-<ul>${failing.map((guardrail) => `<li><b>${guardrail.status}</b> ${escape(guardrail.reason)}</li>`).join("")}</ul>`;
+<ul>${failing.map((guardrail) => `<li><b>${guardrail.status}</b> ${escapeHtml(guardrail.reason)}</li>`).join("")}</ul>`;
 }
 
 function metrics(segment: Extract<SegmentReport, { sufficient: true }>): string {
@@ -78,11 +78,11 @@ function categories(segment: Extract<SegmentReport, { sufficient: true }>): stri
 }
 
 function segmentTable(dimension: string, segments: readonly SegmentReport[]): string {
-  return `<h2>Drift by ${escape(dimension)}</h2><table><tr><th>${escape(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
+  return `<h2>Drift by ${escapeHtml(dimension)}</h2><table><tr><th>${escapeHtml(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
     .map((segment) =>
       segment.sufficient
-        ? `<tr><td>${escape(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${pct(segment.drift.rate)}</td><td class="n">${pct(segment.drift.low)} – ${pct(segment.drift.high)}</td></tr>`
-        : `<tr><td>${escape(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escape(segment.note)}</td></tr>`,
+        ? `<tr><td>${escapeHtml(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${pct(segment.drift.rate)}</td><td class="n">${pct(segment.drift.low)} – ${pct(segment.drift.high)}</td></tr>`
+        : `<tr><td>${escapeHtml(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escapeHtml(segment.note)}</td></tr>`,
     )
     .join("")}</table>`;
 }
@@ -112,7 +112,7 @@ function pct(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")
