@@ -294,10 +294,10 @@ export function examplesSql(
   const db = sqlIdentifier(scope.database);
   const categories = [...shares.keys()];
   if (categories.length === 0) {
-    return "SELECT '' AS category, '' AS request_id, 0 AS replica, '' AS reason WHERE 0";
+    return "SELECT '' AS category, '' AS request_id, 0 AS replica, '' AS reason, '' AS alignment, '[]' AS baseline_steps, '[]' AS candidate_steps WHERE 0";
   }
   const bounds = categories.map((category) => `toUInt64(${hashBound(shares.get(category) ?? 1)})`);
-  return `SELECT category, request_id, replica, reason
+  return `SELECT category, request_id, replica, reason, alignment, baseline_steps, candidate_steps
 FROM ${db}.pairs FINAL
 WHERE ${scopeFilter(scope)} AND category != 'identical'
   AND cityHash64(request_id, replica) <= transform(category, ${sqlStrings(categories)}, [${bounds.join(", ")}], toUInt64(0))
@@ -308,7 +308,7 @@ LIMIT ${sqlNumber(perCategory)} BY category`;
 /** The one-line reasons of a few pairs, looked up by key (the primary key makes this cheap). */
 export function reasonsSql(scope: PairScope, keys: readonly { id: string; replica: number }[]): string {
   const tuples = keys.map((key) => `(${sqlString(key.id)}, ${sqlNumber(key.replica)})`).join(", ");
-  return `SELECT request_id, replica, reason
+  return `SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps
 FROM ${sqlIdentifier(scope.database)}.pairs FINAL
 WHERE ${scopeFilter(scope)} AND (request_id, replica) IN (${tuples})`;
 }

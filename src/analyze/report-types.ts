@@ -44,6 +44,16 @@ export interface ExampleRow {
   readonly request_id: string;
   readonly replica: number;
   readonly reason: string;
+  /** Alignment ops (`=`, `~`, `-`, `+`) over both step lists, as the diff computed them. */
+  readonly alignment: string;
+  readonly baseline_steps: readonly ExampleStep[];
+  readonly candidate_steps: readonly ExampleStep[];
+}
+
+export interface ExampleStep {
+  readonly name: string;
+  readonly turn: number;
+  readonly args: unknown;
 }
 
 /** A rate with its Wilson interval. */

@@ -451,34 +451,47 @@ async function loadExamples(
     }
   }
   if (fromSample.length > 0) {
-    const reasons = await store.query<{ request_id: string; replica: number | string; reason: string }>(
-      reasonsSql(scope, fromSample),
-    );
-    const reasonOf = new Map(reasons.map((row) => [`${row.request_id}#${Number(row.replica)}`, row.reason]));
+    const details = await store.query<ExampleDetails>(reasonsSql(scope, fromSample));
+    const detailsOf = new Map(details.map((row) => [`${row.request_id}#${Number(row.replica)}`, row]));
     for (const example of fromSample) {
       const list = examples[example.category] ?? [];
-      list.push({
-        request_id: example.id,
-        replica: example.replica,
-        reason: reasonOf.get(`${example.id}#${example.replica}`) ?? "",
-      });
+      list.push(exampleRow(example.id, example.replica, detailsOf.get(`${example.id}#${example.replica}`)));
       examples[example.category] = list;
     }
   }
   if (missing.size === 0) return examples;
-  const rows = await store.query<{
-    category: PairCategory;
-    request_id: string;
-    replica: number | string;
-    reason: string;
-  }>(examplesSql(scope, perCategory, missing));
+  const rows = await store.query<ExampleDetails & { category: PairCategory }>(
+    examplesSql(scope, perCategory, missing),
+  );
   for (const category of PAIR_CATEGORIES) {
     const list = rows
       .filter((row) => row.category === category)
-      .map((row) => ({ request_id: row.request_id, replica: Number(row.replica), reason: row.reason }));
+      .map((row) => exampleRow(row.request_id, Number(row.replica), row));
     if (list.length > 0) examples[category] = list;
   }
   return examples;
+}
+
+interface ExampleDetails {
+  readonly request_id: string;
+  readonly replica: number | string;
+  readonly reason: string;
+  readonly alignment: string;
+  readonly baseline_steps: string;
+  readonly candidate_steps: string;
+}
+
+function exampleRow(id: string, replica: number, details: ExampleDetails | undefined): ExampleRow {
+  const steps = (text: string | undefined) =>
+    text ? (JSON.parse(text) as ExampleRow["baseline_steps"]) : [];
+  return {
+    request_id: id,
+    replica,
+    reason: details?.reason ?? "",
+    alignment: details?.alignment ?? "",
+    baseline_steps: steps(details?.baseline_steps),
+    candidate_steps: steps(details?.candidate_steps),
+  };
 }
 
 async function loadUnpaired(

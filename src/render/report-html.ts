@@ -1,4 +1,4 @@
-import type { DriftReport, SegmentReport } from "../analyze/report-types.js";
+import type { DriftReport, ExampleRow, ExampleStep, SegmentReport } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
 import type { GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
@@ -27,6 +27,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .promote{background:#e6f6ea;color:#14532d}.hold{background:#fff6db;color:#713f12}.fail{background:#fde8e8;color:#7f1d1d}
 .bar{height:10px;background:#3b82f6;display:inline-block}
 code{font-size:12px}
+.steps td{vertical-align:top}.steps .op{font-family:monospace;width:1em}
+tr.changed td{background:#fff3cd}tr.removed td{background:#fde8e8}tr.added td{background:#e6f6ea}
+.example{margin:12px 0 20px}.example h3{font-size:14px;margin:0}
 </style></head><body>
 <h1>shadowdiff drift report: ${escapeHtml(title)}</h1>
 <p>window ${escapeHtml(report.window.first ?? "?")} – ${escapeHtml(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
@@ -43,11 +46,55 @@ ${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="rele
 ${report.paths.map((path) => `<tr><td><code>${escapeHtml(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${pct(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : pct(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
 </table>
 <h2>Example divergent pairs</h2>
+${PAIR_CATEGORIES.filter((category) => category !== "identical" && category !== "text_only")
+  .flatMap((category) => (report.examples[category] ?? []).map((example) => exampleBlock(category, example)))
+  .join("\n")}
 <table><tr><th>category</th><th>request</th><th>reason</th></tr>
 ${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escapeHtml(example.request_id)}</code></td><td>${escapeHtml(example.reason)}</td></tr>`)).join("\n")}
 </table>
 </body></html>
 `;
+}
+
+/**
+ * One divergent pair with both step lists aligned side by side, row by row as the diff aligned
+ * them: `=` same call, `~` same tool with other arguments (highlighted), `-` baseline only,
+ * `+` candidate only. Steps are shown in the canonical order the alignment refers to.
+ */
+function exampleBlock(category: string, example: ExampleRow): string {
+  const baseline = canonicalOrder(example.baseline_steps);
+  const candidate = canonicalOrder(example.candidate_steps);
+  let i = 0;
+  let j = 0;
+  const rows: string[] = [];
+  for (const op of example.alignment) {
+    const left = op === "+" ? undefined : baseline[i++];
+    const right = op === "-" ? undefined : candidate[j++];
+    const cls = op === "=" ? "same" : op === "~" ? "changed" : op === "-" ? "removed" : "added";
+    rows.push(
+      `<tr class="${cls}"><td class="op">${op}</td><td>${stepCell(left)}</td><td>${stepCell(right)}</td></tr>`,
+    );
+  }
+  return `<div class="example" data-request="${escapeHtml(example.request_id)}"><h3>${category} · <code>${escapeHtml(example.request_id)}</code></h3>
+<p>${escapeHtml(example.reason)}</p>
+<table class="steps"><tr><th></th><th>baseline</th><th>candidate</th></tr>${rows.join("")}</table></div>`;
+}
+
+function stepCell(step: ExampleStep | undefined): string {
+  return step === undefined
+    ? ""
+    : `turn ${step.turn} · <b>${escapeHtml(step.name)}</b> <code>${escapeHtml(JSON.stringify(step.args))}</code>`;
+}
+
+/** Within a turn, calls sorted by name then arguments: the order the alignment ops refer to. */
+function canonicalOrder(steps: readonly ExampleStep[]): ExampleStep[] {
+  return [...steps].sort((a, b) => {
+    if (a.turn !== b.turn) return a.turn - b.turn;
+    if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+    const x = JSON.stringify(a.args);
+    const y = JSON.stringify(b.args);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 }
 
 function banner(verdict: GateVerdict): string {
