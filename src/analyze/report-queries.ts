@@ -69,17 +69,6 @@ const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_ca
 const BOTH_PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
 const NANO = "1000000000";
 
-/**
- * The quantile levels kept of latency and cost: every 5% plus 99%, enough to draw their
- * distributions (CDF) and to read p50, p95 and p99 exactly.
- */
-export const DISTRIBUTION_LEVELS: readonly number[] = [
-  ...Array.from({ length: 19 }, (_, index) => Number(((index + 1) * 0.05).toFixed(2))),
-  0.99,
-];
-export const LEVEL_INDEX = { p50: 9, p95: 18, p99: 19 } as const;
-const LEVELS = DISTRIBUTION_LEVELS.join(", ");
-
 /** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
 const AGGREGATE_COLUMNS = [
   "request_id",
@@ -222,10 +211,10 @@ export function segmentAggregatesSql(
     countIf(candidate_priced = 0) AS candidate_unpriced,
     sumIf(toUInt64(round(baseline_cost * ${NANO})), ${BOTH_PRICED}) AS baseline_cost_nano,
     sumIf(toUInt64(round(candidate_cost * ${NANO})), ${BOTH_PRICED}) AS candidate_cost_nano,
-    quantilesExactIfState(${LEVELS})(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
-    quantilesExactIfState(${LEVELS})(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
-    quantilesExactState(${LEVELS})(baseline_latency_ms) AS baseline_latency_state,
-    quantilesExactState(${LEVELS})(candidate_latency_ms) AS candidate_latency_state,
+    quantileExactIfState(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
+    quantileExactIfState(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
+    quantilesExactState(0.5, 0.95, 0.99)(baseline_latency_ms) AS baseline_latency_state,
+    quantilesExactState(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency_state,
     groupArrayIf(${sqlNumber(sampleCap)})(
       (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
        ${BOTH_PRICED}, baseline_tokens, candidate_tokens, category),
@@ -253,10 +242,10 @@ export function segmentAggregatesSql(
   groupUniqArrayArray(pathset_names_state) AS pathset_names,
   quantileExactMerge(0.5)(baseline_tokens_state) AS baseline_tokens_median,
   quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,
-  quantilesExactIfMerge(${LEVELS})(baseline_cost_state) AS baseline_cost_quantiles,
-  quantilesExactIfMerge(${LEVELS})(candidate_cost_state) AS candidate_cost_quantiles,
-  quantilesExactMerge(${LEVELS})(baseline_latency_state) AS baseline_latency,
-  quantilesExactMerge(${LEVELS})(candidate_latency_state) AS candidate_latency,
+  quantileExactIfMerge(0.5)(baseline_cost_state) AS baseline_cost_median,
+  quantileExactIfMerge(0.5)(candidate_cost_state) AS candidate_cost_median,
+  quantilesExactMerge(0.5, 0.95, 0.99)(baseline_latency_state) AS baseline_latency,
+  quantilesExactMerge(0.5, 0.95, 0.99)(candidate_latency_state) AS candidate_latency,
   groupArrayArray(sample_state) AS sample,
   toUnixTimestamp(min(first_ts_state)) AS first_ts,
   toUnixTimestamp(max(last_ts_state)) AS last_ts

@@ -144,10 +144,4 @@ export interface SufficientSegment {
   readonly tokens: PairedRatio;
   readonly cost: CostComparison;
   readonly latency: LatencyComparison;
-  /** Exact quantiles at `levels` (5%…95%, 99%) of both sides: the distributions the HTML plots. */
-  readonly distribution: {
-    readonly levels: readonly number[];
-    readonly latency: { readonly baseline: readonly number[]; readonly candidate: readonly number[] };
-    readonly cost: { readonly baseline: readonly number[]; readonly candidate: readonly number[] } | null;
-  };
 }

@@ -1,6 +1,5 @@
 import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 import { DRIFT_CATEGORIES } from "../diff/category.js";
-import { DISTRIBUTION_LEVELS, LEVEL_INDEX } from "./report-queries.js";
 import type {
   CostComparison,
   LatencyComparison,
@@ -128,26 +127,7 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     ),
     cost: costComparison(row, input),
     latency: latencyComparison(row, input),
-    distribution: {
-      levels: DISTRIBUTION_LEVELS,
-      latency: { baseline: numbers(row.baseline_latency), candidate: numbers(row.candidate_latency) },
-      cost:
-        n("priced_pairs") > 0
-          ? {
-              baseline: numbers(row.baseline_cost_quantiles),
-              candidate: numbers(row.candidate_cost_quantiles),
-            }
-          : null,
-    },
   };
-}
-
-function numbers(value: unknown): number[] {
-  return Array.isArray(value) ? value.map(Number) : [];
-}
-
-function quantileAt(row: Readonly<Record<string, unknown>>, column: string, index: number): number {
-  return numbers(row[column])[index] ?? 0;
 }
 
 function costComparison(row: Readonly<Record<string, unknown>>, input: SegmentInput): CostComparison {
@@ -164,8 +144,8 @@ function costComparison(row: Readonly<Record<string, unknown>>, input: SegmentIn
     pricedPairs,
     n("baseline_cost_nano") / 1e9 / pricedPairs,
     n("candidate_cost_nano") / 1e9 / pricedPairs,
-    quantileAt(row, "baseline_cost_quantiles", LEVEL_INDEX.p50),
-    quantileAt(row, "candidate_cost_quantiles", LEVEL_INDEX.p50),
+    n("baseline_cost_median"),
+    n("candidate_cost_median"),
     input.sample.filter((pair) => pair.priced).map((pair) => [pair.baselineCost, pair.candidateCost]),
     input,
   );
@@ -175,11 +155,7 @@ function costComparison(row: Readonly<Record<string, unknown>>, input: SegmentIn
 function latencyComparison(row: Readonly<Record<string, unknown>>, input: SegmentInput): LatencyComparison {
   const quantiles = (column: string) => {
     const values = (row[column] as unknown[] | undefined)?.map(Number) ?? [];
-    return {
-      p50: values[LEVEL_INDEX.p50] ?? 0,
-      p95: values[LEVEL_INDEX.p95] ?? 0,
-      p99: values[LEVEL_INDEX.p99] ?? 0,
-    };
+    return { p50: values[0] ?? 0, p95: values[1] ?? 0, p99: values[2] ?? 0 };
   };
   const baseline = quantiles("baseline_latency");
   const candidate = quantiles("candidate_latency");

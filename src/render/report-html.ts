@@ -39,7 +39,7 @@ ${overall.sufficient ? categories(overall) : ""}
 ${Object.entries(report.segments)
   .map(([dimension, segments]) => segmentTable(dimension, segments))
   .join("\n")}
-${overall.sufficient ? distributions(overall) : ""}
+${overall.sufficient ? latencyChart(overall) : ""}
 ${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escapeHtml(renderReleaseDiff(releaseDiff))}</pre>`}
 <h2>Top differing paths</h2>
 <table><tr><th>path</th><th>pairs</th><th>rate</th><th>A/A rate</th><th></th></tr>
@@ -134,46 +134,25 @@ function segmentTable(dimension: string, segments: readonly SegmentReport[]): st
     .join("")}</table>`;
 }
 
-/** Cumulative distributions of both sides (quantiles 5%…95%, 99%) as polylines in inline SVG. */
-function cdfChart(
-  title: string,
-  id: string,
-  levels: readonly number[],
-  baseline: readonly number[],
-  candidate: readonly number[],
-  unit: string,
-): string {
-  const max = Math.max(...baseline, ...candidate, Number.MIN_VALUE);
-  const line = (values: readonly number[]) =>
-    values
+/** Latency quantiles (p50, p95, p99) of both sides as a step chart in inline SVG. */
+function latencyChart(segment: Extract<SegmentReport, { sufficient: true }>): string {
+  const points = (q: { p50: number; p95: number; p99: number }) => [
+    [q.p50, 0.5],
+    [q.p95, 0.95],
+    [q.p99, 0.99],
+  ];
+  const max = Math.max(segment.latency.candidate.p99, segment.latency.baseline.p99, 1);
+  const path = (quantiles: { p50: number; p95: number; p99: number }) =>
+    `M 40 180 ${points(quantiles)
       .map(
-        (value, index) =>
-          `${(40 + (value / max) * 500).toFixed(1)},${(180 - (levels[index] ?? 0) * 160).toFixed(1)}`,
+        ([ms, q]) =>
+          `L ${(40 + ((ms as number) / max) * 500).toFixed(1)} ${(180 - (q as number) * 160).toFixed(1)}`,
       )
-      .join(" ");
-  const label = unit === "USD" ? max.toFixed(5) : max.toFixed(0);
-  return `<h2>${escapeHtml(title)}</h2>
-<svg width="600" height="200" role="img" aria-label="${id}"><line x1="40" y1="180" x2="560" y2="180" stroke="#999"/><line x1="40" y1="20" x2="40" y2="180" stroke="#999"/>
-<text x="4" y="24" font-size="11">99%</text><text x="4" y="104" font-size="11">50%</text>
-<polyline points="${line(baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><polyline points="${line(candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
-<text x="450" y="150" font-size="12" fill="#64748b">baseline</text><text x="450" y="166" font-size="12" fill="#dc2626">candidate</text><text x="500" y="196" font-size="11">${label} ${unit}</text></svg>`;
-}
-
-function distributions(segment: Extract<SegmentReport, { sufficient: true }>): string {
-  const { levels, latency, cost } = segment.distribution;
-  return [
-    cdfChart("Latency distribution (CDF)", "latency cdf", levels, latency.baseline, latency.candidate, "ms"),
-    cost === null
-      ? "<p>Cost: unpriced.</p>"
-      : cdfChart(
-          "Cost per task distribution (CDF)",
-          "cost cdf",
-          levels,
-          cost.baseline,
-          cost.candidate,
-          "USD",
-        ),
-  ].join("\n");
+      .join(" ")}`;
+  return `<h2>Latency distribution (quantiles)</h2>
+<svg width="600" height="200" role="img" aria-label="latency quantiles"><line x1="40" y1="180" x2="560" y2="180" stroke="#999"/><line x1="40" y1="20" x2="40" y2="180" stroke="#999"/>
+<path d="${path(segment.latency.baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><path d="${path(segment.latency.candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
+<text x="450" y="30" font-size="12" fill="#64748b">baseline</text><text x="450" y="46" font-size="12" fill="#dc2626">candidate</text><text x="540" y="196" font-size="11">${max.toFixed(0)} ms</text></svg>`;
 }
 
 function pct(value: number): string {

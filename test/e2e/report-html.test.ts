@@ -60,8 +60,7 @@ describe("report --format html", () => {
       expect(await page.textContent("#release-diff")).toContain(
         "model: openai/gpt-4o-2024-08-06 → openai/gpt-4.1-2025-04-14",
       );
-      expect(await page.locator("svg[aria-label='latency cdf'] polyline").count()).toBe(2);
-      expect(await page.locator("svg[aria-label='cost cdf'] polyline").count()).toBe(2);
+      expect(await page.locator("svg[aria-label='latency quantiles'] path").count()).toBe(2);
       // Divergent pairs show both step lists aligned, the differing call highlighted.
       expect(await page.locator(".example table.steps").count()).toBeGreaterThan(5);
       const changed = page.locator(".example tr.changed").first();
