@@ -10,7 +10,7 @@ import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
-import { PairBuilder, unpairedBaseline } from "./pair-builder.js";
+import { PairBuilder, unpairedRow } from "./pair-builder.js";
 import type { ExecutionStage } from "./run-executed.js";
 
 export interface ConsumeOptions {
@@ -243,7 +243,7 @@ function collectPairs(
         builder.build(record, candidate.record, version, { baseline: text, candidate: candidate.text }),
       );
     } else
-      unpaired.push(unpairedBaseline(record, [...capture.releases][0] ?? `unknown:${capture.path}`, version));
+      unpaired.push(unpairedRow(record, "baseline", capture.release ?? `unknown:${capture.path}`, version));
   }
 }
 
@@ -479,7 +479,7 @@ class JoinState {
       entry.side === "candidate"
         ? entry.record.release.id
         : (this.lastCandidateRelease ?? `unknown:${this.options.candidateTopic}`);
-    return { ...unpairedBaseline(entry.record, candidateRelease, version), side: entry.side };
+    return unpairedRow(entry.record, entry.side, candidateRelease, version);
   }
 
   /** Per partition and topic: up to the oldest waiting record, else past everything acknowledged. */

@@ -77,9 +77,10 @@ export class PairBuilder {
   }
 }
 
-/** A baseline record whose candidate never came, as the store counts it. */
-export function unpairedBaseline(
+/** A record whose partner never came, as the store counts it. */
+export function unpairedRow(
   record: ExchangeRecord,
+  side: "baseline" | "candidate",
   candidateRelease: string,
   version: number,
 ): UnpairedRow {
@@ -87,7 +88,7 @@ export function unpairedBaseline(
   const keys = Object.keys(labels).sort();
   return {
     candidate_release: candidateRelease,
-    side: "baseline",
+    side,
     request_id: record.id,
     replica: record.replica ?? 0,
     ts: Math.floor(Date.parse(record.ts) / 1000),

@@ -1,19 +1,14 @@
-import type { ExchangeRecord, ReleaseStamp } from "../contracts/exchange.js";
-import type { ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import type { PairCategory } from "../diff/category.js";
 import { emptyCategoryCounts } from "../diff/category.js";
-import { diffPair } from "../diff/pair-diff.js";
-import { compileRules } from "../normalize/compile-rules.js";
-import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
-import { normalizeTrace } from "../normalize/trace.js";
 import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 import type { PairWriter } from "../store/store.js";
 import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
-import { buildPairRow } from "./pair-row.js";
+import { PairBuilder, unpairedRow } from "./pair-builder.js";
 
 export interface RunCapturesOptions {
   /** The baseline capture. */
@@ -54,12 +49,9 @@ export interface RunCapturesResult {
  * the A/A capture), diffs every pair and writes the rows to the store in batches.
  */
 export async function runCaptures(options: RunCapturesOptions): Promise<RunCapturesResult> {
-  const rules = compileRules(options.rules);
-  const registry = new ToolSchemaRegistry();
-  for (const release of options.releases) registry.register(release);
+  const builder = new PairBuilder(options.rules, options.releases, options.pricing);
   const batcher = new PairBatcher(options.writer, options.batchSize ?? 5_000);
   const version = options.version ?? Date.now();
-  const stamps = new Map<string, ReleaseStamp>();
   const reportedInvalid = new Set<string>();
   const unpaired: UnpairedRow[] = [];
 
@@ -101,19 +93,10 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
         if (unpaired.length >= UNPAIRED_BATCH) await options.writer.writeUnpaired(unpaired.splice(0));
       } else {
         const { baseline, candidate } = event;
-        remember(stamps, baseline, candidate);
-        const baselineTrace = normalizeTrace(baseline, rules, registry.validatorFor(baseline.release.id));
-        const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
-        const diff = diffPair(baselineTrace, candidateTrace, rules);
-        await batcher.add(
-          buildPairRow(
-            { baseline, candidate, baselineTrace, candidateTrace, diff },
-            options.pricing,
-            version,
-          ),
-        );
+        const row = builder.build(baseline, candidate, version);
+        await batcher.add(row);
         summary.pairs++;
-        summary.categories[diff.category]++;
+        summary.categories[row.category]++;
         summary.releases.add(candidate.release.id);
         if (summary.pairs % 10_000 === 0) options.onProgress?.({ input: job.path, pairs: summary.pairs });
       }
@@ -122,7 +105,7 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
   }
   await batcher.flush();
   if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired.splice(0));
-  await options.writer.writeReleases(releaseRows(stamps, options.releases, version));
+  await options.writer.writeReleases(builder.newReleases(version));
   await options.deadLetters.close();
   return {
     inputs,
@@ -133,49 +116,3 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
 }
 
 const UNPAIRED_BATCH = 5_000;
-
-function unpairedRow(
-  record: ExchangeRecord,
-  side: "baseline" | "candidate",
-  candidateRelease: string,
-  version: number,
-): UnpairedRow {
-  const labels = record.labels ?? {};
-  const keys = Object.keys(labels).sort();
-  return {
-    candidate_release: candidateRelease,
-    side,
-    request_id: record.id,
-    replica: record.replica ?? 0,
-    ts: Math.floor(Date.parse(record.ts) / 1000),
-    label_keys: keys,
-    label_values: keys.map((key) => String(labels[key])),
-    version,
-  };
-}
-
-function remember(stamps: Map<string, ReleaseStamp>, ...records: ExchangeRecord[]): void {
-  for (const record of records)
-    if (!stamps.has(record.release.id)) stamps.set(record.release.id, record.release);
-}
-
-/** Every release seen, with its manifest when one was given: reports show names, not hashes. */
-function releaseRows(
-  stamps: Map<string, ReleaseStamp>,
-  manifests: readonly ResolvedRelease[],
-  version: number,
-): ReleaseRow[] {
-  const byId = new Map(manifests.map((release) => [release.id, release]));
-  return [...stamps.values()].map((stamp) => {
-    const manifest = byId.get(stamp.id);
-    return {
-      release_id: stamp.id,
-      name: manifest?.name ?? stamp.name ?? "",
-      release_version: manifest?.version ?? stamp.version ?? "",
-      model: stamp.model,
-      manifest: manifest ? JSON.stringify(manifest) : "",
-      registered_at: Math.floor(version / 1000),
-      version,
-    };
-  });
-}

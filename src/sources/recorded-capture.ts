@@ -35,6 +35,11 @@ export class RecordedCapture {
     return capture;
   }
 
+  /** The candidate release the capture records (its first record's). */
+  get release(): string | undefined {
+    return this.releases.values().next().value;
+  }
+
   get size(): number {
     return this.count;
   }
