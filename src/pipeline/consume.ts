@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
-import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
@@ -158,7 +158,7 @@ async function handleBatch(
   const version = Date.now();
   const pairs: PairRow[] = [];
   const unpaired: UnpairedRow[] = [];
-  const deadLetters: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+  const deadLetters: DeadLetterMessage[] = [];
   const toExecute: { record: ExchangeRecord; text: string }[] = [];
   for (const message of batch.messages) {
     const text = message.value?.toString("utf8") ?? "";
@@ -190,14 +190,10 @@ async function handleBatch(
   ];
 
   // Everything the batch produced must be acknowledged before its offsets are committed.
-  const acknowledged = await untilDone(options, pause, heartbeat, async () => {
-    if (deadLetters.length > 0) {
-      await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: deadLetters });
-    }
-    if (releases.length > 0) await options.writer.writeReleases(releases);
-    if (pairs.length > 0) await options.writer.writePairs(pairs);
-    if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired);
-  });
+  const output: BatchOutput = { deadLetters, releases, pairs, unpaired };
+  const acknowledged = await untilDone(options, pause, heartbeat, () =>
+    writeOutput(options, producer, output),
+  );
   // Once the store acknowledged, commit even when stopping: it saves a redelivery. A stale batch
   // (partition reassigned meanwhile) is left to its new owner.
   if (!acknowledged || isStale()) return;
@@ -215,11 +211,39 @@ async function handleBatch(
   });
   await heartbeat();
 
+  countBatch(options, batch, output, started);
+}
+
+type DeadLetterMessage = { key: Buffer | null; value: Buffer | null; headers: Record<string, string> };
+
+/** What one batch produced; all of it is acknowledged before the batch's offsets are committed. */
+interface BatchOutput {
+  readonly deadLetters: readonly DeadLetterMessage[];
+  readonly releases: readonly ReleaseRow[];
+  readonly pairs: readonly PairRow[];
+  readonly unpaired: readonly UnpairedRow[];
+}
+
+async function writeOutput(options: ConsumeOptions, producer: Producer, output: BatchOutput): Promise<void> {
+  if (output.deadLetters.length > 0) {
+    await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: [...output.deadLetters] });
+  }
+  if (output.releases.length > 0) await options.writer.writeReleases(output.releases);
+  if (output.pairs.length > 0) await options.writer.writePairs(output.pairs);
+  if (output.unpaired.length > 0) await options.writer.writeUnpaired(output.unpaired);
+}
+
+function countBatch(
+  options: ConsumeOptions,
+  batch: EachBatchPayload["batch"],
+  output: BatchOutput,
+  started: number,
+): void {
   const metrics = options.metrics;
   metrics.records += batch.messages.length;
-  metrics.pairs += pairs.length;
-  metrics.unpaired += unpaired.length;
-  metrics.invalid += deadLetters.length;
+  metrics.pairs += output.pairs.length;
+  metrics.unpaired += output.unpaired.length;
+  metrics.invalid += output.deadLetters.length;
   metrics.batches++;
   metrics.batchSeconds += (performance.now() - started) / 1000;
   metrics.lag.set(batch.partition, Number(batch.offsetLag()));
@@ -254,7 +278,7 @@ function deadLetter(
   topic: string,
   partition: number,
   offset: string,
-): { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } {
+): DeadLetterMessage {
   return {
     key,
     value,
@@ -378,7 +402,7 @@ class JoinState {
     const side = batch.topic === options.topic ? "baseline" : "candidate";
     const buffer = this.buffer(batch.partition);
     const pairs: PairRow[] = [];
-    const deadLetters: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    const deadLetters: DeadLetterMessage[] = [];
     for (const message of batch.messages) {
       const text = message.value?.toString("utf8") ?? "";
       const parsed = parseExchangeLine(text, {
@@ -413,13 +437,10 @@ class JoinState {
     }
     const unpaired = buffer.expire(Date.now(), this.window).map((entry) => this.unpairedRow(entry, version));
     const releases = builder.newReleases(version);
-    const acknowledged = await untilDone(options, pause, heartbeat, async () => {
-      if (deadLetters.length > 0)
-        await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: deadLetters });
-      if (releases.length > 0) await options.writer.writeReleases(releases);
-      if (pairs.length > 0) await options.writer.writePairs(pairs);
-      if (unpaired.length > 0) await options.writer.writeUnpaired(unpaired);
-    });
+    const output: BatchOutput = { deadLetters, releases, pairs, unpaired };
+    const acknowledged = await untilDone(options, pause, heartbeat, () =>
+      writeOutput(options, producer, output),
+    );
     if (!acknowledged || isStale()) return;
     const last = batch.messages.at(-1);
     if (last === undefined) return;
@@ -428,15 +449,7 @@ class JoinState {
     await commitOffsetsIfNecessary({ topics: this.safeOffsets([batch.partition]) });
     await heartbeat();
 
-    const metrics = options.metrics;
-    metrics.records += batch.messages.length;
-    metrics.pairs += pairs.length;
-    metrics.unpaired += unpaired.length;
-    metrics.invalid += deadLetters.length;
-    metrics.batches++;
-    metrics.batchSeconds += (performance.now() - started) / 1000;
-    metrics.lag.set(batch.partition, Number(batch.offsetLag()));
-    options.onProgress?.(metrics);
+    countBatch(options, batch, output, started);
   }
 
   /** Counts expired records as unpaired when no batch comes to do it, and commits past them. */
