@@ -1,9 +1,7 @@
 import { createServer } from "node:http";
 import type { Command } from "commander";
 import { ShadowdiffError } from "../../contracts/errors.js";
-import { readDocument } from "../../contracts/read-document.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { resolveRules } from "../../normalize/resolve-rules.js";
 import { consume, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
 import { PairBuilder } from "../../pipeline/pair-builder.js";
 import { ExecutionStage } from "../../pipeline/run-executed.js";
@@ -17,6 +15,7 @@ import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const consumeOptions = {
@@ -104,10 +103,7 @@ Example:
         await loadCommandConfig(command, context.env),
         context.env,
       );
-      const rules =
-        options.rules === undefined
-          ? resolveRules(undefined)
-          : resolveRules(await readDocument(options.rules, "rules"), options.rules);
+      const rules = await readRulesOption(options.rules);
       const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
       const pricing = await readPricing(options.pricing);
       const topics = options.candidate.filter((spec) => spec.startsWith("topic:"));

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { readDocument } from "../../contracts/read-document.js";
 import { TRAJECTORY_MODES, type TrajectoryMode } from "../../contracts/rules.js";
-import { resolveRules } from "../../normalize/resolve-rules.js";
 import { diffCaptures } from "../../pipeline/diff-captures.js";
 import { loadRelease } from "../../release/load.js";
 import { renderDiffSummary } from "../../render/diff-summary.js";
@@ -10,6 +8,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
+import { readRulesOption } from "../shared-options.js";
 
 const diffOptions = {
   baseline: option({
@@ -80,10 +79,7 @@ async function diffAction(command: Command, context: CliContext): Promise<number
     await loadCommandConfig(command, context.env),
     context.env,
   );
-  const rules =
-    options.rules === undefined
-      ? resolveRules(undefined)
-      : resolveRules(await readDocument(options.rules, "rules"), options.rules);
+  const rules = await readRulesOption(options.rules);
   const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
   const progress = progressReporter(context, "diff");
   const result = await diffCaptures({

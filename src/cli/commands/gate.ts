@@ -8,6 +8,7 @@ import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const gateOptions = {
@@ -26,16 +27,7 @@ const gateOptions = {
     env: "SHADOWDIFF_POLICY",
     required: true,
   }),
-  since: option<number>({
-    flags: "--since <time>",
-    description: "first time included (ISO 8601)",
-    parse: parseTime,
-  }),
-  until: option<number>({
-    flags: "--until <time>",
-    description: "first time excluded (ISO 8601)",
-    parse: parseTime,
-  }),
+  ...windowOptions,
   sequential: option<boolean>({
     flags: "--sequential",
     description:
@@ -92,8 +84,7 @@ Example:
             candidate: options.candidate,
             ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
             sequential: options.sequential === true,
-            ...(options.since === undefined ? {} : { since: options.since }),
-            ...(options.until === undefined ? {} : { until: options.until }),
+            ...windowOf(options),
           },
         );
       } finally {
@@ -113,10 +104,4 @@ Example:
       return verdict.verdict === "promote" ? EXIT.ok : verdict.verdict === "hold" ? EXIT.hold : EXIT.fail;
     }),
   );
-}
-
-function parseTime(raw: string): number {
-  const millis = Date.parse(raw);
-  if (Number.isNaN(millis)) throw new ShadowdiffError("BAD_USAGE", `not an ISO 8601 time: ${raw}`);
-  return Math.floor(millis / 1000);
 }

@@ -14,6 +14,7 @@ import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const reportOptions = {
@@ -31,16 +32,7 @@ const reportOptions = {
     flags: "--by <labels>",
     description: "segment by these labels, comma-separated (tenant,intent)",
   }),
-  since: option<number>({
-    flags: "--since <time>",
-    description: "first time included (ISO 8601)",
-    parse: parseTime,
-  }),
-  until: option<number>({
-    flags: "--until <time>",
-    description: "first time excluded (ISO 8601)",
-    parse: parseTime,
-  }),
+  ...windowOptions,
   minPairs: option<number>({
     flags: "--min-pairs <n>",
     description: "segments with fewer pairs say so instead of printing rates",
@@ -97,8 +89,7 @@ Example:
               ?.split(",")
               .map((label) => label.trim())
               .filter(Boolean) ?? [],
-          ...(options.since === undefined ? {} : { since: options.since }),
-          ...(options.until === undefined ? {} : { until: options.until }),
+          ...windowOf(options),
           minPairs: options.minPairs,
         });
         let text: string;
@@ -146,10 +137,4 @@ async function releaseDiffOf(store: Store, baseline: string, candidate: string):
     JSON.parse(manifest(baseline)) as ResolvedRelease,
     JSON.parse(manifest(candidate)) as ResolvedRelease,
   );
-}
-
-function parseTime(raw: string): number {
-  const millis = Date.parse(raw);
-  if (Number.isNaN(millis)) throw new ShadowdiffError("BAD_USAGE", `not an ISO 8601 time: ${raw}`);
-  return Math.floor(millis / 1000);
 }

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
-import { readDocument } from "../../contracts/read-document.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { resolveRules } from "../../normalize/resolve-rules.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
 import { runCaptures } from "../../pipeline/run-captures.js";
 import { runExecuted } from "../../pipeline/run-executed.js";
@@ -17,6 +15,7 @@ import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
+import { readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const runOptions = {
@@ -100,10 +99,7 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     .filter((candidate) => !candidate.startsWith("release:"))
     .map((candidate) => filePath(candidate, "--candidate"));
   const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
-  const rules =
-    options.rules === undefined
-      ? resolveRules(undefined)
-      : resolveRules(await readDocument(options.rules, "rules"), options.rules);
+  const rules = await readRulesOption(options.rules);
   const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
   const pricing = await readPricing(options.pricing);
   const store = await openStore(storeSettings(options));
