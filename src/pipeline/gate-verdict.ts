@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { buildReport } from "../analyze/report.js";
+import type { DriftReport } from "../analyze/report-types.js";
 import { compileContract, firstErrorPath, formatSchemaErrors } from "../contracts/ajv.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { readDocument } from "../contracts/read-document.js";
@@ -50,7 +51,16 @@ export async function gateVerdict(
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.until === undefined ? {} : { until: options.until }),
   });
-  const result = evaluate(report, policy.policy, { sequential: options.sequential === true });
+  return verdictOf(report, policy, options.sequential === true);
+}
+
+/** The verdict of a report already built (it must hold the policy's segment dimensions). */
+export function verdictOf(
+  report: DriftReport,
+  policy: { readonly policy: Policy; readonly sha256: string; readonly source: string },
+  sequential: boolean,
+): GateVerdict {
+  const result = evaluate(report, policy.policy, { sequential });
   return {
     schema: "shadowdiff.verdict/v1",
     verdict: result.verdict,
@@ -59,7 +69,7 @@ export async function gateVerdict(
     policy: { source: policy.source, sha256: policy.sha256 },
     window: report.window,
     pairs: report.overall.pairs,
-    mode: options.sequential === true ? "sequential" : "fixed",
+    mode: sequential ? "sequential" : "fixed",
     guardrails: result.guardrails,
   };
 }

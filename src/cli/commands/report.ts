@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import type { ResolvedRelease } from "../../contracts/release.js";
-import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
+import { loadPolicy, verdictOf } from "../../pipeline/gate-verdict.js";
 import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
 import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";
@@ -81,27 +81,27 @@ Example:
             `${store.location}: schema not current; run 'shadowdiff db migrate'`,
           );
         }
+        // The HTML verdict is judged on this same report (same window), so it also needs the
+        // policy's segment dimensions.
+        const policy =
+          options.format === "html" && options.policy !== undefined
+            ? { ...(await loadPolicy(options.policy)), source: options.policy }
+            : undefined;
+        const by =
+          options.by
+            ?.split(",")
+            .map((label) => label.trim())
+            .filter(Boolean) ?? [];
         const report = await buildReport(store, {
           candidate: options.candidate,
           ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-          by:
-            options.by
-              ?.split(",")
-              .map((label) => label.trim())
-              .filter(Boolean) ?? [],
+          by: [...new Set([...by, ...(policy?.policy.segments ?? []).map((segment) => segment.by)])],
           ...windowOf(options),
           minPairs: options.minPairs,
         });
         let text: string;
         if (options.format === "html") {
-          const verdict =
-            options.policy === undefined
-              ? null
-              : await gateVerdict(
-                  store,
-                  { ...(await loadPolicy(options.policy)), source: options.policy },
-                  { candidate: report.candidate.id, baseline: report.baseline.id },
-                );
+          const verdict = policy === undefined ? null : verdictOf(report, policy, false);
           text = renderHtml(
             report,
             verdict,
