@@ -4,6 +4,7 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
 import type { Store } from "./store.js";
+import { encodeRows } from "./tab-separated.js";
 
 /**
  * The embedded default: the ClickHouse engine in-process through chDB, data in a directory.
@@ -57,17 +58,22 @@ export async function openChdbStore(directory: string, database = "shadowdiff"):
         return fail(sql, cause);
       }
     },
-    async insertRows(table, rows) {
-      if (rows.length === 0) return;
-      const payload = rows.map((row) => JSON.stringify(row)).join("\n");
+    insertRows(table, rows) {
+      return store.insertEncoded(table, encodeRows(rows));
+    },
+    async insertEncoded(table, encoded) {
+      if (encoded.rows === 0) return;
+      // One Buffer goes to the engine without another copy on the V8 heap.
+      const payload = encoded.chunks.length === 1 ? encoded.chunks[0] : Buffer.concat(encoded.chunks);
       try {
         await session.insert({
           table: `${db}.${sqlIdentifier(table)}`,
-          values: payload,
-          format: "JSONEachRow",
+          values: payload as Buffer,
+          format: "TabSeparated",
+          columns: encoded.columns.map(sqlIdentifier),
         });
       } catch (cause) {
-        fail(`INSERT INTO ${db}.${table} FORMAT JSONEachRow (${rows.length} rows)`, cause);
+        fail(`INSERT INTO ${db}.${table} FORMAT TabSeparated (${encoded.rows} rows)`, cause);
       }
     },
     async close() {

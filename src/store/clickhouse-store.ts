@@ -1,8 +1,10 @@
+import { Readable } from "node:stream";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
 import type { Store } from "./store.js";
+import { encodeRows } from "./tab-separated.js";
 
 export interface ClickHouseOptions {
   /** `http://host:8123` or `https://…` (TLS follows the scheme). */
@@ -64,16 +66,20 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
         return fail(sql, cause);
       }
     },
-    async insertRows(table, rows) {
-      if (rows.length === 0) return;
+    insertRows(table, rows) {
+      return store.insertEncoded(table, encodeRows(rows));
+    },
+    async insertEncoded(table, encoded) {
+      if (encoded.rows === 0) return;
       try {
         await client.insert({
           table: `${database}.${sqlIdentifier(table)}`,
-          values: rows as object[],
-          format: "JSONEachRow",
+          values: Readable.from(encoded.chunks, { objectMode: false }),
+          format: "TabSeparated",
+          columns: encoded.columns.map(sqlIdentifier) as [string, ...string[]],
         });
       } catch (cause) {
-        fail(`INSERT INTO ${database}.${table} (${rows.length} rows)`, cause);
+        fail(`INSERT INTO ${database}.${table} FORMAT TabSeparated (${encoded.rows} rows)`, cause);
       }
     },
     async close() {

@@ -1,4 +1,5 @@
 import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { EncodedRows } from "./tab-separated.js";
 
 /**
  * The store: ClickHouse, reached either as a server (@clickhouse/client) or in-process (chDB).
@@ -16,14 +17,18 @@ export interface Store {
   exec(sql: string): Promise<void>;
   /** Runs a query and returns its rows (JSONEachRow). */
   query<Row>(sql: string): Promise<Row[]>;
-  /** Inserts rows in one request (JSONEachRow); the caller batches. */
+  /** Inserts rows in one request (TabSeparated, columns named by the first row); the caller batches. */
   insertRows(table: string, rows: readonly object[]): Promise<void>;
+  /** Inserts rows encoded beforehand (`encodeRows`), in one request. */
+  insertEncoded(table: string, encoded: EncodedRows): Promise<void>;
   close(): Promise<void>;
 }
 
 /** What the pipeline writes with: idempotent by key, so a retried batch changes nothing. */
 export interface PairWriter {
   writePairs(rows: readonly PairRow[]): Promise<void>;
+  /** Pair rows encoded beforehand (a consumer gathering a large insert keeps bytes, not rows). */
+  writeEncodedPairs(encoded: EncodedRows): Promise<void>;
   writeReleases(rows: readonly ReleaseRow[]): Promise<void>;
   writeUnpaired(rows: readonly UnpairedRow[]): Promise<void>;
 }

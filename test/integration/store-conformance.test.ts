@@ -129,4 +129,52 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
       expect(rows).toEqual([{ reason: tricky }]);
     });
   });
+
+  it("stores every character an insert must escape, in plain and array columns, unchanged", async () => {
+    await withStore(async (store) => {
+      // Tabs, newlines and carriage returns end TabSeparated fields and rows; backslashes start
+      // escapes; quotes end array items. A raw record may hold any of them (pretty-printed JSON).
+      const awkward = [
+        "tab\there",
+        "line\nbreak\r\n",
+        "back\\slash \\t not a tab",
+        "it's 'quoted'",
+        '{\n  "pretty": "json\\n"\n}',
+        "ünïcödé 🚀 \u0001",
+        "",
+      ];
+      const rows = awkward.map((text, index) =>
+        pairRow({
+          request_id: `r${index}`,
+          reason: text,
+          raw: text,
+          paths: [text, `${text}'`],
+          label_keys: ["k"],
+          label_values: [text],
+          baseline_cost: 1e-7 * (index + 1),
+        }),
+      );
+      await store.insertRows("pairs", rows);
+      const stored = await store.query<{
+        request_id: string;
+        reason: string;
+        raw: string;
+        paths: string[];
+        label_values: string[];
+        baseline_cost: number;
+      }>(
+        `SELECT request_id, reason, raw, paths, label_values, baseline_cost FROM ${store.database}.pairs FINAL ORDER BY request_id`,
+      );
+      expect(stored).toEqual(
+        rows.map((row) => ({
+          request_id: row.request_id,
+          reason: row.reason,
+          raw: row.raw,
+          paths: row.paths,
+          label_values: row.label_values,
+          baseline_cost: row.baseline_cost,
+        })),
+      );
+    });
+  });
 });
