@@ -56,7 +56,10 @@ export interface PairRow {
   readonly candidate_model: string;
   readonly baseline_latency_ms: number;
   readonly candidate_latency_ms: number;
-  /** Both raw exchange records as JSON `{baseline, candidate}`, for examples and harvesting. */
+  /**
+   * Both raw exchange records as JSON `{baseline, candidate}`, for examples and harvesting; empty
+   * for an identical pair, which is never either.
+   */
   readonly raw: string;
   /** Write version for ReplacingMergeTree: a re-write of the same key replaces, never adds. */
   readonly version: number;

@@ -67,12 +67,21 @@ export function buildPairRow(input: PairInput, pricing: PricingTable, version: n
     candidate_model: candidate.release.model,
     baseline_latency_ms: baseline.response.latency_ms,
     candidate_latency_ms: candidate.response.latency_ms,
-    raw:
-      input.texts === undefined
-        ? JSON.stringify({ baseline, candidate })
-        : `{"baseline":${input.texts.baseline},"candidate":${input.texts.candidate}}`,
+    raw: rawRecords(input),
     version,
   };
+}
+
+/**
+ * Both records, kept for the pairs someone may look at: examples and harvesting only ever take
+ * divergent pairs, so an identical pair stores none (most of live traffic, and two thirds of a
+ * pair row's bytes).
+ */
+function rawRecords({ baseline, candidate, diff, texts }: PairInput): string {
+  if (diff.category === "identical") return "";
+  return texts === undefined
+    ? JSON.stringify({ baseline, candidate })
+    : `{"baseline":${texts.baseline},"candidate":${texts.candidate}}`;
 }
 
 function stepsJson(trace: NormalizedTrace): string {

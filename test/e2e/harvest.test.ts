@@ -86,4 +86,21 @@ describe("shadowdiff harvest", () => {
     expect(await first("braintrust-records.jsonl")).toEqual(["expected", "input", "metadata", "tags"]);
     expect(await first("inspect-samples.jsonl")).toEqual(["id", "input", "metadata", "target"]);
   });
+
+  it("takes divergent categories only, and names a wrong one", async () => {
+    const out = join(directory, "chosen");
+    const stderr = await harvest(["--categories", "refusal_flip,args_drift", "--limit", "10", "--out", out]);
+    expect(stderr).toMatch(/10 case\(s\) selected, 10 added/);
+    const lines = (await readFile(join(out, "cases.jsonl"), "utf8")).split("\n").filter(Boolean);
+    const categories = new Set(
+      lines.map((line) => (JSON.parse(line) as { provenance: { category: string } }).provenance.category),
+    );
+    expect([...categories].sort()).toEqual(["args_drift", "refusal_flip"]);
+    const refused = await harvest(["--categories", "refusal_flip,identical", "--out", out]).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toContain("--categories: 'identical' is not a divergent category");
+  });
 });

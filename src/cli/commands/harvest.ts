@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { PAIR_CATEGORIES } from "../../contracts/categories.js";
+import { ShadowdiffError } from "../../contracts/errors.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../../harvest/exporters.js";
 import { harvest } from "../../pipeline/harvest.js";
 import { openStore } from "../../store/open-store.js";
@@ -21,7 +23,8 @@ const harvestOptions = {
   }),
   categories: option({
     flags: "--categories <list>",
-    description: "categories to harvest (default: the drift categories)",
+    description: "categories to harvest, comma-separated (default: the drift categories)",
+    parse: parseCategories,
   }),
   stratifyBy: option({
     flags: "--stratify-by <label>",
@@ -75,9 +78,7 @@ export function registerHarvest(
         const result = await harvest(store, {
           candidate: options.candidate,
           limit: options.limit,
-          ...(options.categories === undefined
-            ? {}
-            : { categories: options.categories.split(",").map((item) => item.trim()) }),
+          ...(options.categories === undefined ? {} : { categories: options.categories }),
           stratifyBy: options.stratifyBy,
           ...(options.redactPath === undefined ? {} : { redactPaths: options.redactPath }),
           out: options.out,
@@ -92,4 +93,19 @@ export function registerHarvest(
       return EXIT.ok;
     }),
   );
+}
+
+/** Divergent categories only: an identical pair has nothing to learn from, and keeps no records. */
+function parseCategories(list: string): string[] {
+  const divergent = PAIR_CATEGORIES.filter((category) => category !== "identical");
+  const categories = list.split(",").map((item) => item.trim());
+  for (const category of categories) {
+    if (!(divergent as readonly string[]).includes(category)) {
+      throw new ShadowdiffError(
+        "BAD_USAGE",
+        `--categories: '${category}' is not a divergent category (one of ${divergent.join(", ")})`,
+      );
+    }
+  }
+  return categories;
 }
