@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
-import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
@@ -9,9 +9,11 @@ import { parseExchangeLine } from "../contracts/validate-record.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
+import { encodeRows } from "../store/tab-separated.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
 import { PairBuilder, unpairedRow } from "./pair-builder.js";
 import type { ExecutionStage } from "./run-executed.js";
+import { type BatchResult, type DeadLetterMessage, type TopicOffset, WriteBehind } from "./write-behind.js";
 
 export interface ConsumeOptions {
   readonly kafka: Kafka;
@@ -41,7 +43,23 @@ export interface ConsumeOptions {
   readonly onProgress?: (metrics: ConsumeMetrics) => void;
   /** Called after each (re)join of the group with this member's partitions of the topic. */
   readonly onAssignment?: (partitions: readonly number[]) => void;
+  /** When the write-behind stores what it collected (see WriteBehind); defaults below. */
+  readonly flush?: Partial<FlushPolicy>;
 }
+
+export interface FlushPolicy {
+  /** Store once this many pairs are waiting… */
+  readonly maxPairs: number;
+  /** …or their rows hold about this many bytes… */
+  readonly maxBytes: number;
+  /** …or the oldest has waited this long. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_FLUSH: FlushPolicy = { maxPairs: 20_000, maxBytes: 64 << 20, maxDelayMs: 1_000 };
+
+/** How long a stopping consumer gives the store to take what it collected before leaving. */
+const DRAIN_ON_STOP_MS = 5_000;
 
 /** Counters of a consumer's life, also served as Prometheus text. */
 export interface ConsumeMetrics {
@@ -96,6 +114,34 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     join?.keepOnly(partitions);
     options.onAssignment?.(partitions);
   });
+  const assigned = new Set<number>();
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>;
+    assigned.clear();
+    for (const partition of assignment[options.topic] ?? []) assigned.add(partition);
+  });
+  let heartbeat: () => Promise<void> = async () => {};
+  const sink =
+    join === undefined
+      ? new WriteBehind<ConsumedBatch>({
+          ...DEFAULT_FLUSH,
+          ...options.flush,
+          store: (output) =>
+            untilDone(
+              options,
+              () => pauseTopic(consumer, options.topic),
+              heartbeat,
+              () => writeOutput(options, producer, output),
+            ),
+          // Only partitions this member still owns: another one's are its new owner's to commit.
+          commit: (offsets) =>
+            consumer.commitOffsets(offsets.filter((entry) => assigned.has(entry.partition))),
+          onStored: (batches) => {
+            for (const batch of batches) countBatch(options, batch);
+          },
+        })
+      : undefined;
+  const ticker = sink === undefined ? undefined : setInterval(() => sink.tick(), 200);
   await Promise.all([consumer.connect(), producer.connect()]);
   let lastMessageAt = Date.now();
   try {
@@ -108,8 +154,9 @@ export async function consume(options: ConsumeOptions): Promise<void> {
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         lastMessageAt = Date.now();
-        if (join === undefined) await handleBatch(payload, options, builder, producer);
-        else await join.handleBatch(payload, builder, producer);
+        heartbeat = payload.heartbeat;
+        if (sink !== undefined) await handleBatch(payload, options, builder, sink);
+        else await join?.handleBatch(payload, builder, producer);
         lastMessageAt = Date.now();
       },
     });
@@ -137,10 +184,33 @@ export async function consume(options: ConsumeOptions): Promise<void> {
       }
     });
   } finally {
+    clearInterval(ticker);
+    if (sink !== undefined) {
+      // Stop fetching, then give the store what was collected (and commit it) while this member
+      // still owns its partitions; whatever is not stored in time is read again after a restart.
+      pauseTopic(consumer, options.topic);
+      await Promise.race([sink.drain(), delay(DRAIN_ON_STOP_MS)]);
+    }
     // stop() waits for the running batch to finish or notice the abort; disconnect leaves the group.
     await stopQuietly(consumer);
     await producer.disconnect().catch(() => {});
   }
+}
+
+/** Pauses fetching from a topic; the returned function resumes it. */
+function pauseTopic(consumer: Consumer, topic: string): () => void {
+  try {
+    consumer.pause([{ topic }]);
+  } catch {
+    // Not running (yet, or any more): there is nothing to pause.
+  }
+  return () => {
+    try {
+      consumer.resume([{ topic }]);
+    } catch {
+      // Not running any more.
+    }
+  };
 }
 
 async function stopQuietly(consumer: Consumer): Promise<void> {
@@ -149,10 +219,10 @@ async function stopQuietly(consumer: Consumer): Promise<void> {
 }
 
 async function handleBatch(
-  { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isStale }: EachBatchPayload,
+  { batch, resolveOffset, heartbeat, isStale }: EachBatchPayload,
   options: ConsumeOptions,
   builder: PairBuilder,
-  producer: Producer,
+  sink: WriteBehind<ConsumedBatch>,
 ): Promise<void> {
   const started = performance.now();
   const version = Date.now();
@@ -184,71 +254,71 @@ async function handleBatch(
       await heartbeat();
     }
   }
+  // A batch whose partition was reassigned meanwhile is left to its new owner, uncommitted.
+  const last = batch.messages.at(-1);
+  if (last === undefined || isStale()) return;
   const releases = [
     ...builder.newReleases(version),
     ...(options.execution?.stage.newReleases(version) ?? []),
   ];
-
-  // Everything the batch produced must be acknowledged before its offsets are committed.
-  const output: BatchOutput = { deadLetters, releases, pairs, unpaired };
-  const acknowledged = await untilDone(options, pause, heartbeat, () =>
-    writeOutput(options, producer, output),
-  );
-  // Once the store acknowledged, commit even when stopping: it saves a redelivery. A stale batch
-  // (partition reassigned meanwhile) is left to its new owner.
-  if (!acknowledged || isStale()) return;
-
-  const last = batch.messages.at(-1);
-  if (last === undefined) return;
+  // Resolving moves this member's fetch position on; the commit waits for the store (WriteBehind).
   resolveOffset(last.offset);
-  await commitOffsetsIfNecessary({
-    topics: [
-      {
-        topic: batch.topic,
-        partitions: [{ partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }],
-      },
-    ],
-  });
+  const next: TopicOffset = {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: String(BigInt(last.offset) + 1n),
+  };
+  await sink.add(
+    {
+      pairs: encodeRows(pairs),
+      unpaired,
+      releases,
+      deadLetters,
+      offsets: [next],
+      records: batch.messages.length,
+      partition: batch.partition,
+      lag: Number(batch.offsetLag()),
+      started,
+    },
+    heartbeat,
+  );
   await heartbeat();
-
-  countBatch(options, batch, output, started);
 }
 
-type DeadLetterMessage = { key: Buffer | null; value: Buffer | null; headers: Record<string, string> };
-
-/** What one batch produced; all of it is acknowledged before the batch's offsets are committed. */
-interface BatchOutput {
-  readonly deadLetters: readonly DeadLetterMessage[];
-  readonly releases: readonly ReleaseRow[];
-  readonly pairs: readonly PairRow[];
-  readonly unpaired: readonly UnpairedRow[];
-}
+/** What one batch (or several, merged) produced; all of it is acknowledged before the commit. */
+type BatchOutput = Omit<BatchResult, "offsets">;
 
 async function writeOutput(options: ConsumeOptions, producer: Producer, output: BatchOutput): Promise<void> {
   if (output.deadLetters.length > 0) {
     await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: [...output.deadLetters] });
   }
   if (output.releases.length > 0) await options.writer.writeReleases(output.releases);
-  if (output.pairs.length > 0) await options.writer.writePairs(output.pairs);
+  if (output.pairs.rows > 0) await options.writer.writeEncodedPairs(output.pairs);
   if (output.unpaired.length > 0) await options.writer.writeUnpaired(output.unpaired);
 }
 
-function countBatch(
-  options: ConsumeOptions,
-  batch: EachBatchPayload["batch"],
-  output: BatchOutput,
-  started: number,
-): void {
+/** Counts a batch once stored; its latency runs from arrival to the store's acknowledgement. */
+function countBatch(options: ConsumeOptions, batch: StoredBatch): void {
   const metrics = options.metrics;
-  metrics.records += batch.messages.length;
-  metrics.pairs += output.pairs.length;
-  metrics.unpaired += output.unpaired.length;
-  metrics.invalid += output.deadLetters.length;
+  metrics.records += batch.records;
+  metrics.pairs += batch.pairs.rows;
+  metrics.unpaired += batch.unpaired.length;
+  metrics.invalid += batch.deadLetters.length;
   metrics.batches++;
-  metrics.batchSeconds += (performance.now() - started) / 1000;
-  metrics.lag.set(batch.partition, Number(batch.offsetLag()));
+  metrics.batchSeconds += (performance.now() - batch.started) / 1000;
+  metrics.lag.set(batch.partition, batch.lag);
   options.onProgress?.(metrics);
 }
+
+/** A batch's output with what its metrics need. */
+interface StoredBatch extends BatchOutput {
+  readonly records: number;
+  readonly partition: number;
+  readonly lag: number;
+  readonly started: number;
+}
+
+type ConsumedBatch = StoredBatch & BatchResult;
 
 function collectPairs(
   record: ExchangeRecord,
@@ -307,7 +377,8 @@ async function untilDone(
 ): Promise<boolean> {
   let resume: (() => void) | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (options.signal.aborted) {
+    // A stopping consumer still tries once: what it collected is worth storing if it can be.
+    if (attempt > 0 && options.signal.aborted) {
       resume?.();
       return false;
     }
@@ -323,6 +394,10 @@ async function untilDone(
       await heartbeat().catch(() => {});
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -437,7 +512,7 @@ class JoinState {
     }
     const unpaired = buffer.expire(Date.now(), this.window).map((entry) => this.unpairedRow(entry, version));
     const releases = builder.newReleases(version);
-    const output: BatchOutput = { deadLetters, releases, pairs, unpaired };
+    const output: BatchOutput = { deadLetters, releases, pairs: encodeRows(pairs), unpaired };
     const acknowledged = await untilDone(options, pause, heartbeat, () =>
       writeOutput(options, producer, output),
     );
@@ -449,7 +524,13 @@ class JoinState {
     await commitOffsetsIfNecessary({ topics: this.safeOffsets([batch.partition]) });
     await heartbeat();
 
-    countBatch(options, batch, output, started);
+    countBatch(options, {
+      ...output,
+      records: batch.messages.length,
+      partition: batch.partition,
+      lag: Number(batch.offsetLag()),
+      started,
+    });
   }
 
   /** Counts expired records as unpaired when no batch comes to do it, and commits past them. */
