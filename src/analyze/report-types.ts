@@ -18,6 +18,26 @@ export interface DriftReport {
   readonly segments: Readonly<Record<string, readonly SegmentReport[]>>;
   readonly paths: readonly PathRow[];
   readonly examples: Readonly<Partial<Record<PairCategory, readonly ExampleRow[]>>>;
+  /** Latency and cost distributions of both sides (overall), or null without pairs. */
+  readonly distribution: Distribution | null;
+}
+
+/**
+ * Inverse empirical CDFs at `levels`, from the overall segment's uniform hash sample of `sample`
+ * pairs; with the report's confidence each true curve lies within ±`band` (DKW) of the one drawn.
+ */
+export interface Distribution {
+  readonly sample: number;
+  readonly band: number;
+  readonly levels: readonly number[];
+  readonly latency: SidesAt;
+  /** Priced pairs only; null when none is. */
+  readonly cost: (SidesAt & { readonly sample: number; readonly band: number }) | null;
+}
+
+export interface SidesAt {
+  readonly baseline: readonly number[];
+  readonly candidate: readonly number[];
 }
 
 export interface ReleaseRef {

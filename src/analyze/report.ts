@@ -3,6 +3,7 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { judgePaths } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
+import { distributionOf } from "./distribution.js";
 import {
   aaPathCountsSql,
   baselinesOfSql,
@@ -145,6 +146,10 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     segments,
     paths,
     examples,
+    distribution: distributionOf(
+      pairedSample(sampledPairs(overallRow, boundOf(overallRow), sampleCap), sampleLimit),
+      CONFIDENCE,
+    ),
   };
 }
 

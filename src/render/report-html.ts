@@ -1,4 +1,10 @@
-import type { DriftReport, ExampleRow, ExampleStep, SegmentReport } from "../analyze/report-types.js";
+import type {
+  DriftReport,
+  ExampleRow,
+  ExampleStep,
+  SegmentReport,
+  SidesAt,
+} from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
 import type { GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
@@ -7,7 +13,7 @@ import { renderReleaseDiff } from "./release-diff.js";
 /**
  * The drift report as one self-contained HTML file: inline CSS and SVG, no script, no network.
  * Verdict banner first (failing guardrails on top), then the metrics with their intervals, drift
- * by category and by segment, latency quantiles as a step chart, and example divergent pairs.
+ * by category and by segment, latency and cost CDFs, and example divergent pairs.
  */
 export function renderHtml(
   report: DriftReport,
@@ -30,6 +36,7 @@ code{font-size:12px}
 .steps td{vertical-align:top}.steps .op{font-family:monospace;width:1em}
 tr.changed td{background:#fff3cd}tr.removed td{background:#fde8e8}tr.added td{background:#e6f6ea}
 .example{margin:12px 0 20px}.example h3{font-size:14px;margin:0}
+.note{color:#57606a;font-size:12px;margin-top:0}
 </style></head><body>
 <h1>shadowdiff drift report: ${escapeHtml(title)}</h1>
 <p>window ${escapeHtml(report.window.first ?? "?")} – ${escapeHtml(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
@@ -39,7 +46,7 @@ ${overall.sufficient ? categories(overall) : ""}
 ${Object.entries(report.segments)
   .map(([dimension, segments]) => segmentTable(dimension, segments))
   .join("\n")}
-${overall.sufficient ? latencyChart(overall) : ""}
+${distributions(report)}
 ${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escapeHtml(renderReleaseDiff(releaseDiff))}</pre>`}
 <h2>Top differing paths</h2>
 <table><tr><th>path</th><th>pairs</th><th>rate</th><th>A/A rate</th><th></th></tr>
@@ -134,25 +141,49 @@ function segmentTable(dimension: string, segments: readonly SegmentReport[]): st
     .join("")}</table>`;
 }
 
-/** Latency quantiles (p50, p95, p99) of both sides as a step chart in inline SVG. */
-function latencyChart(segment: Extract<SegmentReport, { sufficient: true }>): string {
-  const points = (q: { p50: number; p95: number; p99: number }) => [
-    [q.p50, 0.5],
-    [q.p95, 0.95],
-    [q.p99, 0.99],
-  ];
-  const max = Math.max(segment.latency.candidate.p99, segment.latency.baseline.p99, 1);
-  const path = (quantiles: { p50: number; p95: number; p99: number }) =>
-    `M 40 180 ${points(quantiles)
-      .map(
-        ([ms, q]) =>
-          `L ${(40 + ((ms as number) / max) * 500).toFixed(1)} ${(180 - (q as number) * 160).toFixed(1)}`,
-      )
-      .join(" ")}`;
-  return `<h2>Latency distribution (quantiles)</h2>
-<svg width="600" height="200" role="img" aria-label="latency quantiles"><line x1="40" y1="180" x2="560" y2="180" stroke="#999"/><line x1="40" y1="20" x2="40" y2="180" stroke="#999"/>
-<path d="${path(segment.latency.baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><path d="${path(segment.latency.candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
-<text x="450" y="30" font-size="12" fill="#64748b">baseline</text><text x="450" y="46" font-size="12" fill="#dc2626">candidate</text><text x="540" y="196" font-size="11">${max.toFixed(0)} ms</text></svg>`;
+/**
+ * Both sides' cumulative distributions as polylines in inline SVG. The x axis ends a little past
+ * the larger 99% quantile, so one slow outlier does not squash the curves; the tail beyond is
+ * drawn against the right edge.
+ */
+function cdfChart(
+  title: string,
+  id: string,
+  levels: readonly number[],
+  sides: SidesAt,
+  unit: string,
+): string {
+  const tail = levels.indexOf(0.99);
+  const reach = Math.max(sides.baseline[tail] ?? 0, sides.candidate[tail] ?? 0) * 1.1 || 1;
+  const x = (value: number) => (50 + (Math.min(value, reach) / reach) * 500).toFixed(1);
+  const y = (level: number) => (180 - level * 160).toFixed(1);
+  const line = (values: readonly number[]) =>
+    values.map((value, index) => `${x(value)},${y(levels[index] ?? 0)}`).join(" ");
+  const label = (value: number) => (unit === "USD" ? `$${value.toPrecision(3)}` : `${value.toFixed(0)} ms`);
+  return `<h3>${escapeHtml(title)}</h3>
+<svg width="600" height="210" role="img" aria-label="${id}"><line x1="50" y1="180" x2="560" y2="180" stroke="#999"/><line x1="50" y1="20" x2="50" y2="180" stroke="#999"/>
+<text x="8" y="24" font-size="11">100%</text><text x="14" y="104" font-size="11">50%</text><text x="22" y="184" font-size="11">0</text>
+<polyline points="${line(sides.baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><polyline points="${line(sides.candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
+<text x="440" y="140" font-size="12" fill="#64748b">baseline</text><text x="440" y="156" font-size="12" fill="#dc2626">candidate</text><text x="50" y="198" font-size="11">0</text><text x="500" y="198" font-size="11">${escapeHtml(label(reach))}</text></svg>`;
+}
+
+function distributions(report: DriftReport): string {
+  const distribution = report.distribution;
+  if (distribution === null) return "";
+  const { levels, latency, cost } = distribution;
+  const note = (sample: number, band: number) =>
+    `empirical CDFs of a uniform sample of ${sample} pairs (smallest key hashes); with ${Math.round(report.settings.confidence * 100)}% confidence each true curve is within ±${pct(band)} of the one drawn (DKW)`;
+  return `<h2>Latency and cost distributions</h2>
+<div id="distributions">
+${cdfChart("Latency (CDF)", "latency cdf", levels, latency, "ms")}
+<p class="note">${escapeHtml(note(distribution.sample, distribution.band))}</p>
+${
+  cost === null
+    ? "<p>Cost: no priced pairs.</p>"
+    : `${cdfChart("Cost per task (CDF)", "cost cdf", levels, cost, "USD")}
+<p class="note">${escapeHtml(note(cost.sample, cost.band))}</p>`
+}
+</div>`;
 }
 
 function pct(value: number): string {

@@ -60,7 +60,16 @@ describe("report --format html", () => {
       expect(await page.textContent("#release-diff")).toContain(
         "model: openai/gpt-4o-2024-08-06 → openai/gpt-4.1-2025-04-14",
       );
-      expect(await page.locator("svg[aria-label='latency quantiles'] path").count()).toBe(2);
+      // Both sides' CDFs, one point per level, with the sample they come from and its DKW band.
+      for (const chart of ["latency cdf", "cost cdf"]) {
+        const lines = page.locator(`svg[aria-label='${chart}'] polyline`);
+        expect(await lines.count()).toBe(2);
+        const points = ((await lines.first().getAttribute("points")) ?? "").split(" ");
+        expect(points).toHaveLength(42);
+      }
+      expect(await page.textContent("#distributions")).toMatch(
+        /uniform sample of \d+ pairs .* within ±\d+\.\d% of the one drawn \(DKW\)/,
+      );
       // Divergent pairs show both step lists aligned, the differing call highlighted.
       expect(await page.locator(".example table.steps").count()).toBeGreaterThan(5);
       const changed = page.locator(".example tr.changed").first();

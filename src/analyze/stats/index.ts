@@ -7,6 +7,7 @@ export {
   mulberry32,
   ratioInterval,
 } from "./bootstrap.js";
+export { dkwHalfWidth, inverseEcdf } from "./ecdf.js";
 export { holmAdjust } from "./holm.js";
 export { type Interval, twoSidedCriticalValue } from "./interval.js";
 export { logChoose, logGamma, stirlingError } from "./log-gamma.js";
