@@ -1,3 +1,4 @@
+import type { DriftReport, ExampleStep } from "../analyze/report-types.js";
 import { descend, isIgnoredHere, type PointerPattern, parsePointer } from "../normalize/pointer.js";
 
 /**
@@ -56,4 +57,25 @@ function luhn(digits: string): boolean {
     sum += digit;
   }
   return sum % 10 === 0;
+}
+
+/**
+ * A report's example pairs with the same scrubbing applied to their reasons and step arguments:
+ * reports travel further than the store (CI artifacts, PR comments), so they carry no e-mail
+ * address, phone or card number either.
+ */
+export function redactExamples(examples: DriftReport["examples"]): DriftReport["examples"] {
+  const redactSteps = (steps: readonly ExampleStep[]) =>
+    steps.map((step) => ({ ...step, args: redactValue(step.args) }));
+  return Object.fromEntries(
+    Object.entries(examples).map(([category, rows]) => [
+      category,
+      (rows ?? []).map((row) => ({
+        ...row,
+        reason: redactText(row.reason),
+        baseline_steps: redactSteps(row.baseline_steps),
+        candidate_steps: redactSteps(row.candidate_steps),
+      })),
+    ]),
+  );
 }

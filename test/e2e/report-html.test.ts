@@ -67,6 +67,10 @@ describe("report --format html", () => {
         const points = ((await lines.first().getAttribute("points")) ?? "").split(" ");
         expect(points).toHaveLength(42);
       }
+      // The fixture's tool arguments carry customers' e-mail addresses: the page shows none.
+      const body = (await page.textContent("body")) ?? "";
+      expect(body).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]+/);
+      expect(body).toContain("<email>");
       expect(await page.textContent("#distributions")).toMatch(
         /uniform sample of \d+ pairs .* within ±\d+\.\d% of the one drawn \(DKW\)/,
       );

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import type { ResolvedRelease } from "../../contracts/release.js";
+import { redactExamples } from "../../harvest/redact.js";
 import { loadPolicy, verdictOf } from "../../pipeline/gate-verdict.js";
 import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
 import { renderHtml } from "../../render/report-html.js";
@@ -92,13 +93,15 @@ Example:
             ?.split(",")
             .map((label) => label.trim())
             .filter(Boolean) ?? [];
-        const report = await buildReport(store, {
+        const built = await buildReport(store, {
           candidate: options.candidate,
           ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
           by: [...new Set([...by, ...(policy?.policy.segments ?? []).map((segment) => segment.by)])],
           ...windowOf(options),
           minPairs: options.minPairs,
         });
+        // Examples leave the store in this report: scrub e-mail, phone and card numbers first.
+        const report = { ...built, examples: redactExamples(built.examples) };
         let text: string;
         if (options.format === "html") {
           const verdict = policy === undefined ? null : verdictOf(report, policy, false);
