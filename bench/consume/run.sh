@@ -28,7 +28,7 @@ node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --pa
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o /tmp/bench-consume-rss node bin/shadowdiff.js consume --topic "$TOPIC" --group "g-$RUN" \
   --from-beginning --candidate "file:$OUT/candidate-model-upgrade.jsonl" --brokers "$BROKERS" \
-  --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 2 2>/tmp/bench-consume.log &
+  --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 2 ${BENCH_CONSUME_ARGS:-} 2>/tmp/bench-consume.log &
 consumer=$!
 stored=0
 until [ "$stored" -ge "$PAIRS" ]; do

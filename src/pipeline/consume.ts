@@ -1,7 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
-import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
-import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
@@ -9,11 +8,13 @@ import { parseExchangeLine } from "../contracts/validate-record.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
-import { encodeRows } from "../store/tab-separated.js";
+import { concatEncoded, encodeRows } from "../store/tab-separated.js";
+import type { DiffWorkers } from "./diff-workers.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
 import { PairBuilder, unpairedRow } from "./pair-builder.js";
+import { deadLetter, diffRecordedBatch, type RecordedBatchOutput } from "./recorded-batch.js";
 import type { ExecutionStage } from "./run-executed.js";
-import { type BatchResult, type DeadLetterMessage, type TopicOffset, WriteBehind } from "./write-behind.js";
+import { type BatchResult, type DeadLetterMessage, WriteBehind } from "./write-behind.js";
 
 export interface ConsumeOptions {
   readonly kafka: Kafka;
@@ -43,6 +44,12 @@ export interface ConsumeOptions {
   readonly onProgress?: (metrics: ConsumeMetrics) => void;
   /** Called after each (re)join of the group with this member's partitions of the topic. */
   readonly onAssignment?: (partitions: readonly number[]) => void;
+  /**
+   * Threads that parse and diff recorded candidates, with the captures' indexes attached; without
+   * them batches are diffed in this thread. Executed candidates (shared rate limits and budgets)
+   * and pair-join mode always diff here.
+   */
+  readonly diffThreads?: DiffWorkers;
   /** When the write-behind stores what it collected (see WriteBehind); defaults below. */
   readonly flush?: Partial<FlushPolicy>;
 }
@@ -56,7 +63,7 @@ export interface FlushPolicy {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_FLUSH: FlushPolicy = { maxPairs: 20_000, maxBytes: 64 << 20, maxDelayMs: 1_000 };
+export const DEFAULT_FLUSH: FlushPolicy = { maxPairs: 50_000, maxBytes: 160 << 20, maxDelayMs: 1_000 };
 
 /** How long a stopping consumer gives the store to take what it collected before leaving. */
 const DRAIN_ON_STOP_MS = 5_000;
@@ -108,18 +115,18 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     heartbeatInterval: 3_000,
   });
   const producer = options.kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>;
-    const partitions = [...(assignment[options.topic] ?? [])].sort((a, b) => a - b);
-    join?.keepOnly(partitions);
-    options.onAssignment?.(partitions);
-  });
   const assigned = new Set<number>();
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const assignment = event.payload.memberAssignment as Record<string, number[] | undefined>;
+    const partitions = [...(assignment[options.topic] ?? [])].sort((a, b) => a - b);
     assigned.clear();
-    for (const partition of assignment[options.topic] ?? []) assigned.add(partition);
+    for (const partition of partitions) assigned.add(partition);
+    join?.keepOnly(partitions);
+    options.onAssignment?.(partitions);
   });
+  const threads = join === undefined && options.execution === undefined ? options.diffThreads : undefined;
+  // Releases seen by batches not yet handed to the store (a stale batch's are not lost).
+  const pendingReleases: ReleaseRow[] = [];
   let heartbeat: () => Promise<void> = async () => {};
   const sink =
     join === undefined
@@ -141,7 +148,7 @@ export async function consume(options: ConsumeOptions): Promise<void> {
           },
         })
       : undefined;
-  const ticker = sink === undefined ? undefined : setInterval(() => sink.tick(), 200);
+  const ticker = sink === undefined ? undefined : setInterval(() => sink.tick(), 100);
   await Promise.all([consumer.connect(), producer.connect()]);
   let lastMessageAt = Date.now();
   try {
@@ -151,11 +158,14 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     });
     await consumer.run({
       autoCommit: false,
+      // One batch per diff thread at a time (kafkajs still hands out one per partition).
+      partitionsConsumedConcurrently: threads?.size ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         lastMessageAt = Date.now();
         heartbeat = payload.heartbeat;
-        if (sink !== undefined) await handleBatch(payload, options, builder, sink);
+        if (sink !== undefined)
+          await handleBatch(payload, options, { builder, sink, threads, pendingReleases });
         else await join?.handleBatch(payload, builder, producer);
         lastMessageAt = Date.now();
       },
@@ -218,71 +228,83 @@ async function stopQuietly(consumer: Consumer): Promise<void> {
   await consumer.disconnect().catch(() => {});
 }
 
+/** What the recorded-candidates path keeps across batches. */
+interface RecordedPath {
+  readonly builder: PairBuilder;
+  readonly sink: WriteBehind<ConsumedBatch>;
+  readonly threads: DiffWorkers | undefined;
+  readonly pendingReleases: ReleaseRow[];
+}
+
 async function handleBatch(
   { batch, resolveOffset, heartbeat, isStale }: EachBatchPayload,
   options: ConsumeOptions,
-  builder: PairBuilder,
-  sink: WriteBehind<ConsumedBatch>,
+  { builder, sink, threads, pendingReleases }: RecordedPath,
 ): Promise<void> {
   const started = performance.now();
   const version = Date.now();
-  const pairs: PairRow[] = [];
-  const unpaired: UnpairedRow[] = [];
-  const deadLetters: DeadLetterMessage[] = [];
-  const toExecute: { record: ExchangeRecord; text: string }[] = [];
-  for (const message of batch.messages) {
-    const text = message.value?.toString("utf8") ?? "";
-    const origin = { source: `kafka:${batch.topic}/${batch.partition}`, line: Number(message.offset) };
-    const parsed = parseExchangeLine(text, origin);
-    if (!parsed.ok) {
-      deadLetters.push(
-        deadLetter(message.key, message.value, parsed.error, batch.topic, batch.partition, message.offset),
-      );
-      continue;
-    }
-    collectPairs(parsed.record, text, options.candidates, builder, version, pairs, unpaired);
-    if (options.execution?.stage.selects(parsed.record) === "yes")
-      toExecute.push({ record: parsed.record, text });
+  const { topic, partition, messages } = batch;
+  let output: RecordedBatchOutput;
+  if (threads !== undefined) output = await threads.diff(topic, partition, version, messages);
+  else {
+    const toExecute: { record: ExchangeRecord; text: string }[] = [];
+    const stage = options.execution?.stage;
+    output = diffRecordedBatch(
+      topic,
+      partition,
+      messages,
+      options.candidates,
+      builder,
+      version,
+      (record, text) => {
+        if (stage?.selects(record) === "yes") toExecute.push({ record, text });
+      },
+    );
+    if (options.execution !== undefined)
+      output = await execute(options.execution, toExecute, version, output, heartbeat);
   }
-  if (options.execution !== undefined) {
-    const { stage, concurrency } = options.execution;
-    // Provider calls of one batch run side by side, at most `concurrency` at a time.
-    for (let start = 0; start < toExecute.length; start += concurrency) {
-      const chunk = toExecute.slice(start, start + concurrency);
-      const rows = await Promise.all(chunk.map(({ record, text }) => stage.shadow(record, text, version)));
-      pairs.push(...rows.flat());
-      await heartbeat();
-    }
-  }
-  // A batch whose partition was reassigned meanwhile is left to its new owner, uncommitted.
-  const last = batch.messages.at(-1);
+  // A batch whose partition was reassigned meanwhile is left to its new owner, uncommitted; the
+  // releases it saw first go with the next batch.
+  pendingReleases.push(...output.releases);
+  const last = messages.at(-1);
   if (last === undefined || isStale()) return;
-  const releases = [
-    ...builder.newReleases(version),
-    ...(options.execution?.stage.newReleases(version) ?? []),
-  ];
   // Resolving moves this member's fetch position on; the commit waits for the store (WriteBehind).
   resolveOffset(last.offset);
-  const next: TopicOffset = {
-    topic: batch.topic,
-    partition: batch.partition,
-    offset: String(BigInt(last.offset) + 1n),
-  };
   await sink.add(
     {
-      pairs: encodeRows(pairs),
-      unpaired,
-      releases,
-      deadLetters,
-      offsets: [next],
-      records: batch.messages.length,
-      partition: batch.partition,
+      ...output,
+      releases: pendingReleases.splice(0),
+      offsets: [{ topic, partition, offset: String(BigInt(last.offset) + 1n) }],
+      records: messages.length,
+      partition,
       lag: Number(batch.offsetLag()),
       started,
     },
     heartbeat,
   );
   await heartbeat();
+}
+
+/** Runs the executed candidates of a batch, side by side up to `concurrency`, and adds their pairs. */
+async function execute(
+  { stage, concurrency }: NonNullable<ConsumeOptions["execution"]>,
+  toExecute: readonly { record: ExchangeRecord; text: string }[],
+  version: number,
+  output: RecordedBatchOutput,
+  heartbeat: () => Promise<void>,
+): Promise<RecordedBatchOutput> {
+  const rows: PairRow[] = [];
+  for (let start = 0; start < toExecute.length; start += concurrency) {
+    const chunk = toExecute.slice(start, start + concurrency);
+    const shadowed = await Promise.all(chunk.map(({ record, text }) => stage.shadow(record, text, version)));
+    rows.push(...shadowed.flat());
+    await heartbeat();
+  }
+  return {
+    ...output,
+    pairs: concatEncoded([output.pairs, encodeRows(rows)]),
+    releases: [...output.releases, ...stage.newReleases(version)],
+  };
 }
 
 /** What one batch (or several, merged) produced; all of it is acknowledged before the commit. */
@@ -319,49 +341,6 @@ interface StoredBatch extends BatchOutput {
 }
 
 type ConsumedBatch = StoredBatch & BatchResult;
-
-function collectPairs(
-  record: ExchangeRecord,
-  text: string,
-  candidates: readonly RecordedCapture[],
-  builder: PairBuilder,
-  version: number,
-  pairs: PairRow[],
-  unpaired: UnpairedRow[],
-): void {
-  const key = pairKey(record);
-  for (const capture of candidates) {
-    const candidate = capture.getWithText(key);
-    if (candidate !== undefined) {
-      pairs.push(
-        builder.build(record, candidate.record, version, { baseline: text, candidate: candidate.text }),
-      );
-    } else
-      unpaired.push(unpairedRow(record, "baseline", capture.release ?? `unknown:${capture.path}`, version));
-  }
-}
-
-function deadLetter(
-  key: Buffer | null,
-  value: Buffer | null,
-  error: ShadowdiffError,
-  topic: string,
-  partition: number,
-  offset: string,
-): DeadLetterMessage {
-  return {
-    key,
-    value,
-    headers: {
-      "shadowdiff-error-code": error.code,
-      "shadowdiff-error-reason": error.message,
-      "shadowdiff-error-path": error.context.path ?? "",
-      "shadowdiff-source-topic": topic,
-      "shadowdiff-source-partition": String(partition),
-      "shadowdiff-source-offset": offset,
-    },
-  };
-}
 
 /**
  * Runs `write` until it succeeds. On failure the partition is paused (no more fetching), the

@@ -39,8 +39,10 @@ export interface WriteBehindOptions<Batch extends BatchResult> {
   readonly maxPairs: number;
   /** … or once their encoded rows hold this many bytes. */
   readonly maxBytes: number;
-  /** … or once the oldest has waited this long (a quiet topic still gets stored soon). */
+  /** … or once the oldest has waited this long (a quiet topic still gets stored soon)… */
   readonly maxDelayMs: number;
+  /** … or once no batch came for this long: the consumer has caught up, nothing fuller is coming. */
+  readonly idleMs?: number;
 }
 
 /**
@@ -58,13 +60,17 @@ export class WriteBehind<Batch extends BatchResult> {
   private bufferedPairs = 0;
   private bufferedBytes = 0;
   private oldestAt = 0;
+  private lastAddAt = 0;
   private running: Promise<boolean> | undefined;
+  /** A write was given up (the consumer stopped before the store took it). */
+  private abandoned = false;
 
   constructor(private readonly options: WriteBehindOptions<Batch>) {}
 
   /** Buffers a batch; starts a write when the buffer is full, waiting first for the running one. */
   async add(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
-    if (this.buffer.length === 0) this.oldestAt = Date.now();
+    this.lastAddAt = Date.now();
+    if (this.buffer.length === 0) this.oldestAt = this.lastAddAt;
     this.buffer.push(batch);
     this.bufferedPairs += batch.pairs.rows;
     this.bufferedBytes += batch.pairs.bytes;
@@ -75,18 +81,19 @@ export class WriteBehind<Batch extends BatchResult> {
   /** Timer tick: starts a write of a buffer that waited long enough, if none is running. */
   tick(): void {
     if (this.running !== undefined || this.buffer.length === 0) return;
-    if (Date.now() - this.oldestAt >= this.options.maxDelayMs) void this.startWrite(async () => {});
+    const now = Date.now();
+    const idle = now - this.lastAddAt >= (this.options.idleMs ?? DEFAULT_IDLE_MS);
+    if (idle || now - this.oldestAt >= this.options.maxDelayMs) void this.startWrite(async () => {});
   }
 
-  /** Writes everything buffered and waits for every write; false if any was given up. */
+  /** Writes everything buffered and waits for every write; false if any was ever given up. */
   async drain(): Promise<boolean> {
-    let stored = true;
     while (this.running !== undefined || this.buffer.length > 0) {
       const written = this.running ?? this.write(this.take());
-      stored = (await written) && stored;
+      await written;
       if (this.running === written) this.running = undefined;
     }
-    return stored;
+    return !this.abandoned;
   }
 
   private async startWrite(heartbeat: () => Promise<void>): Promise<void> {
@@ -114,7 +121,10 @@ export class WriteBehind<Batch extends BatchResult> {
 
   private async write(batches: readonly Batch[]): Promise<boolean> {
     const stored = await this.options.store(merge(batches));
-    if (!stored) return false;
+    if (!stored) {
+      this.abandoned = true;
+      return false;
+    }
     // A failed commit is not retried here: the next write commits further, and a record whose
     // offset was never committed is read again and replaces its stored row.
     await this.options.commit(latestOffsets(batches)).catch(() => {});
@@ -122,6 +132,9 @@ export class WriteBehind<Batch extends BatchResult> {
     return true;
   }
 }
+
+/** Longer than the gap between batches of a busy consumer, far shorter than `maxDelayMs`. */
+const DEFAULT_IDLE_MS = 250;
 
 function merge(batches: readonly BatchResult[]): BatchResult {
   if (batches.length === 1) return batches[0] as BatchResult;

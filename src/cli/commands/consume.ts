@@ -1,8 +1,10 @@
 import { createServer } from "node:http";
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { consume, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
+import { consume, DEFAULT_FLUSH, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
+import { DiffWorkers } from "../../pipeline/diff-workers.js";
 import { PairBuilder } from "../../pipeline/pair-builder.js";
 import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
@@ -70,6 +72,32 @@ const consumeOptions = {
     description: "exit 0 after this long without a record (backfills, tests)",
     parse: Number,
   }),
+  diffThreads: option<number>({
+    flags: "--diff-threads <n>",
+    description:
+      "threads that parse and diff recorded candidates; 0 diffs in the consumer's own thread (default: the machine's cores)",
+    env: "SHADOWDIFF_DIFF_THREADS",
+    defaultValue: availableParallelism(),
+    parse: (raw) => count("--diff-threads", raw, 0),
+  }),
+  flushPairs: option<number>({
+    flags: "--flush-pairs <n>",
+    description: "store once this many pairs are waiting (larger inserts cost the store less)",
+    defaultValue: DEFAULT_FLUSH.maxPairs,
+    parse: (raw) => count("--flush-pairs", raw, 1),
+  }),
+  flushMegabytes: option<number>({
+    flags: "--flush-megabytes <n>",
+    description: "…or once the waiting rows hold this many MiB (bounds the consumer's memory)",
+    defaultValue: DEFAULT_FLUSH.maxBytes / (1 << 20),
+    parse: (raw) => count("--flush-megabytes", raw, 1),
+  }),
+  flushInterval: option<number>({
+    flags: "--flush-interval <seconds>",
+    description: "store what is waiting after at most this long",
+    defaultValue: DEFAULT_FLUSH.maxDelayMs / 1000,
+    parse: Number,
+  }),
   ...executionOptions,
   ...kafkaOptions,
   ...storeOptions,
@@ -117,14 +145,28 @@ Example:
           "pair-join mode takes one --candidate topic:T and no recorded files",
         );
       }
+      // Recorded candidates are diffed (and first indexed) by threads; executed candidates and
+      // pair-join mode run in this thread.
+      const threads =
+        options.diffThreads > 0 && executed.length === 0 && topics.length === 0 && files.length > 0
+          ? new DiffWorkers(options.diffThreads, { rules, releases, pricing })
+          : undefined;
       const candidates = await Promise.all(
         files.map((spec) => {
           if (!spec.startsWith("file:")) {
             throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: expected file:PATH or topic:NAME`);
           }
-          return RecordedCapture.open(spec.slice("file:".length));
+          const path = spec.slice("file:".length);
+          return RecordedCapture.open(
+            path,
+            threads && { parts: threads.size, index: (ranges) => threads.index(path, ranges) },
+          );
         }),
-      );
+      ).catch(async (error: unknown) => {
+        await threads?.close();
+        throw error;
+      });
+      threads?.attach(candidates.map((capture) => capture.share()));
       const candidateTopic = topics[0]?.slice("topic:".length);
       const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
       const execution =
@@ -179,6 +221,12 @@ Example:
           signal: shutdown.signal,
           ...(options.idleExit === undefined ? {} : { idleExitMs: options.idleExit * 1000 }),
           metrics,
+          ...(threads === undefined ? {} : { diffThreads: threads }),
+          flush: {
+            maxPairs: options.flushPairs,
+            maxBytes: options.flushMegabytes * (1 << 20),
+            maxDelayMs: options.flushInterval * 1000,
+          },
           onAssignment: (partitions) =>
             context.stderr(`consume: joined group ${options.group}, partitions [${partitions.join(",")}]\n`),
           onProgress: (current) => {
@@ -197,9 +245,19 @@ Example:
         shutdown.dispose();
         server?.close();
         for (const capture of candidates) capture.close();
+        await threads?.close();
         await store.close();
       }
       return EXIT.ok;
     }),
   );
+}
+
+/** A whole number of at least `least`, or a usage error naming the flag. */
+function count(flag: string, raw: string, least: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < least) {
+    throw new ShadowdiffError("BAD_USAGE", `${flag}: expected a whole number ≥ ${least}, got '${raw}'`);
+  }
+  return value;
 }
