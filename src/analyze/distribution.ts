@@ -1,4 +1,4 @@
-import type { Distribution } from "./report-types.js";
+import type { Distribution, SidesAt } from "./report-types.js";
 import type { PairedSample } from "./segment-report.js";
 import { dkwHalfWidth, inverseEcdf } from "./stats/index.js";
 
@@ -21,30 +21,29 @@ export function distributionOf(sample: readonly PairedSample[], confidence: numb
     sample: sample.length,
     band: dkwHalfWidth(sample.length, confidence),
     levels: DISTRIBUTION_LEVELS,
-    latency: {
-      baseline: inverseEcdf(
-        sample.map((pair) => pair.baselineLatency),
-        DISTRIBUTION_LEVELS,
-      ),
-      candidate: inverseEcdf(
-        sample.map((pair) => pair.candidateLatency),
-        DISTRIBUTION_LEVELS,
-      ),
-    },
+    latency: sidesAt(sample, "baselineLatency", "candidateLatency"),
     cost:
       priced.length === 0
         ? null
         : {
             sample: priced.length,
             band: dkwHalfWidth(priced.length, confidence),
-            baseline: inverseEcdf(
-              priced.map((pair) => pair.baselineCost),
-              DISTRIBUTION_LEVELS,
-            ),
-            candidate: inverseEcdf(
-              priced.map((pair) => pair.candidateCost),
-              DISTRIBUTION_LEVELS,
-            ),
+            ...sidesAt(priced, "baselineCost", "candidateCost"),
           },
+  };
+}
+
+type Quantity = "baselineLatency" | "candidateLatency" | "baselineCost" | "candidateCost";
+
+function sidesAt(pairs: readonly PairedSample[], baseline: Quantity, candidate: Quantity): SidesAt {
+  return {
+    baseline: inverseEcdf(
+      pairs.map((pair) => pair[baseline]),
+      DISTRIBUTION_LEVELS,
+    ),
+    candidate: inverseEcdf(
+      pairs.map((pair) => pair[candidate]),
+      DISTRIBUTION_LEVELS,
+    ),
   };
 }
