@@ -167,6 +167,11 @@ Example:
         throw error;
       });
       threads?.attach(candidates.map((capture) => capture.share()));
+      for (const capture of candidates) {
+        context.stderr(
+          `consume: indexed ${capture.path}: ${capture.size} records${capture.invalid > 0 ? `, ${capture.invalid} invalid lines skipped` : ""}${threads ? ` (${threads.size} threads)` : ""}\n`,
+        );
+      }
       const candidateTopic = topics[0]?.slice("topic:".length);
       const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
       const execution =
