@@ -127,6 +127,33 @@ describe("shadowdiff consume on a real broker", () => {
     expect(dead.every((message) => message.headers["shadowdiff-source-topic"] === topic)).toBe(true);
   });
 
+  it("classifies every pair as the diff oracle does, in diff threads and in the consumer's own thread", async () => {
+    const oracle = (
+      JSON.parse(await readFile("fixtures/captures/expected-categories.json", "utf8")) as Record<
+        string,
+        { strict: Record<string, string> }
+      >
+    )["candidate-model-upgrade.jsonl"]?.strict;
+    for (const threads of ["2", "0"]) {
+      const topic = await freshTopic(kafka);
+      await replayAt(topic);
+      const store = await freshDatabase();
+      const result = await consumer(topic, store, ["--idle-exit", "3", "--diff-threads", threads]).exited;
+      expect(result.code, result.stderr).toBe(0);
+      const rows = await store.query<{ request_id: string; category: string; raw_length: string }>(
+        `SELECT request_id, category, length(raw) AS raw_length FROM ${store.database}.pairs FINAL WHERE candidate_release != baseline_release ORDER BY request_id`,
+      );
+      expect(
+        Object.fromEntries(rows.map((row) => [row.request_id, row.category])),
+        `--diff-threads ${threads}`,
+      ).toEqual(oracle);
+      // Both records are kept for divergent pairs only.
+      expect(rows.every((row) => (Number(row.raw_length) === 0) === (row.category === "identical"))).toBe(
+        true,
+      );
+    }
+  });
+
   it("loses nothing and counts nothing twice when the consumer is SIGKILLed mid-run and restarted", async () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
