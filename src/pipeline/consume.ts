@@ -113,6 +113,8 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     // A consumer that died (SIGKILL, lost host) gives up its partitions after this long.
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
+    // An idle fetch returns after this long: a stopping consumer waits for the one in flight.
+    maxWaitTimeInMs: 1_000,
   });
   const producer = options.kafka.producer({ idempotent: false, allowAutoTopicCreation: false });
   const assigned = new Set<number>();
