@@ -2,10 +2,13 @@ import type { BenchCase } from "./bench-case.js";
 
 /**
  * Harvested cases in the shapes eval tools import, field names as each tool documents them:
- * - promptfoo test cases: `description`, `vars`, `assert`, `metadata`;
- * - Langfuse dataset items: `input`, `expectedOutput`, `metadata`, `sourceTraceId`;
- * - Braintrust dataset records: `input`, `expected`, `metadata`, `tags`;
- * - Inspect samples: `input`, `target`, `id`, `metadata`.
+ * - promptfoo test cases: `description`, `vars`, `assert`, `metadata`
+ *   (promptfoo.dev/docs/configuration/test-cases);
+ * - Langfuse dataset items: `input`, `expectedOutput`, `metadata`, `sourceTraceId`
+ *   (the public API's CreateDatasetItemRequest; js.reference.langfuse.com ApiDatasetItem);
+ * - Braintrust dataset records: `input`, `expected`, `metadata`, `tags`
+ *   (braintrust.dev/docs, datasets: "each record has four top-level fields");
+ * - Inspect samples: `input`, `target`, `id`, `metadata` (inspect.aisi.org.uk/datasets.html).
  */
 export const EXPORT_FORMATS = ["native", "promptfoo", "langfuse", "braintrust", "inspect"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
