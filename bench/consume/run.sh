@@ -5,6 +5,7 @@
 #
 #   bash scripts/services.sh start all && npm run build
 #   bash bench/consume/run.sh [PAIRS]          # default 200000
+#   BENCH_CONSUME_ARGS="--diff-threads 0" bash bench/consume/run.sh   # extra consume flags
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PAIRS="${1:-200000}"
