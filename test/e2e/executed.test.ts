@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ScriptedServer, startScriptedModelServer } from "../../fixtures/model-server/server.js";
@@ -134,6 +134,32 @@ describe("shadowdiff run with executed candidates", () => {
     expect(pairs).toBeGreaterThan(20);
     // After the burst of 2, one request per 100 ms: the run cannot be faster than that.
     expect(Date.now() - started).toBeGreaterThanOrEqual(((pairs - 2) / 10) * 1000);
+  });
+
+  it("opens the circuit after five provider failures in a row and counts what it skipped", async () => {
+    // A copy of the candidate release on a snapshot the fixture server answers with 503 only.
+    const manifest = (await readFile("fixtures/releases/candidate-model-upgrade.yaml", "utf8"))
+      .replace("gpt-4.1-2025-04-14", "down-2025-01-01")
+      .replace('version: "1.5.0-rc.1"', 'version: "1.5.0-down"')
+      .replaceAll(/file: (\S+)/g, (_, path: string) => `file: ${resolve("fixtures/releases", path)}`);
+    const down = join(directory, "down.yaml");
+    await writeFile(down, manifest);
+    const { flags } = await freshServerStore();
+    const callsBefore = models.hits.get("/v1/chat/completions") ?? 0;
+    const { stderr } = await shadowdiff(
+      executedArgs(flags, ["--sample", "100%", "--retries", "0"]).map((arg) =>
+        arg === "16"
+          ? "1"
+          : arg === "release:fixtures/releases/candidate-model-upgrade.yaml"
+            ? `release:${down}`
+            : arg,
+      ),
+    );
+    const match =
+      /(\d+) pairs, (\d+) candidate errors, .* skipped \d+ \(budget\) \/ (\d+) \(circuit open\)/.exec(stderr);
+    // One request at a time: five failures open the circuit (30 s), which outlasts the run.
+    expect(match?.slice(1).map(Number), stderr).toEqual([5, 5, 595]);
+    expect((models.hits.get("/v1/chat/completions") ?? 0) - callsBefore).toBe(5);
   });
 
   it("stops spending at the budget and reports how many requests it skipped", async () => {
