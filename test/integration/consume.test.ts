@@ -159,11 +159,18 @@ describe("shadowdiff consume on a real broker", () => {
     const store = await freshDatabase();
     const first = consumer(topic, store);
     await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000);
-    const replaying = replayAt(topic, 400);
-    await sleep(900);
+    // 3 s of replay; the kill comes once the first consumer has stored something, mid-run.
+    const replaying = replayAt(topic, 200);
+    let storedBeforeKill = 0;
+    for (const deadline = Date.now() + 20_000; storedBeforeKill === 0; ) {
+      if (Date.now() > deadline) throw new Error("the first consumer stored nothing within 20 s");
+      await sleep(100);
+      storedBeforeKill = await storedPairs(store);
+    }
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
     await replaying;
+    expect(storedBeforeKill).toBeLessThan(EXPECTED_PAIRS);
     const second = consumer(topic, store, ["--idle-exit", "3"]);
     const result = await second.exited;
     expect(result.code, result.stderr).toBe(0);
