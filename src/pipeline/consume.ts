@@ -1,20 +1,23 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
-import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
-import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
+import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
+import type { ExchangeRecord } from "../contracts/exchange.js";
+import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
-import { parseExchangeLine } from "../contracts/validate-record.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
 import { concatEncoded, encodeRows } from "../store/tab-separated.js";
+import { JoinState } from "./consume-join.js";
+import { type ConsumeMetrics, countBatch, type StoredBatch } from "./consume-metrics.js";
+import { delay, untilDone, writeOutput } from "./consume-output.js";
 import type { DiffWorkers } from "./diff-workers.js";
-import { JoinBuffer, type Waiting } from "./join-buffer.js";
-import { PairBuilder, unpairedRow } from "./pair-builder.js";
-import { deadLetter, diffRecordedBatch, type RecordedBatchOutput } from "./recorded-batch.js";
+import { PairBuilder } from "./pair-builder.js";
+import { diffRecordedBatch, type RecordedBatchOutput } from "./recorded-batch.js";
 import type { ExecutionStage } from "./run-executed.js";
-import { type BatchResult, type DeadLetterMessage, WriteBehind } from "./write-behind.js";
+import { type BatchResult, WriteBehind } from "./write-behind.js";
+
+export { type ConsumeMetrics, emptyMetrics, prometheusText } from "./consume-metrics.js";
 
 export interface ConsumeOptions {
   readonly kafka: Kafka;
@@ -68,32 +71,6 @@ export const DEFAULT_FLUSH: FlushPolicy = { maxPairs: 50_000, maxBytes: 160 << 2
 /** How long a stopping consumer gives the store to take what it collected before leaving. */
 const DRAIN_ON_STOP_MS = 5_000;
 
-/** Counters of a consumer's life, also served as Prometheus text. */
-export interface ConsumeMetrics {
-  records: number;
-  pairs: number;
-  unpaired: number;
-  invalid: number;
-  batches: number;
-  batchSeconds: number;
-  storeRetries: number;
-  /** Messages behind the high watermark, per partition, after the last batch. */
-  readonly lag: Map<number, number>;
-}
-
-export function emptyMetrics(): ConsumeMetrics {
-  return {
-    records: 0,
-    pairs: 0,
-    unpaired: 0,
-    invalid: 0,
-    batches: 0,
-    batchSeconds: 0,
-    storeRetries: 0,
-    lag: new Map(),
-  };
-}
-
 /**
  * `shadowdiff consume`: a consumer-group member that turns baseline records from a topic into
  * stored pairs. At least once: offsets are committed only after the store (and the dead-letter
@@ -146,7 +123,7 @@ export async function consume(options: ConsumeOptions): Promise<void> {
           commit: (offsets) =>
             consumer.commitOffsets(offsets.filter((entry) => assigned.has(entry.partition))),
           onStored: (batches) => {
-            for (const batch of batches) countBatch(options, batch);
+            for (const batch of batches) countBatch(options.metrics, batch, options.onProgress);
           },
         })
       : undefined;
@@ -309,269 +286,4 @@ async function execute(
   };
 }
 
-/** What one batch (or several, merged) produced; all of it is acknowledged before the commit. */
-type BatchOutput = Omit<BatchResult, "offsets">;
-
-async function writeOutput(options: ConsumeOptions, producer: Producer, output: BatchOutput): Promise<void> {
-  if (output.deadLetters.length > 0) {
-    await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: [...output.deadLetters] });
-  }
-  if (output.releases.length > 0) await options.writer.writeReleases(output.releases);
-  if (output.pairs.rows > 0) await options.writer.writeEncodedPairs(output.pairs);
-  if (output.unpaired.length > 0) await options.writer.writeUnpaired(output.unpaired);
-}
-
-/** Counts a batch once stored; its latency runs from arrival to the store's acknowledgement. */
-function countBatch(options: ConsumeOptions, batch: StoredBatch): void {
-  const metrics = options.metrics;
-  metrics.records += batch.records;
-  metrics.pairs += batch.pairs.rows;
-  metrics.unpaired += batch.unpaired.length;
-  metrics.invalid += batch.deadLetters.length;
-  metrics.batches++;
-  metrics.batchSeconds += (performance.now() - batch.started) / 1000;
-  metrics.lag.set(batch.partition, batch.lag);
-  options.onProgress?.(metrics);
-}
-
-/** A batch's output with what its metrics need. */
-interface StoredBatch extends BatchOutput {
-  readonly records: number;
-  readonly partition: number;
-  readonly lag: number;
-  readonly started: number;
-}
-
 type ConsumedBatch = StoredBatch & BatchResult;
-
-/**
- * Runs `write` until it succeeds. On failure the partition is paused (no more fetching), the
- * consumer keeps heart-beating, and the write is retried with capped exponential backoff and
- * jitter. Returns false if the consumer was asked to stop first: the batch is then abandoned
- * uncommitted and will be redelivered.
- */
-async function untilDone(
-  options: ConsumeOptions,
-  pause: () => () => void,
-  heartbeat: () => Promise<void>,
-  write: () => Promise<void>,
-): Promise<boolean> {
-  let resume: (() => void) | undefined;
-  for (let attempt = 0; ; attempt++) {
-    // A stopping consumer still tries once: what it collected is worth storing if it can be.
-    if (attempt > 0 && options.signal.aborted) {
-      resume?.();
-      return false;
-    }
-    try {
-      await write();
-      resume?.();
-      return true;
-    } catch {
-      options.metrics.storeRetries++;
-      resume ??= pause();
-      const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
-      await sleep(delay, options.signal);
-      await heartbeat().catch(() => {});
-    }
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
-
-/** The counters as Prometheus text exposition. */
-export function prometheusText(metrics: ConsumeMetrics): string {
-  const lines = [
-    "# TYPE shadowdiff_records_total counter",
-    `shadowdiff_records_total ${metrics.records}`,
-    "# TYPE shadowdiff_pairs_total counter",
-    `shadowdiff_pairs_total ${metrics.pairs}`,
-    "# TYPE shadowdiff_unpaired_total counter",
-    `shadowdiff_unpaired_total ${metrics.unpaired}`,
-    "# TYPE shadowdiff_invalid_total counter",
-    `shadowdiff_invalid_total ${metrics.invalid}`,
-    "# TYPE shadowdiff_store_retries_total counter",
-    `shadowdiff_store_retries_total ${metrics.storeRetries}`,
-    "# TYPE shadowdiff_batch_seconds summary",
-    `shadowdiff_batch_seconds_sum ${metrics.batchSeconds}`,
-    `shadowdiff_batch_seconds_count ${metrics.batches}`,
-    "# TYPE shadowdiff_lag gauge",
-    ...[...metrics.lag].map(([partition, lag]) => `shadowdiff_lag{partition="${partition}"} ${lag}`),
-  ];
-  return `${lines.join("\n")}\n`;
-}
-
-/**
- * Pair-join mode: baseline and candidate records arrive on two co-partitioned topics and meet in
- * a per-partition buffer. Offsets are committed only up to the oldest record still waiting on
- * each topic-partition, so after a crash every unjoined record is read again and joins then.
- */
-class JoinState {
-  private readonly buffers = new Map<number, JoinBuffer>();
-  /** Next offset past what the store has acknowledged, per topic and partition. */
-  private readonly acknowledged = new Map<string, bigint>();
-  private lastCandidateRelease: string | undefined;
-  private expiring = false;
-
-  constructor(private readonly options: ConsumeOptions) {}
-
-  private get window(): number {
-    return this.options.joinWindowMs ?? 60_000;
-  }
-
-  keepOnly(partitions: readonly number[]): void {
-    // Revoked partitions go to their new owner, which re-reads the uncommitted records.
-    for (const partition of [...this.buffers.keys()])
-      if (!partitions.includes(partition)) this.buffers.delete(partition);
-  }
-
-  private buffer(partition: number): JoinBuffer {
-    let buffer = this.buffers.get(partition);
-    if (buffer === undefined) {
-      buffer = new JoinBuffer();
-      this.buffers.set(partition, buffer);
-    }
-    return buffer;
-  }
-
-  async handleBatch(payload: EachBatchPayload, builder: PairBuilder, producer: Producer): Promise<void> {
-    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, pause, isStale } = payload;
-    const options = this.options;
-    const started = performance.now();
-    const version = Date.now();
-    const side = batch.topic === options.topic ? "baseline" : "candidate";
-    const buffer = this.buffer(batch.partition);
-    const pairs: PairRow[] = [];
-    const deadLetters: DeadLetterMessage[] = [];
-    for (const message of batch.messages) {
-      const text = message.value?.toString("utf8") ?? "";
-      const parsed = parseExchangeLine(text, {
-        source: `kafka:${batch.topic}/${batch.partition}`,
-        line: Number(message.offset),
-      });
-      if (!parsed.ok) {
-        deadLetters.push(
-          deadLetter(message.key, message.value, parsed.error, batch.topic, batch.partition, message.offset),
-        );
-        continue;
-      }
-      if (side === "candidate") this.lastCandidateRelease = parsed.record.release.id;
-      const entry: Waiting = {
-        side,
-        record: parsed.record,
-        text,
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: BigInt(message.offset),
-        arrivedAt: Date.now(),
-      };
-      const joined = buffer.offer(pairKey(parsed.record), entry);
-      if (joined.kind === "pair") {
-        pairs.push(
-          builder.build(joined.baseline.record, joined.candidate.record, version, {
-            baseline: joined.baseline.text,
-            candidate: joined.candidate.text,
-          }),
-        );
-      }
-    }
-    const unpaired = buffer.expire(Date.now(), this.window).map((entry) => this.unpairedRow(entry, version));
-    const releases = builder.newReleases(version);
-    const output: BatchOutput = { deadLetters, releases, pairs: encodeRows(pairs), unpaired };
-    const acknowledged = await untilDone(options, pause, heartbeat, () =>
-      writeOutput(options, producer, output),
-    );
-    if (!acknowledged || isStale()) return;
-    const last = batch.messages.at(-1);
-    if (last === undefined) return;
-    resolveOffset(last.offset);
-    this.acknowledged.set(`${batch.topic}/${batch.partition}`, BigInt(last.offset) + 1n);
-    await commitOffsetsIfNecessary({ topics: this.safeOffsets([batch.partition]) });
-    await heartbeat();
-
-    countBatch(options, {
-      ...output,
-      records: batch.messages.length,
-      partition: batch.partition,
-      lag: Number(batch.offsetLag()),
-      started,
-    });
-  }
-
-  /** Counts expired records as unpaired when no batch comes to do it, and commits past them. */
-  async expireIdle(consumer: Consumer): Promise<void> {
-    if (this.expiring) return;
-    this.expiring = true;
-    try {
-      const version = Date.now();
-      const expiredBy = [...this.buffers].map(([partition, buffer]) => ({
-        partition,
-        entries: buffer.expire(Date.now(), this.window),
-      }));
-      const entries = expiredBy.flatMap((entry) => entry.entries);
-      if (entries.length === 0) return;
-      const rows = entries.map((entry) => this.unpairedRow(entry, version));
-      try {
-        await this.options.writer.writeUnpaired(rows);
-      } catch {
-        // Not stored: put them back, so the next pass (or a batch) counts them.
-        for (const entry of entries) this.buffer(entry.partition).offer(pairKey(entry.record), entry);
-        return;
-      }
-      this.options.metrics.unpaired += rows.length;
-      const partitions = expiredBy
-        .filter((entry) => entry.entries.length > 0)
-        .map((entry) => entry.partition);
-      const offsets = this.safeOffsets(partitions).flatMap(({ topic, partitions: list }) =>
-        list.map(({ partition, offset }) => ({ topic, partition, offset })),
-      );
-      await consumer.commitOffsets(offsets);
-    } catch {
-      // The commit failed (broker away): the next batch or pass commits the same offsets.
-    } finally {
-      this.expiring = false;
-    }
-  }
-
-  private unpairedRow(entry: Waiting, version: number): UnpairedRow {
-    const candidateRelease =
-      entry.side === "candidate"
-        ? entry.record.release.id
-        : (this.lastCandidateRelease ?? `unknown:${this.options.candidateTopic}`);
-    return unpairedRow(entry.record, entry.side, candidateRelease, version);
-  }
-
-  /** Per partition and topic: up to the oldest waiting record, else past everything acknowledged. */
-  private safeOffsets(
-    partitions: readonly number[],
-  ): { topic: string; partitions: { partition: number; offset: string }[] }[] {
-    const topics = [this.options.topic, this.options.candidateTopic as string];
-    return topics
-      .map((topic) => ({
-        topic,
-        partitions: partitions.flatMap((partition) => {
-          const waiting = this.buffers.get(partition)?.lowestWaitingOffset(topic);
-          const done = this.acknowledged.get(`${topic}/${partition}`);
-          const offset = waiting ?? done;
-          return offset === undefined ? [] : [{ partition, offset: offset.toString() }];
-        }),
-      }))
-      .filter((entry) => entry.partitions.length > 0);
-  }
-}
