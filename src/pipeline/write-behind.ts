@@ -89,9 +89,10 @@ export class WriteBehind<Batch extends BatchResult> {
   /** Writes everything buffered and waits for every write; false if any was ever given up. */
   async drain(): Promise<boolean> {
     while (this.running !== undefined || this.buffer.length > 0) {
-      const written = this.running ?? this.write(this.take());
-      await written;
-      if (this.running === written) this.running = undefined;
+      // Through `running`, so a batch added meanwhile waits its turn: writes (and their
+      // commits) never overlap, and offsets are committed in order.
+      if (this.running === undefined) this.run(this.take());
+      await this.running;
     }
     return !this.abandoned;
   }
@@ -102,8 +103,10 @@ export class WriteBehind<Batch extends BatchResult> {
       await Promise.race([this.running, delay(1_000)]);
       await heartbeat().catch(() => {});
     }
-    if (this.buffer.length === 0) return;
-    const batches = this.take();
+    if (this.buffer.length > 0) this.run(this.take());
+  }
+
+  private run(batches: readonly Batch[]): void {
     const running = this.write(batches).then((stored) => {
       if (this.running === running) this.running = undefined;
       return stored;

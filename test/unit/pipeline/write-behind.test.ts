@@ -133,4 +133,37 @@ describe("WriteBehind", () => {
     expect(await new WriteBehind(store.options).drain()).toBe(true);
     expect(store.events).toEqual([]);
   });
+
+  it("never runs two writes at once, even when batches arrive while it drains", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const commits: string[] = [];
+    const sink = new WriteBehind({
+      maxPairs: 10,
+      maxBytes: 1 << 20,
+      maxDelayMs: 60_000,
+      idleMs: 60_000,
+      store: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return true;
+      },
+      commit: async (offsets: readonly TopicOffset[]) => {
+        commits.push(offsets.map((entry) => entry.offset).join(","));
+      },
+      onStored: () => {},
+    });
+    await sink.add(batch(0, 15, 5), noHeartbeat);
+    const draining = sink.drain();
+    await sink.add(batch(0, 30, 15), noHeartbeat);
+    expect(await draining).toBe(true);
+    expect(await sink.drain()).toBe(true);
+    expect(most).toBe(1);
+    // Offsets only move forward (batches waiting together are written, and committed, as one).
+    const offsets = commits.map(Number);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(offsets.at(-1)).toBe(30);
+  });
 });
