@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { indexPart, RecordedCapture } from "../sources/recorded-capture.js";
+import { indexPart, RecordedCapture, type SharedCaptureIndex } from "../sources/recorded-capture.js";
 import type { DiffReply, DiffRequest, DiffWorkerInit, IndexRequest, WorkerMessage } from "./diff-workers.js";
 import { PairBuilder } from "./pair-builder.js";
 import { diffRecordedBatch, type RawMessage } from "./recorded-batch.js";
@@ -12,14 +12,15 @@ import { diffRecordedBatch, type RawMessage } from "./recorded-batch.js";
 const init = workerData as DiffWorkerInit;
 const builder = new PairBuilder(init.rules, init.releases, init.pricing);
 let captures: RecordedCapture[] = [];
+// A capture that cannot be attached (its file gone) fails every batch with the reason, rather
+// than crashing the thread into a restart loop.
+let attachError: unknown;
 const port = parentPort;
 if (port === null) throw new Error("diff-worker runs as a worker thread");
 
 port.on("message", (message: WorkerMessage) => {
-  if (message.kind === "attach") {
-    for (const capture of captures) capture.close();
-    captures = message.captures.map((index) => RecordedCapture.attach(index));
-  } else if (message.kind === "index") void index(message);
+  if (message.kind === "attach") attach(message.captures);
+  else if (message.kind === "index") void index(message);
   else diff(message);
 });
 
@@ -34,7 +35,22 @@ async function index(request: IndexRequest): Promise<void> {
   }
 }
 
+function attach(indexes: readonly SharedCaptureIndex[]): void {
+  for (const capture of captures) capture.close();
+  captures = [];
+  try {
+    captures = indexes.map((index) => RecordedCapture.attach(index));
+    attachError = undefined;
+  } catch (error) {
+    attachError = error;
+  }
+}
+
 function diff(request: DiffRequest): void {
+  if (attachError !== undefined) {
+    fail(request.id, attachError);
+    return;
+  }
   try {
     const output = diffRecordedBatch(
       request.topic,
