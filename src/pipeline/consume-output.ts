@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Producer } from "kafkajs";
 import type { ConsumeOptions } from "./consume.js";
 import type { BatchResult } from "./write-behind.js";
@@ -50,27 +51,10 @@ export async function untilDone(
     } catch {
       options.metrics.storeRetries++;
       resume ??= pause();
-      const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
-      await sleep(delay, options.signal);
+      const backoff = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+      // Cut short by a stop; the loop then gives up (the write was tried at least once).
+      await delay(backoff, undefined, { signal: options.signal }).catch(() => {});
       await heartbeat().catch(() => {});
     }
   }
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

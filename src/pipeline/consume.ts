@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { ExchangeRecord } from "../contracts/exchange.js";
 import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
@@ -10,7 +11,7 @@ import type { PairWriter } from "../store/store.js";
 import { concatEncoded, encodeRows } from "../store/tab-separated.js";
 import { JoinState } from "./consume-join.js";
 import { type ConsumeMetrics, countBatch, type StoredBatch } from "./consume-metrics.js";
-import { delay, untilDone, writeOutput } from "./consume-output.js";
+import { untilDone, writeOutput } from "./consume-output.js";
 import type { DiffWorkers } from "./diff-workers.js";
 import { PairBuilder } from "./pair-builder.js";
 import { diffRecordedBatch, type RecordedBatchOutput } from "./recorded-batch.js";
@@ -178,7 +179,8 @@ export async function consume(options: ConsumeOptions): Promise<void> {
       // Stop fetching, then give the store what was collected (and commit it) while this member
       // still owns its partitions; whatever is not stored in time is read again after a restart.
       pauseTopic(consumer, options.topic);
-      await Promise.race([sink.drain(), delay(DRAIN_ON_STOP_MS)]);
+      // Unreferenced: the time limit must not itself keep the process alive once drained.
+      await Promise.race([sink.drain(), delay(DRAIN_ON_STOP_MS, undefined, { ref: false })]);
     }
     // stop() waits for the running batch to finish or notice the abort; disconnect leaves the group.
     await stopQuietly(consumer);

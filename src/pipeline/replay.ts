@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Kafka } from "kafkajs";
 import { readLines } from "../sources/jsonl-lines.js";
 
@@ -107,5 +108,5 @@ async function pace(
   else if (options.speed !== undefined && ts !== undefined)
     dueAt = started + (ts - firstOf(ts)) / options.speed;
   const wait = dueAt === undefined ? 0 : dueAt - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (wait > 0) await delay(wait);
 }

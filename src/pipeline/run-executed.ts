@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { ShadowdiffError } from "../contracts/errors.js";
 import type { ExchangeRecord } from "../contracts/exchange.js";
 import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
@@ -142,7 +143,7 @@ export class ExecutionStage {
         continue;
       }
       for (let wait = limits.bucket.take(Date.now()); wait > 0; wait = limits.bucket.take(Date.now())) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await delay(wait);
       }
       const { response, unrecordedCalls } = await executeCandidate(release, baseline, {
         endpoint: this.endpointOf(release),

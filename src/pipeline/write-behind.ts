@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import { concatEncoded, type EncodedRows } from "../store/tab-separated.js";
 
@@ -156,8 +157,4 @@ function latestOffsets(batches: readonly BatchResult[]): TopicOffset[] {
   for (const batch of batches)
     for (const offset of batch.offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
   return [...latest.values()];
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
