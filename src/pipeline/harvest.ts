@@ -1,7 +1,8 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildReport } from "../analyze/report.js";
-import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { ShadowdiffError } from "../contracts/errors.js";
+import { DRIFT_CATEGORIES, PAIR_CATEGORIES } from "../diff/category.js";
 import { type ExportFormat, exportCase } from "../harvest/exporters.js";
 import { type HarvestRow, selectCases } from "../harvest/select.js";
 import { sqlIdentifier, sqlNumber, sqlString, sqlTuple } from "../store/sql.js";
@@ -25,6 +26,25 @@ export interface HarvestResult {
   readonly noiseOnlySkipped: number;
 }
 
+/** What can be harvested: every category but `identical`, whose pairs keep no records. */
+const DIVERGENT: readonly string[] = PAIR_CATEGORIES.filter((category) => category !== "identical");
+
+/**
+ * Checks a list of categories to harvest; `label` names where it came from in the error (a flag,
+ * an option). Identical pairs have nothing to learn from and store no raw records.
+ */
+export function divergentCategories(categories: readonly string[], label = "categories"): string[] {
+  for (const category of categories) {
+    if (!DIVERGENT.includes(category)) {
+      throw new ShadowdiffError(
+        "BAD_USAGE",
+        `${label}: '${category}' is not a divergent category (one of ${DIVERGENT.join(", ")})`,
+      );
+    }
+  }
+  return [...categories];
+}
+
 const FILES: Record<ExportFormat, string> = {
   native: "cases.jsonl",
   promptfoo: "promptfoo-tests.jsonl",
@@ -41,7 +61,7 @@ const FILES: Record<ExportFormat, string> = {
 export async function harvest(store: Store, options: HarvestOptions): Promise<HarvestResult> {
   const report = await buildReport(store, { candidate: options.candidate });
   const noise = new Set(report.noise?.noise_paths ?? []);
-  const categories = options.categories ?? [...DRIFT_CATEGORIES];
+  const categories = divergentCategories(options.categories ?? [...DRIFT_CATEGORIES]);
   const rows = await store.query<HarvestRow & { paths: string[] }>(
     `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths
 FROM ${sqlIdentifier(store.database)}.pairs FINAL

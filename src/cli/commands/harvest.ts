@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { PAIR_CATEGORIES } from "../../contracts/categories.js";
-import { ShadowdiffError } from "../../contracts/errors.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../../harvest/exporters.js";
-import { harvest } from "../../pipeline/harvest.js";
+import { divergentCategories, harvest } from "../../pipeline/harvest.js";
 import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -24,7 +22,11 @@ const harvestOptions = {
   categories: option({
     flags: "--categories <list>",
     description: "categories to harvest, comma-separated (default: the drift categories)",
-    parse: parseCategories,
+    parse: (list) =>
+      divergentCategories(
+        list.split(",").map((item) => item.trim()),
+        "--categories",
+      ),
   }),
   stratifyBy: option({
     flags: "--stratify-by <label>",
@@ -93,19 +95,4 @@ export function registerHarvest(
       return EXIT.ok;
     }),
   );
-}
-
-/** Divergent categories only: an identical pair has nothing to learn from, and keeps no records. */
-function parseCategories(list: string): string[] {
-  const divergent = PAIR_CATEGORIES.filter((category) => category !== "identical");
-  const categories = list.split(",").map((item) => item.trim());
-  for (const category of categories) {
-    if (!(divergent as readonly string[]).includes(category)) {
-      throw new ShadowdiffError(
-        "BAD_USAGE",
-        `--categories: '${category}' is not a divergent category (one of ${divergent.join(", ")})`,
-      );
-    }
-  }
-  return categories;
 }
