@@ -267,6 +267,20 @@ export function hashBound(share: number): string {
 }
 
 /**
+ * The candidate's path sets alone, in the shape of the full aggregate's `pathset_counts` and
+ * `pathset_names` (keys by hash: 18.16's sumMap takes numeric keys only).
+ */
+export function pathsetCountsSql(scope: PairScope): string {
+  return `SELECT sumMap([pathset_key], [toUInt64(1)]) AS pathset_counts,
+  groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names
+FROM (
+  SELECT category, arrayStringConcat(paths, '\\n') AS pathset, cityHash64(category, pathset) AS pathset_key
+  FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+  WHERE ${scopeFilter(scope)}
+)`;
+}
+
+/**
  * The A/A pairs of the baseline: how often each collapsed path differs, and (under the pseudo
  * path `PAIRS_PATH`) how many pairs there are.
  */

@@ -12,6 +12,7 @@ import {
   hashBound,
   PAIRS_PATH,
   type PairScope,
+  pathsetCountsSql,
   reasonsSql,
   releasesSql,
   segmentAggregatesSql,
@@ -42,20 +43,9 @@ const CONFIDENCE = 0.95;
 
 /** Builds the drift report of one candidate against its baseline, from aggregates in SQL. */
 export async function buildReport(store: Store, options: ReportOptions): Promise<DriftReport> {
-  const releases = await loadReleases(store);
-  const candidate = resolveRelease(options.candidate, releases, "candidate");
-  const baseline = options.baseline
-    ? resolveRelease(options.baseline, releases, "baseline")
-    : await defaultBaseline(store, candidate.id, releases);
+  const { candidate, baseline, scope } = await resolveScope(store, options);
   const minPairs = options.minPairs ?? 30;
   const sampleLimit = options.sampleLimit ?? 1000;
-  const scope: PairScope = {
-    database: store.database,
-    candidate: candidate.id,
-    baseline: baseline.id,
-    ...(options.since === undefined ? {} : { since: options.since }),
-    ...(options.until === undefined ? {} : { until: options.until }),
-  };
 
   const dimensions = options.by ?? [];
   for (const dimension of dimensions) {
@@ -68,12 +58,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   }
   const combinations = await store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions));
   const sizes = segmentSizes(combinations, dimensions);
-  if (sizes.length === 0 || sizes.every((size) => size.n === 0)) {
-    throw new ShadowdiffError(
-      "BAD_USAGE",
-      `no pairs for candidate ${describe(candidate)} against baseline ${describe(baseline)} in the chosen window`,
-    );
-  }
+  if (sizes.length === 0 || sizes.every((size) => size.n === 0)) throw noPairs(candidate, baseline);
   // Each segment samples ~3x the pairs it needs by hash; the cap is far above what a share yields.
   const bounds = sizes.map((size) => ({
     dimension: size.dimension,
@@ -167,6 +152,51 @@ interface StoredRelease {
   readonly model: string;
 }
 
+/**
+ * A candidate's A/A noise floor without the rest of its report, for the harvest: one pass over
+ * its path sets and one over the baseline's A/A pairs, judged exactly as the report judges them.
+ */
+export async function noiseFloorOf(
+  store: Store,
+  options: Pick<ReportOptions, "candidate" | "baseline">,
+): Promise<{ candidate: ReleaseRef; baseline: ReleaseRef; noisePaths: string[] }> {
+  const { candidate, baseline, scope } = await resolveScope(store, options);
+  const [rows, aaCounts] = await Promise.all([
+    store.query<Record<string, unknown>>(pathsetCountsSql(scope)),
+    store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
+  ]);
+  const pathsets = pathsetsOf(rows[0] ?? {});
+  if (pathsets.size === 0) throw noPairs(candidate, baseline);
+  return { candidate, baseline, noisePaths: judgeNoise(pathsets, aaCounts, 0).noisePaths };
+}
+
+/** The pairs a report reads: its candidate, the baseline (given, or the one with most pairs), the window. */
+async function resolveScope(
+  store: Store,
+  options: Pick<ReportOptions, "candidate" | "baseline" | "since" | "until">,
+): Promise<{ candidate: ReleaseRef; baseline: ReleaseRef; scope: PairScope }> {
+  const releases = await loadReleases(store);
+  const candidate = resolveRelease(options.candidate, releases, "candidate");
+  const baseline = options.baseline
+    ? resolveRelease(options.baseline, releases, "baseline")
+    : await defaultBaseline(store, candidate.id, releases);
+  const scope: PairScope = {
+    database: store.database,
+    candidate: candidate.id,
+    baseline: baseline.id,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  };
+  return { candidate, baseline, scope };
+}
+
+function noPairs(candidate: ReleaseRef, baseline: ReleaseRef): ShadowdiffError {
+  return new ShadowdiffError(
+    "BAD_USAGE",
+    `no pairs for candidate ${describe(candidate)} against baseline ${describe(baseline)} in the chosen window`,
+  );
+}
+
 async function loadReleases(store: Store): Promise<StoredRelease[]> {
   return store.query<StoredRelease>(releasesSql(store.database));
 }
@@ -247,7 +277,8 @@ function segmentSizes(
 }
 
 /** `category\tpath\npath…` → pairs, from the aggregate's hash-keyed path-set columns. */
-function pathsetsOf(row: Row): Map<string, number> {
+/** Path-set counts from an aggregate row's `pathset_counts` and `pathset_names` (the report's, or `pathsetCountsSql`'s). */
+function pathsetsOf(row: Readonly<Record<string, unknown>>): Map<string, number> {
   const [keys, counts] = (row.pathset_counts as [(string | number)[], (string | number)[]] | undefined) ?? [
     [],
     [],

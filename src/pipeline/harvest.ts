@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildReport } from "../analyze/report.js";
+import { noiseFloorOf } from "../analyze/report.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DRIFT_CATEGORIES, PAIR_CATEGORIES } from "../diff/category.js";
 import { type ExportFormat, exportCase } from "../harvest/exporters.js";
@@ -59,8 +59,8 @@ const FILES: Record<ExportFormat, string> = {
  * harvest/select.ts, merged into the bench file by case id: running it twice adds nothing.
  */
 export async function harvest(store: Store, options: HarvestOptions): Promise<HarvestResult> {
-  const report = await buildReport(store, { candidate: options.candidate });
-  const noise = new Set(report.noise?.noise_paths ?? []);
+  const report = await noiseFloorOf(store, { candidate: options.candidate });
+  const noise = new Set(report.noisePaths);
   const categories = divergentCategories(options.categories ?? [...DRIFT_CATEGORIES]);
   const rows = await store.query<HarvestRow & { paths: string[] }>(
     `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths

@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildReport } from "../../src/analyze/report.js";
+import { buildReport, noiseFloorOf } from "../../src/analyze/report.js";
 import type { DriftReport, SufficientSegment } from "../../src/analyze/report-types.js";
 import type { PricingTable } from "../../src/contracts/pricing.js";
 import { readPricing } from "../../src/contracts/read-pricing.js";
@@ -74,6 +74,27 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       expect(report.candidate.name).toBe("support-agent");
       expect(report.candidate.version).toBe("1.5.0-rc.1");
       expect(report.segments.tenant?.map((segment) => segment.pairs).reduce((a, b) => a + b, 0)).toBe(600);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("gives the harvest the same noise floor as the report, without building the report", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      await runFixtures(store, await readPricing(), ["candidate-model-upgrade", "candidate-prompt-tweak"]);
+      const floors = [];
+      for (const candidate of ["support-agent@1.5.0-rc.1", releases[2]?.id as string]) {
+        const floor = await noiseFloorOf(store, { candidate });
+        const report = await buildReport(store, { candidate });
+        expect(floor.candidate).toEqual(report.candidate);
+        expect(floor.baseline).toEqual(report.baseline);
+        expect(floor.noisePaths).toEqual(report.noise?.noise_paths);
+        floors.push(floor.noisePaths);
+      }
+      // The prompt tweak's differences are mostly noise: the comparison is not between empty lists.
+      expect(floors.some((paths) => paths.length > 0)).toBe(true);
     } finally {
       await dispose();
     }
