@@ -39,11 +39,15 @@ async function freshDatabase(): Promise<Store> {
   return store;
 }
 
+/** `shadowdiff consume` of `topic` into `store`, with the recorded candidate unless told otherwise. */
 function consumer(
   topic: string,
   store: Store,
   extra: readonly string[] = [],
-  storeUrl = inject("clickhouseUrl"),
+  {
+    candidate = CANDIDATE,
+    storeUrl = inject("clickhouseUrl"),
+  }: { candidate?: string; storeUrl?: string } = {},
 ): RunningCli {
   return startCli(
     [
@@ -54,7 +58,7 @@ function consumer(
       `group-${topic}`,
       "--from-beginning",
       "--candidate",
-      CANDIDATE,
+      candidate,
       "--store",
       `clickhouse:${storeUrl}`,
       "--database",
@@ -245,7 +249,7 @@ describe("shadowdiff consume on a real broker", () => {
     const target = new URL(inject("clickhouseUrl"));
     const proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.open();
-    const run = consumer(topic, store, ["--idle-exit", "8"], `http://127.0.0.1:${proxy.port}`);
+    const run = consumer(topic, store, ["--idle-exit", "8"], { storeUrl: `http://127.0.0.1:${proxy.port}` });
     await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000);
 
     const replaying = replayAt(topic, 300);
@@ -276,27 +280,9 @@ describe("shadowdiff consume in pair-join mode", () => {
     await writeFile(join(directory, "candidate.jsonl"), `${kept.join("\n")}\n`);
     await replayAt(baselineTopic);
     await replayAt(candidateTopic, undefined, join(directory, "candidate.jsonl"));
-    const run = startCli(
-      [
-        "consume",
-        "--topic",
-        baselineTopic,
-        "--candidate",
-        `topic:${candidateTopic}`,
-        "--join-window",
-        "2",
-        "--group",
-        `group-${baselineTopic}`,
-        "--from-beginning",
-        "--store",
-        `clickhouse:${inject("clickhouseUrl")}`,
-        "--database",
-        store.database,
-        "--idle-exit",
-        "2",
-      ],
-      { SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers") },
-    );
+    const run = consumer(baselineTopic, store, ["--join-window", "2", "--idle-exit", "2"], {
+      candidate: `topic:${candidateTopic}`,
+    });
     const result = await run.exited;
     expect(result.code, result.stderr).toBe(0);
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS - 10);
@@ -314,16 +300,10 @@ describe("shadowdiff consume with an executed candidate", () => {
       const topic = await freshTopic(kafka);
       const store = await freshDatabase();
       await replayAt(topic);
-      const run = startCli(
+      const run = consumer(
+        topic,
+        store,
         [
-          "consume",
-          "--topic",
-          topic,
-          "--group",
-          `group-${topic}`,
-          "--from-beginning",
-          "--candidate",
-          "release:fixtures/releases/candidate-model-upgrade.yaml",
           "--release",
           "fixtures/releases/baseline.yaml",
           "--model-base-url",
@@ -334,14 +314,10 @@ describe("shadowdiff consume with an executed candidate", () => {
           "16",
           "--sample",
           "50%",
-          "--store",
-          `clickhouse:${inject("clickhouseUrl")}`,
-          "--database",
-          store.database,
           "--idle-exit",
           "3",
         ],
-        { SHADOWDIFF_KAFKA_BROKERS: inject("kafkaBrokers") },
+        { candidate: "release:fixtures/releases/candidate-model-upgrade.yaml" },
       );
       const result = await run.exited;
       expect(result.code, result.stderr).toBe(0);
