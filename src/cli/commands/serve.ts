@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { text } from "node:stream/consumers";
 import type { Command } from "commander";
 import { isShadowdiffError } from "../../contracts/errors.js";
 import type { GateVerdict } from "../../gate/verdict.js";
@@ -102,7 +103,7 @@ async function handle(
     return send(response, 200, await verdictFor(candidate, url.searchParams.get("baseline")));
   }
   if (request.method === "POST" && url.pathname === "/flagger") {
-    const body = JSON.parse((await readBody(request)) || "{}") as { metadata?: Record<string, string> };
+    const body = JSON.parse((await text(request)) || "{}") as { metadata?: Record<string, string> };
     const candidate = body.metadata?.candidate;
     if (candidate === undefined)
       return send(response, 400, { error: "Flagger webhook metadata needs 'candidate'" });
@@ -114,16 +115,4 @@ async function handle(
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => {
-      text += chunk;
-    });
-    request.on("end", () => resolve(text));
-    request.on("error", reject);
-  });
 }
