@@ -6,6 +6,7 @@
 #   bash scripts/services.sh start all && npm run build
 #   bash bench/consume/run.sh [PAIRS]          # default 200000
 #   BENCH_CONSUME_ARGS="--diff-threads 0" bash bench/consume/run.sh   # extra consume flags
+#   SHADOWDIFF_BIN=../other/bin/shadowdiff.js bash bench/consume/run.sh  # another build, side by side
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PAIRS="${1:-200000}"
@@ -27,7 +28,7 @@ node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --pa
 # point as the raw pipe's, whose insert returns when its rows are stored). The consumer then
 # notices the idle topic and stops; that exit time is reported separately.
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o /tmp/bench-consume-rss node bin/shadowdiff.js consume --topic "$TOPIC" --group "g-$RUN" \
+/usr/bin/time -f "%M" -o /tmp/bench-consume-rss node "${SHADOWDIFF_BIN:-bin/shadowdiff.js}" consume --topic "$TOPIC" --group "g-$RUN" \
   --from-beginning --candidate "file:$OUT/candidate-model-upgrade.jsonl" --brokers "$BROKERS" \
   --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 2 ${BENCH_CONSUME_ARGS:-} 2>/tmp/bench-consume.log &
 consumer=$!

@@ -3,7 +3,7 @@ import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
-import { encodeRows } from "../store/tab-separated.js";
+import { concatEncoded, type EncodedRows, encodeRows } from "../store/tab-separated.js";
 import { type PairBuilder, unpairedRow } from "./pair-builder.js";
 import type { BatchResult, DeadLetterMessage } from "./write-behind.js";
 
@@ -33,40 +33,55 @@ export function diffRecordedBatch(
   version: number,
   onRecord?: (record: ExchangeRecord, text: string) => void,
 ): RecordedBatchOutput {
-  const pairs: PairRow[] = [];
+  const encoded: EncodedRows[] = [];
   const unpaired: UnpairedRow[] = [];
   const deadLetters: DeadLetterMessage[] = [];
-  for (const message of messages) {
-    const text = message.value?.toString("utf8") ?? "";
-    const parsed = parseExchangeLine(text, {
-      source: `kafka:${topic}/${partition}`,
-      line: Number(message.offset),
-    });
-    if (!parsed.ok) {
-      deadLetters.push(
-        deadLetter(message.key, message.value, parsed.error, topic, partition, message.offset),
-      );
-      continue;
-    }
-    const key = pairKey(parsed.record);
-    for (const capture of candidates) {
-      const candidate = capture.getWithText(key);
-      if (candidate !== undefined) {
-        pairs.push(
-          builder.build(parsed.record, candidate.record, version, {
-            baseline: text,
-            candidate: candidate.text,
-          }),
+  // In slices: a slice's records and rows die young, where a whole batch's would outlive the
+  // young generation and be copied into the old one.
+  for (let first = 0; first < messages.length; first += SLICE) {
+    const valid: { record: ExchangeRecord; text: string }[] = [];
+    for (const message of messages.slice(first, first + SLICE)) {
+      const text = message.value?.toString("utf8") ?? "";
+      const parsed = parseExchangeLine(text, {
+        source: `kafka:${topic}/${partition}`,
+        line: Number(message.offset),
+      });
+      if (parsed.ok) valid.push({ record: parsed.record, text });
+      else
+        deadLetters.push(
+          deadLetter(message.key, message.value, parsed.error, topic, partition, message.offset),
         );
-      } else {
-        const release = capture.release ?? `unknown:${capture.path}`;
-        unpaired.push(unpairedRow(parsed.record, "baseline", release, version));
-      }
     }
-    onRecord?.(parsed.record, text);
+    // Looked up together: the capture reads neighbouring lines in one go.
+    const keys = valid.map(({ record }) => pairKey(record));
+    const found = candidates.map((capture) => capture.readAhead(keys));
+    const pairs: PairRow[] = [];
+    valid.forEach(({ record, text }, index) => {
+      candidates.forEach((capture, which) => {
+        const candidate = found[which]?.get(index);
+        if (candidate !== undefined) {
+          pairs.push(
+            builder.build(record, candidate.record, version, { baseline: text, candidate: candidate.text }),
+          );
+        } else {
+          const release = capture.release ?? `unknown:${capture.path}`;
+          unpaired.push(unpairedRow(record, "baseline", release, version));
+        }
+      });
+      onRecord?.(record, text);
+    });
+    encoded.push(encodeRows(pairs));
   }
-  return { pairs: encodeRows(pairs), unpaired, deadLetters, releases: builder.newReleases(version) };
+  return {
+    pairs: concatEncoded(encoded),
+    unpaired,
+    deadLetters,
+    releases: builder.newReleases(version),
+  };
 }
+
+/** Records handled together: enough for neighbouring candidate lines to share a read. */
+const SLICE = 64;
 
 /** A record that cannot be read, with the reason and where it came from in its headers. */
 export function deadLetter(

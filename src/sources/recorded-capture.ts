@@ -5,6 +5,24 @@ import { parseExchangeLine } from "../contracts/validate-record.js";
 import { type ByteRange, readLines } from "./jsonl-lines.js";
 import { fingerprint } from "./key-line-index.js";
 
+/** A recorded record and its line as written. */
+export interface RecordedLine {
+  readonly record: ExchangeRecord;
+  readonly text: string;
+}
+
+/** A line to read for the key at `index` of a lookup. */
+interface WantedLine {
+  readonly index: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+// Lines this close are read together (the bytes between them are read and skipped)…
+const SPAN_GAP_BYTES = 16 * 1024;
+// …in spans of at most this much.
+const SPAN_MAX_BYTES = 8 << 20;
+
 /** A capture's index as worker threads receive it (`slots` lives in a SharedArrayBuffer). */
 export interface SharedCaptureIndex {
   readonly path: string;
@@ -111,7 +129,49 @@ export class RecordedCapture {
    * The record and its line as written. Lines were schema-checked when indexed, so they are only
    * parsed here; a line that no longer parses to the same key (the file changed) reads as absent.
    */
-  getWithText(key: string): { record: ExchangeRecord; text: string } | undefined {
+  getWithText(key: string): RecordedLine | undefined {
+    return this.readAhead([key]).get(0);
+  }
+
+  /**
+   * Reads the lines of many keys at once; `get(i)` then parses the line of `keys[i]`. Lines are
+   * read in file order, and lines close together in one read: a recorded run is usually in the
+   * order of the traffic it shadowed, so a batch's candidates sit near each other, and one read of
+   * a span costs far less than a read per line (a system call each). Parsing waits for `get`, so
+   * a batch's records are not all alive at once (they would outlive the young generation).
+   */
+  readAhead(keys: readonly string[]): ReadAhead {
+    const wanted: WantedLine[] = [];
+    keys.forEach((key, index) => {
+      const place = this.locate(key);
+      if (place !== undefined) wanted.push({ index, ...place });
+    });
+    wanted.sort((a, b) => a.offset - b.offset);
+    const lines: (LineInSpan | undefined)[] = new Array(keys.length).fill(undefined);
+    for (let first = 0; first < wanted.length; ) {
+      // Extend the span while the next line starts close enough after the previous one's end.
+      const start = (wanted[first] as WantedLine).offset;
+      let end = start + (wanted[first] as WantedLine).length;
+      let last = first + 1;
+      for (; last < wanted.length; last++) {
+        const next = wanted[last] as WantedLine;
+        if (next.offset - end > SPAN_GAP_BYTES || next.offset + next.length - start > SPAN_MAX_BYTES) break;
+        end = Math.max(end, next.offset + next.length);
+      }
+      const span = Buffer.allocUnsafe(end - start);
+      const read = readSync(this.fd as number, span, 0, span.length, start);
+      for (let at = first; at < last; at++) {
+        const { index, offset, length } = wanted[at] as WantedLine;
+        // A short read: the file shrank since it was indexed, and the line reads as absent.
+        if (offset - start + length <= read) lines[index] = { span, start: offset - start, length };
+      }
+      first = last;
+    }
+    return new ReadAhead(keys, lines);
+  }
+
+  /** Where the line of `key` is in the file, if the index has one. */
+  private locate(key: string): { offset: number; length: number } | undefined {
     const [high, low] = fingerprint(key);
     for (let slot = (high ^ low) & this.mask; ; slot = (slot + 1) & this.mask) {
       const base = slot * 5;
@@ -119,15 +179,7 @@ export class RecordedCapture {
       if (length === 0) return undefined;
       if (this.slots[base] === high && this.slots[base + 1] === low) {
         const offset = (this.slots[base + 2] as number) + (this.slots[base + 3] as number) * 2 ** 32;
-        const buffer = Buffer.alloc(length);
-        readSync(this.fd as number, buffer, 0, length, offset);
-        const text = buffer.toString("utf8");
-        try {
-          const record = JSON.parse(text) as ExchangeRecord;
-          return pairKey(record) === key ? { record, text } : undefined;
-        } catch {
-          return undefined;
-        }
+        return { offset, length };
       }
     }
   }
@@ -160,6 +212,33 @@ export class RecordedCapture {
       this.slots.set(old.subarray(base, base + 5), slot * 5);
     }
   }
+}
+
+/** Lines read ahead for a lookup of many keys (RecordedCapture.readAhead). */
+export class ReadAhead {
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly lines: readonly (LineInSpan | undefined)[],
+  ) {}
+
+  /** The record of `keys[index]`: undefined when absent, or when its line no longer parses to it. */
+  get(index: number): RecordedLine | undefined {
+    const line = this.lines[index];
+    if (line === undefined) return undefined;
+    const text = line.span.toString("utf8", line.start, line.start + line.length);
+    try {
+      const record = JSON.parse(text) as ExchangeRecord;
+      return pairKey(record) === this.keys[index] ? { record, text } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+interface LineInSpan {
+  readonly span: Buffer;
+  readonly start: number;
+  readonly length: number;
 }
 
 /** The valid records of one part of a capture file, as the index needs them: key fingerprint and line. */
