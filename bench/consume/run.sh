@@ -45,7 +45,10 @@ stored=$(curl -fsS "$CH_URL/" --data-binary "SELECT count() FROM $DB.pairs FINAL
 shadowdiff_s=$(echo "$end - $start" | bc -l)
 exit_s=$(echo "$exited - $start" | bc -l)
 
-# raw transport: the same records, topic -> kcat -> clickhouse-client insert (no diff, no pairing).
+# raw transport: the same records, topic -> kcat -> clickhouse-client insert (no diff, no pairing),
+# twice: keeping three fields of each record (the fastest such pipe), and storing each record whole
+# (the same bytes shadowdiff moves; JSON text holds no tab or newline, so only backslashes are
+# doubled for TabSeparated).
 curl -fsS "$CH_URL/" --data-binary "CREATE TABLE $DB.raw (id String, ts String, session String) ENGINE = MergeTree ORDER BY id"
 start=$(date +%s.%N)
 kcat -C -b "$BROKERS" -t "$TOPIC" -o beginning -e -q |
@@ -54,8 +57,21 @@ end=$(date +%s.%N)
 raw=$(curl -fsS "$CH_URL/" --data-binary "SELECT count() FROM $DB.raw")
 raw_s=$(echo "$end - $start" | bc -l)
 
+curl -fsS "$CH_URL/" --data-binary "CREATE TABLE $DB.raw_whole (record String) ENGINE = MergeTree ORDER BY tuple()"
+start=$(date +%s.%N)
+kcat -C -b "$BROKERS" -t "$TOPIC" -o beginning -e -q -f '%s\n' | sed 's/\\/\\\\/g' |
+  clickhouse-client --port "$CH_PORT" --query "INSERT INTO $DB.raw_whole FORMAT TabSeparated"
+end=$(date +%s.%N)
+whole=$(curl -fsS "$CH_URL/" --data-binary "SELECT count() FROM $DB.raw_whole")
+whole_s=$(echo "$end - $start" | bc -l)
+# Whole means whole: the stored bytes (plus one newline a record) add up to the capture file's.
+stored_bytes=$(curl -fsS "$CH_URL/" --data-binary "SELECT sum(length(record)) + count() FROM $DB.raw_whole")
+[ "$stored_bytes" -eq "$(stat -c %s "$OUT/baseline.jsonl")" ] ||
+  { echo "raw whole-record pipe stored $stored_bytes bytes, the capture has $(stat -c %s "$OUT/baseline.jsonl")" >&2; exit 1; }
+
 curl -fsS "$CH_URL/" --data-binary "DROP DATABASE $DB" >/dev/null
-printf '{"bench":"consume","pairs":%s,"stored":%s,"shadowdiff_s":%.2f,"consumer_exit_s":%.2f,"shadowdiff_pairs_per_s":%.0f,"raw_records":%s,"raw_s":%.2f,"raw_per_s":%.0f,"ratio":%.3f,"consumer_peak_rss_mb":%.0f}\n' \
+printf '{"bench":"consume","pairs":%s,"stored":%s,"shadowdiff_s":%.2f,"consumer_exit_s":%.2f,"shadowdiff_pairs_per_s":%.0f,"raw_records":%s,"raw_s":%.2f,"raw_per_s":%.0f,"ratio":%.3f,"raw_whole_records":%s,"raw_whole_s":%.2f,"raw_whole_per_s":%.0f,"ratio_whole":%.3f,"consumer_peak_rss_mb":%.0f}\n' \
   "$PAIRS" "$stored" "$shadowdiff_s" "$exit_s" "$(echo "$PAIRS / $shadowdiff_s" | bc -l)" "$raw" "$raw_s" \
   "$(echo "$raw / $raw_s" | bc -l)" "$(echo "($PAIRS / $shadowdiff_s) / ($raw / $raw_s)" | bc -l)" \
+  "$whole" "$whole_s" "$(echo "$whole / $whole_s" | bc -l)" "$(echo "($PAIRS / $shadowdiff_s) / ($whole / $whole_s)" | bc -l)" \
   "$(echo "$(cat /tmp/bench-consume-rss) / 1024" | bc -l)"
