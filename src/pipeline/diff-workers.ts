@@ -70,7 +70,9 @@ interface Thread {
  * batch goes to the thread with the fewest requests in hand; batches of one partition still
  * complete in order, because the consumer hands out one per partition at a time. Before
  * consuming, the same threads index the recorded captures part by part. A thread that dies
- * fails what it had in hand (the consumer retries the batch) and is replaced.
+ * fails what it had in hand (the consumer retries the batch) and is replaced. No per-thread heap
+ * limit is set: tried, a single large allocation past it (one oversized record's JSON.parse)
+ * ended the whole process through V8's fatal out-of-memory path, not just the thread.
  */
 export class DiffWorkers {
   private readonly threads: Thread[] = [];
