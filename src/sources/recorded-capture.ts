@@ -122,15 +122,7 @@ export class RecordedCapture {
 
   /** The recorded record for a pair key, or undefined when the capture has none. */
   get(key: string): ExchangeRecord | undefined {
-    return this.getWithText(key)?.record;
-  }
-
-  /**
-   * The record and its line as written. Lines were schema-checked when indexed, so they are only
-   * parsed here; a line that no longer parses to the same key (the file changed) reads as absent.
-   */
-  getWithText(key: string): RecordedLine | undefined {
-    return this.readAhead([key]).get(0);
+    return this.readAhead([key]).get(0)?.record;
   }
 
   /**
@@ -150,8 +142,9 @@ export class RecordedCapture {
     const lines: (LineInSpan | undefined)[] = new Array(keys.length).fill(undefined);
     for (let first = 0; first < wanted.length; ) {
       // Extend the span while the next line starts close enough after the previous one's end.
-      const start = (wanted[first] as WantedLine).offset;
-      let end = start + (wanted[first] as WantedLine).length;
+      const head = wanted[first] as WantedLine;
+      const start = head.offset;
+      let end = start + head.length;
       let last = first + 1;
       for (; last < wanted.length; last++) {
         const next = wanted[last] as WantedLine;
@@ -221,7 +214,11 @@ export class ReadAhead {
     private readonly lines: readonly (LineInSpan | undefined)[],
   ) {}
 
-  /** The record of `keys[index]`: undefined when absent, or when its line no longer parses to it. */
+  /**
+   * The record of `keys[index]` and its line as written: undefined when absent, or when its line
+   * no longer parses to that key (the file changed). Lines were schema-checked when indexed, so
+   * they are only parsed here.
+   */
   get(index: number): RecordedLine | undefined {
     const line = this.lines[index];
     if (line === undefined) return undefined;
