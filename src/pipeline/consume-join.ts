@@ -1,14 +1,13 @@
 import type { Consumer, EachBatchPayload, Producer } from "kafkajs";
 import { pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
-import { parseExchangeLine } from "../contracts/validate-record.js";
 import { encodeRows } from "../store/tab-separated.js";
 import type { ConsumeOptions } from "./consume.js";
 import { countBatch } from "./consume-metrics.js";
 import { type BatchOutput, untilDone, writeOutput } from "./consume-output.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
 import { type PairBuilder, unpairedRow } from "./pair-builder.js";
-import { deadLetter } from "./recorded-batch.js";
+import { parseMessage } from "./recorded-batch.js";
 import type { DeadLetterMessage } from "./write-behind.js";
 
 /**
@@ -54,22 +53,16 @@ export class JoinState {
     const pairs: PairRow[] = [];
     const deadLetters: DeadLetterMessage[] = [];
     for (const message of batch.messages) {
-      const text = message.value?.toString("utf8") ?? "";
-      const parsed = parseExchangeLine(text, {
-        source: `kafka:${batch.topic}/${batch.partition}`,
-        line: Number(message.offset),
-      });
-      if (!parsed.ok) {
-        deadLetters.push(
-          deadLetter(message.key, message.value, parsed.error, batch.topic, batch.partition, message.offset),
-        );
+      const parsed = parseMessage(message, batch.topic, batch.partition);
+      if (!("record" in parsed)) {
+        deadLetters.push(parsed);
         continue;
       }
       if (side === "candidate") this.lastCandidateRelease = parsed.record.release.id;
       const entry: Waiting = {
         side,
         record: parsed.record,
-        text,
+        text: parsed.text,
         topic: batch.topic,
         partition: batch.partition,
         offset: BigInt(message.offset),

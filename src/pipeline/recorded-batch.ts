@@ -39,18 +39,11 @@ export function diffRecordedBatch(
   // In slices: a slice's records and rows die young, where a whole batch's would outlive the
   // young generation and be copied into the old one.
   for (let first = 0; first < messages.length; first += SLICE) {
-    const valid: { record: ExchangeRecord; text: string }[] = [];
+    const valid: ParsedMessage[] = [];
     for (const message of messages.slice(first, first + SLICE)) {
-      const text = message.value?.toString("utf8") ?? "";
-      const parsed = parseExchangeLine(text, {
-        source: `kafka:${topic}/${partition}`,
-        line: Number(message.offset),
-      });
-      if (parsed.ok) valid.push({ record: parsed.record, text });
-      else
-        deadLetters.push(
-          deadLetter(message.key, message.value, parsed.error, topic, partition, message.offset),
-        );
+      const parsed = parseMessage(message, topic, partition);
+      if ("record" in parsed) valid.push(parsed);
+      else deadLetters.push(parsed);
     }
     // Looked up together: the capture reads neighbouring lines in one go.
     const keys = valid.map(({ record }) => pairKey(record));
@@ -83,8 +76,30 @@ export function diffRecordedBatch(
 /** Records handled together: enough for neighbouring candidate lines to share a read. */
 const SLICE = 64;
 
+/** A message's record and its text as received. */
+export interface ParsedMessage {
+  readonly record: ExchangeRecord;
+  readonly text: string;
+}
+
+/** A message's record, or the dead letter that says why it has none and where it came from. */
+export function parseMessage(
+  message: RawMessage,
+  topic: string,
+  partition: number,
+): ParsedMessage | DeadLetterMessage {
+  const text = message.value?.toString("utf8") ?? "";
+  const parsed = parseExchangeLine(text, {
+    source: `kafka:${topic}/${partition}`,
+    line: Number(message.offset),
+  });
+  return parsed.ok
+    ? { record: parsed.record, text }
+    : deadLetter(message.key, message.value, parsed.error, topic, partition, message.offset);
+}
+
 /** A record that cannot be read, with the reason and where it came from in its headers. */
-export function deadLetter(
+function deadLetter(
   key: Buffer | null,
   value: Buffer | null,
   error: ShadowdiffError,
