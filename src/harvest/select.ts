@@ -1,21 +1,23 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
 import type { ExchangeRecord } from "../contracts/exchange.js";
+import type { PairRow } from "../contracts/pair-row.js";
 import type { BehaviourSnapshot, BenchCase } from "./bench-case.js";
 import { redactText, redactValue } from "./redact.js";
 
-/** A divergent pair as the store returns it for harvesting. */
-export interface HarvestRow {
-  readonly request_id: string;
-  readonly replica: number;
-  readonly category: string;
-  readonly reason: string;
-  readonly baseline_release: string;
-  readonly candidate_release: string;
-  readonly label_keys: readonly string[];
-  readonly label_values: readonly string[];
-  readonly raw: string;
-}
+/** A divergent pair as the store returns it for harvesting: the pair row's columns it reads. */
+export type HarvestRow = Pick<
+  PairRow,
+  | "request_id"
+  | "replica"
+  | "category"
+  | "reason"
+  | "baseline_release"
+  | "candidate_release"
+  | "label_keys"
+  | "label_values"
+  | "raw"
+>;
 
 /**
  * Picks up to `limit` cases that cover the failure modes: pairs are grouped into strata of

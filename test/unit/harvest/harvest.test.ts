@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PairCategory } from "../../../src/diff/category.js";
 import type { BenchCase } from "../../../src/harvest/bench-case.js";
 import { exportCase } from "../../../src/harvest/exporters.js";
 import { redactText, redactValue } from "../../../src/harvest/redact.js";
@@ -37,7 +38,7 @@ const record = (id: string, content: string, steps: string[]) => ({
 
 function row(
   id: string,
-  category: string,
+  category: PairCategory,
   intent: string,
   content: string,
   reason = "refund_order: x",
