@@ -12,7 +12,14 @@ import type { Store } from "../store/store.js";
 
 const validatePolicy = compileContract<Policy>(policyJsonSchema);
 
-export async function loadPolicy(path: string): Promise<{ policy: Policy; sha256: string }> {
+/** A validated policy, where it came from, and the sha256 of its bytes (verdicts cite both). */
+export interface LoadedPolicy {
+  readonly policy: Policy;
+  readonly sha256: string;
+  readonly source: string;
+}
+
+export async function loadPolicy(path: string): Promise<LoadedPolicy> {
   const document = await readDocument(path, "policy");
   if (!validatePolicy(document)) {
     throw new ShadowdiffError("INVALID_POLICY", `${path}: ${formatSchemaErrors(validatePolicy.errors)}`, {
@@ -28,13 +35,14 @@ export async function loadPolicy(path: string): Promise<{ policy: Policy; sha256
     sha256: createHash("sha256")
       .update(await readFile(path))
       .digest("hex"),
+    source: path,
   };
 }
 
 /** The gate's verdict for one candidate: report (with the policy's segments) → guardrails → verdict. */
 export async function gateVerdict(
   store: Store,
-  policy: { readonly policy: Policy; readonly sha256: string; readonly source: string },
+  policy: LoadedPolicy,
   options: {
     readonly candidate: string;
     readonly baseline?: string;
@@ -55,11 +63,7 @@ export async function gateVerdict(
 }
 
 /** The verdict of a report already built (it must hold the policy's segment dimensions). */
-export function verdictOf(
-  report: DriftReport,
-  policy: { readonly policy: Policy; readonly sha256: string; readonly source: string },
-  sequential: boolean,
-): GateVerdict {
+export function verdictOf(report: DriftReport, policy: LoadedPolicy, sequential: boolean): GateVerdict {
   const result = evaluate(report, policy.policy, { sequential });
   return {
     schema: "shadowdiff.verdict/v1",

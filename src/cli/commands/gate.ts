@@ -77,16 +77,12 @@ Example:
             `${store.location}: schema not current; run 'shadowdiff db migrate'`,
           );
         }
-        verdict = await gateVerdict(
-          store,
-          { ...policy, source: options.policy },
-          {
-            candidate: options.candidate,
-            ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-            sequential: options.sequential === true,
-            ...windowOf(options),
-          },
-        );
+        verdict = await gateVerdict(store, policy, {
+          candidate: options.candidate,
+          ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+          sequential: options.sequential === true,
+          ...windowOf(options),
+        });
       } finally {
         await store.close();
       }

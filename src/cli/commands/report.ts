@@ -86,7 +86,7 @@ Example:
         // policy's segment dimensions.
         const policy =
           options.format === "html" && options.policy !== undefined
-            ? { ...(await loadPolicy(options.policy)), source: options.policy }
+            ? await loadPolicy(options.policy)
             : undefined;
         const by =
           options.by

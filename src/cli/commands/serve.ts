@@ -60,7 +60,7 @@ export function registerServe(
         await loadCommandConfig(command, context.env),
         context.env,
       );
-      const policy = { ...(await loadPolicy(options.policy)), source: options.policy };
+      const policy = await loadPolicy(options.policy);
       const store = await openStore(storeSettings(options));
       const verdictFor = (candidate: string, baseline: string | null): Promise<GateVerdict> =>
         gateVerdict(store, policy, {
