@@ -319,8 +319,11 @@ ORDER BY category, cityHash64(request_id, replica), request_id
 LIMIT ${sqlNumber(perCategory)} BY category`;
 }
 
-/** The one-line reasons of a few pairs, looked up by key (the primary key makes this cheap). */
-export function reasonsSql(scope: PairScope, keys: readonly { id: string; replica: number }[]): string {
+/** Reason, alignment and both step lists of a few example pairs, looked up by key (the primary key makes this cheap). */
+export function exampleDetailsSql(
+  scope: PairScope,
+  keys: readonly { id: string; replica: number }[],
+): string {
   const tuples = keys.map((key) => `(${sqlString(key.id)}, ${sqlNumber(key.replica)})`).join(", ");
   return `SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps
 FROM ${sqlIdentifier(scope.database)}.pairs FINAL

@@ -8,12 +8,12 @@ import {
   aaPathCountsSql,
   baselinesOfSql,
   DIMENSION_NAME,
+  exampleDetailsSql,
   examplesSql,
   hashBound,
   PAIRS_PATH,
   type PairScope,
   pathsetCountsSql,
-  reasonsSql,
   releasesSql,
   segmentAggregatesSql,
   segmentSizesSql,
@@ -80,18 +80,22 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
   const overallRow = rows.find((row) => row.dimension === "") as Row;
   const noise = judgeNoise(pathsetsOf(overallRow), aaCounts, options.topPaths ?? 20);
   const noisePaths = new Set(noise.noisePaths);
-  const reportOf = (row: Row, seed: number) =>
+  const sampleOf = (row: Row) => sampledPairs(row, boundOf(row), sampleCap);
+  const reportOf = (row: Row, seed: number, sample = pairedSample(sampleOf(row), sampleLimit)) =>
     segmentReport({
       dimension: row.dimension === "" ? null : String(row.dimension),
       row,
       noiseOnly: noiseOnlyPairs(pathsetsOf(row), noisePaths),
-      sample: pairedSample(sampledPairs(row, boundOf(row), sampleCap), sampleLimit),
+      sample,
       minPairs,
       confidence: CONFIDENCE,
       netOfNoise: noise.aaPairs > 0,
       seed,
     });
-  const overall = reportOf(overallRow, 1);
+  // The overall sample serves its statistics, the examples and the distributions: read once.
+  const overallSampled = sampleOf(overallRow);
+  const overallSample = pairedSample(overallSampled, sampleLimit);
+  const overall = reportOf(overallRow, 1, overallSample);
   const segments: Record<string, SegmentReport[]> = {};
   for (const dimension of dimensions) {
     const reports = rows
@@ -102,13 +106,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
 
   const paths = noise.paths;
   const [examples, unpaired] = await Promise.all([
-    loadExamples(
-      store,
-      scope,
-      options.examplesPerCategory ?? 3,
-      overallRow,
-      sampledPairs(overallRow, boundOf(overallRow), sampleCap),
-    ),
+    loadExamples(store, scope, options.examplesPerCategory ?? 3, overallRow, overallSampled),
     loadUnpaired(store, candidate.id, options.since, options.until),
   ]);
   return {
@@ -131,10 +129,7 @@ export async function buildReport(store: Store, options: ReportOptions): Promise
     segments,
     paths,
     examples,
-    distribution: distributionOf(
-      pairedSample(sampledPairs(overallRow, boundOf(overallRow), sampleCap), sampleLimit),
-      CONFIDENCE,
-    ),
+    distribution: distributionOf(overallSample, CONFIDENCE),
   };
 }
 
@@ -276,7 +271,6 @@ function segmentSizes(
   return [...sizes.values()];
 }
 
-/** `category\tpath\npath…` → pairs, from the aggregate's hash-keyed path-set columns. */
 /** Path-set counts from an aggregate row's `pathset_counts` and `pathset_names` (the report's, or `pathsetCountsSql`'s). */
 function pathsetsOf(row: Readonly<Record<string, unknown>>): Map<string, number> {
   const [keys, counts] = (row.pathset_counts as [(string | number)[], (string | number)[]] | undefined) ?? [
@@ -487,7 +481,7 @@ async function loadExamples(
     }
   }
   if (fromSample.length > 0) {
-    const details = await store.query<ExampleDetails>(reasonsSql(scope, fromSample));
+    const details = await store.query<ExampleDetails>(exampleDetailsSql(scope, fromSample));
     const detailsOf = new Map(details.map((row) => [`${row.request_id}#${Number(row.replica)}`, row]));
     for (const example of fromSample) {
       const list = examples[example.category] ?? [];
