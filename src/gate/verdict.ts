@@ -17,14 +17,14 @@ export interface GateVerdict {
 
 export function renderJunit(verdict: GateVerdict): string {
   const cases = verdict.guardrails.map((result) => {
-    const name = escapeXml(
+    const name = escapeMarkup(
       result.segment === null ? result.guardrail : `${result.guardrail} [${result.segment}]`,
     );
     const body =
       result.status === "fail"
-        ? `<failure message="${escapeXml(result.reason)}"/>`
+        ? `<failure message="${escapeMarkup(result.reason)}"/>`
         : result.status === "inconclusive"
-          ? `<skipped message="${escapeXml(result.reason)}"/>`
+          ? `<skipped message="${escapeMarkup(result.reason)}"/>`
           : "";
     return `    <testcase classname="shadowdiff.gate" name="${name}">${body}</testcase>`;
   });
@@ -33,7 +33,7 @@ export function renderJunit(verdict: GateVerdict): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="shadowdiff gate" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
-    `  <testsuite name="${escapeXml(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="${escapeMarkup(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
@@ -75,7 +75,8 @@ function rank(status: GuardrailResult["status"]): number {
   return status === "fail" ? 0 : status === "inconclusive" ? 1 : 2;
 }
 
-function escapeXml(text: string): string {
+/** Text escaped for XML (JUnit) and HTML alike: in content and in double-quoted attributes. */
+export function escapeMarkup(text: string): string {
   return text
     .replaceAll("&", "&amp;")
     .replaceAll("<", "&lt;")

@@ -6,9 +6,10 @@ import type {
   SidesAt,
 } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import type { GateVerdict } from "../gate/verdict.js";
+import { escapeMarkup, type GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
 import { renderReleaseDiff } from "./release-diff.js";
+import { percent } from "./text-table.js";
 
 /**
  * The drift report as one self-contained HTML file: inline CSS and SVG, no script, no network.
@@ -23,7 +24,7 @@ export function renderHtml(
   const overall = report.overall;
   const title = `${report.candidate.name ?? report.candidate.id}@${report.candidate.version ?? "?"} vs ${report.baseline.name ?? report.baseline.id}@${report.baseline.version ?? "?"}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>shadowdiff: ${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>shadowdiff: ${escapeMarkup(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#1b1f24}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -38,26 +39,26 @@ tr.changed td{background:#fff3cd}tr.removed td{background:#fde8e8}tr.added td{ba
 .example{margin:12px 0 20px}.example h3{font-size:14px;margin:0}
 .note{color:#57606a;font-size:12px;margin-top:0}
 </style></head><body>
-<h1>shadowdiff drift report: ${escapeHtml(title)}</h1>
-<p>window ${escapeHtml(report.window.first ?? "?")} – ${escapeHtml(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
+<h1>shadowdiff drift report: ${escapeMarkup(title)}</h1>
+<p>window ${escapeMarkup(report.window.first ?? "?")} – ${escapeMarkup(report.window.last ?? "?")} · ${overall.pairs} pairs · unpaired ${report.unpaired.baseline} baseline / ${report.unpaired.candidate} candidate · ${report.noise ? `A/A noise floor over ${report.noise.aa_pairs} pairs` : "no A/A noise floor"}</p>
 ${verdict === null ? "" : banner(verdict)}
-${overall.sufficient ? metrics(overall) : `<p>${escapeHtml(overall.note)}</p>`}
+${overall.sufficient ? metrics(overall) : `<p>${escapeMarkup(overall.note)}</p>`}
 ${overall.sufficient ? categories(overall) : ""}
 ${Object.entries(report.segments)
   .map(([dimension, segments]) => segmentTable(dimension, segments))
   .join("\n")}
 ${distributions(report)}
-${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escapeHtml(renderReleaseDiff(releaseDiff))}</pre>`}
+${releaseDiff === null ? "" : `<h2>What changed in the release</h2><pre id="release-diff">${escapeMarkup(renderReleaseDiff(releaseDiff))}</pre>`}
 <h2>Top differing paths</h2>
 <table><tr><th>path</th><th>pairs</th><th>rate</th><th>A/A rate</th><th></th></tr>
-${report.paths.map((path) => `<tr><td><code>${escapeHtml(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${pct(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : pct(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
+${report.paths.map((path) => `<tr><td><code>${escapeMarkup(path.path)}</code></td><td class="n">${path.count}</td><td class="n">${percent(path.rate)}</td><td class="n">${path.aa_rate === null ? "–" : percent(path.aa_rate)}</td><td>${path.noise ? "noise" : ""}</td></tr>`).join("\n")}
 </table>
 <h2>Example divergent pairs</h2>
 ${PAIR_CATEGORIES.filter((category) => category !== "identical" && category !== "text_only")
   .flatMap((category) => (report.examples[category] ?? []).map((example) => exampleBlock(category, example)))
   .join("\n")}
 <table><tr><th>category</th><th>request</th><th>reason</th></tr>
-${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escapeHtml(example.request_id)}</code></td><td>${escapeHtml(example.reason)}</td></tr>`)).join("\n")}
+${PAIR_CATEGORIES.flatMap((category) => (report.examples[category] ?? []).map((example) => `<tr><td>${category}</td><td><code>${escapeMarkup(example.request_id)}</code></td><td>${escapeMarkup(example.reason)}</td></tr>`)).join("\n")}
 </table>
 </body></html>
 `;
@@ -82,15 +83,15 @@ function exampleBlock(category: string, example: ExampleRow): string {
       `<tr class="${cls}"><td class="op">${op}</td><td>${stepCell(left)}</td><td>${stepCell(right)}</td></tr>`,
     );
   }
-  return `<div class="example" data-request="${escapeHtml(example.request_id)}"><h3>${category} · <code>${escapeHtml(example.request_id)}</code></h3>
-<p>${escapeHtml(example.reason)}</p>
+  return `<div class="example" data-request="${escapeMarkup(example.request_id)}"><h3>${category} · <code>${escapeMarkup(example.request_id)}</code></h3>
+<p>${escapeMarkup(example.reason)}</p>
 <table class="steps"><tr><th></th><th>baseline</th><th>candidate</th></tr>${rows.join("")}</table></div>`;
 }
 
 function stepCell(step: ExampleStep | undefined): string {
   return step === undefined
     ? ""
-    : `turn ${step.turn} · <b>${escapeHtml(step.name)}</b> <code>${escapeHtml(JSON.stringify(step.args))}</code>`;
+    : `turn ${step.turn} · <b>${escapeMarkup(step.name)}</b> <code>${escapeMarkup(JSON.stringify(step.args))}</code>`;
 }
 
 /** Within a turn, calls sorted by name then arguments: the order the alignment ops refer to. */
@@ -108,17 +109,17 @@ function banner(verdict: GateVerdict): string {
   const failing = verdict.guardrails.filter((guardrail) => guardrail.status !== "pass");
   failing.sort((a, b) => (a.status === b.status ? 0 : a.status === "fail" ? -1 : 1));
   return `<div class="banner ${verdict.verdict}" id="verdict">verdict: ${verdict.verdict}</div>
-<ul>${failing.map((guardrail) => `<li><b>${guardrail.status}</b> ${escapeHtml(guardrail.reason)}</li>`).join("")}</ul>`;
+<ul>${failing.map((guardrail) => `<li><b>${guardrail.status}</b> ${escapeMarkup(guardrail.reason)}</li>`).join("")}</ul>`;
 }
 
 function metrics(segment: Extract<SegmentReport, { sufficient: true }>): string {
   const row = (name: string, value: string, interval: string) =>
     `<tr><td>${name}</td><td class="n">${value}</td><td class="n">${interval}</td></tr>`;
   return `<h2>Metrics</h2><table><tr><th>metric</th><th>baseline → candidate</th><th>95% interval</th></tr>
-${row("drift rate", `<span id="drift-rate">${pct(segment.drift.rate)}</span>`, `${pct(segment.drift.low)} – ${pct(segment.drift.high)}`)}
-${row("refusal rate", `${pct(segment.refusal.baseline.rate)} → ${pct(segment.refusal.candidate.rate)}`, `${pct(segment.refusal.candidate.low)} – ${pct(segment.refusal.candidate.high)}`)}
-${row("error rate", `${pct(segment.errors.baseline.rate)} → ${pct(segment.errors.candidate.rate)}`, `${pct(segment.errors.candidate.low)} – ${pct(segment.errors.candidate.high)}`)}
-${row("tool-call validity", `${pct(segment.tool_calls.baseline.validity.rate)} → ${pct(segment.tool_calls.candidate.validity.rate)}`, "")}
+${row("drift rate", `<span id="drift-rate">${percent(segment.drift.rate)}</span>`, `${percent(segment.drift.low)} – ${percent(segment.drift.high)}`)}
+${row("refusal rate", `${percent(segment.refusal.baseline.rate)} → ${percent(segment.refusal.candidate.rate)}`, `${percent(segment.refusal.candidate.low)} – ${percent(segment.refusal.candidate.high)}`)}
+${row("error rate", `${percent(segment.errors.baseline.rate)} → ${percent(segment.errors.candidate.rate)}`, `${percent(segment.errors.candidate.low)} – ${percent(segment.errors.candidate.high)}`)}
+${row("tool-call validity", `${percent(segment.tool_calls.baseline.validity.rate)} → ${percent(segment.tool_calls.candidate.validity.rate)}`, "")}
 ${row("cost per task", segment.cost.priced ? `×${segment.cost.ratio_of_means.toFixed(2)}` : "unpriced", segment.cost.priced && segment.cost.ratio_low !== null ? `×${segment.cost.ratio_low.toFixed(2)} – ×${(segment.cost.ratio_high ?? 0).toFixed(2)}` : "")}
 ${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.latency.candidate.p95.toFixed(0)} ms`, segment.latency.p95_ratio === null ? "" : `×${segment.latency.p95_ratio.toFixed(2)}`)}
 </table>`;
@@ -127,16 +128,16 @@ ${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.l
 function categories(segment: Extract<SegmentReport, { sufficient: true }>): string {
   return `<h2>Pairs by category</h2><table>${PAIR_CATEGORIES.map((category) => {
     const share = segment.categories[category] / segment.pairs;
-    return `<tr><td>${category}</td><td class="n">${segment.categories[category]}</td><td><span class="bar" style="width:${(share * 300).toFixed(1)}px"></span> ${pct(share)}</td></tr>`;
+    return `<tr><td>${category}</td><td class="n">${segment.categories[category]}</td><td><span class="bar" style="width:${(share * 300).toFixed(1)}px"></span> ${percent(share)}</td></tr>`;
   }).join("")}</table>`;
 }
 
 function segmentTable(dimension: string, segments: readonly SegmentReport[]): string {
-  return `<h2>Drift by ${escapeHtml(dimension)}</h2><table><tr><th>${escapeHtml(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
+  return `<h2>Drift by ${escapeMarkup(dimension)}</h2><table><tr><th>${escapeMarkup(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
     .map((segment) =>
       segment.sufficient
-        ? `<tr><td>${escapeHtml(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${pct(segment.drift.rate)}</td><td class="n">${pct(segment.drift.low)} – ${pct(segment.drift.high)}</td></tr>`
-        : `<tr><td>${escapeHtml(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escapeHtml(segment.note)}</td></tr>`,
+        ? `<tr><td>${escapeMarkup(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${percent(segment.drift.rate)}</td><td class="n">${percent(segment.drift.low)} – ${percent(segment.drift.high)}</td></tr>`
+        : `<tr><td>${escapeMarkup(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escapeMarkup(segment.note)}</td></tr>`,
     )
     .join("")}</table>`;
 }
@@ -160,11 +161,11 @@ function cdfChart(
   const line = (values: readonly number[]) =>
     values.map((value, index) => `${x(value)},${y(levels[index] ?? 0)}`).join(" ");
   const label = (value: number) => (unit === "USD" ? `$${value.toPrecision(3)}` : `${value.toFixed(0)} ms`);
-  return `<h3>${escapeHtml(title)}</h3>
+  return `<h3>${escapeMarkup(title)}</h3>
 <svg width="600" height="210" role="img" aria-label="${id}"><line x1="50" y1="180" x2="560" y2="180" stroke="#999"/><line x1="50" y1="20" x2="50" y2="180" stroke="#999"/>
 <text x="8" y="24" font-size="11">100%</text><text x="14" y="104" font-size="11">50%</text><text x="22" y="184" font-size="11">0</text>
 <polyline points="${line(sides.baseline)}" fill="none" stroke="#64748b" stroke-width="2"/><polyline points="${line(sides.candidate)}" fill="none" stroke="#dc2626" stroke-width="2"/>
-<text x="440" y="140" font-size="12" fill="#64748b">baseline</text><text x="440" y="156" font-size="12" fill="#dc2626">candidate</text><text x="50" y="198" font-size="11">0</text><text x="500" y="198" font-size="11">${escapeHtml(label(reach))}</text></svg>`;
+<text x="440" y="140" font-size="12" fill="#64748b">baseline</text><text x="440" y="156" font-size="12" fill="#dc2626">candidate</text><text x="50" y="198" font-size="11">0</text><text x="500" y="198" font-size="11">${escapeMarkup(label(reach))}</text></svg>`;
 }
 
 function distributions(report: DriftReport): string {
@@ -172,28 +173,16 @@ function distributions(report: DriftReport): string {
   if (distribution === null) return "";
   const { levels, latency, cost } = distribution;
   const note = (sample: number, band: number) =>
-    `empirical CDFs of a uniform sample of ${sample} pairs (smallest key hashes); with ${Math.round(report.settings.confidence * 100)}% confidence each true curve is within ±${pct(band)} of the one drawn (DKW)`;
+    `empirical CDFs of a uniform sample of ${sample} pairs (smallest key hashes); with ${Math.round(report.settings.confidence * 100)}% confidence each true curve is within ±${percent(band)} of the one drawn (DKW)`;
   return `<h2>Latency and cost distributions</h2>
 <div id="distributions">
 ${cdfChart("Latency (CDF)", "latency cdf", levels, latency, "ms")}
-<p class="note">${escapeHtml(note(distribution.sample, distribution.band))}</p>
+<p class="note">${escapeMarkup(note(distribution.sample, distribution.band))}</p>
 ${
   cost === null
     ? "<p>Cost: no priced pairs.</p>"
     : `${cdfChart("Cost per task (CDF)", "cost cdf", levels, cost, "USD")}
-<p class="note">${escapeHtml(note(cost.sample, cost.band))}</p>`
+<p class="note">${escapeMarkup(note(cost.sample, cost.band))}</p>`
 }
 </div>`;
-}
-
-function pct(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
 }
