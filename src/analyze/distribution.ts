@@ -1,6 +1,14 @@
 import type { Distribution, SidesAt } from "./report-types.js";
-import type { PairedSample } from "./segment-report.js";
 import { dkwHalfWidth, inverseEcdf } from "./stats/index.js";
+
+/** One pair of the hash sample, as the curves read it. */
+export interface PairedSample {
+  readonly baselineLatency: number;
+  readonly candidateLatency: number;
+  readonly baselineCost: number;
+  readonly candidateCost: number;
+  readonly priced: boolean;
+}
 
 /** Levels the curves are drawn at: every 2.5%, with 99% added for the tail. */
 export const DISTRIBUTION_LEVELS: readonly number[] = [

@@ -1,5 +1,8 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { sqlIdentifier, sqlNumber, sqlString, sqlStrings } from "../store/sql.js";
+import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
+
+const DRIFT_CATEGORY_LIST = [...DRIFT_CATEGORIES].map(sqlString).join(", ");
 
 /**
  * SQL of the drift report. Aggregation happens in ClickHouse; Node receives one row per segment
@@ -66,8 +69,52 @@ WHERE ${scopeFilter(scope)}${groupBy}`;
 
 const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
 const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_calls = 0)";
-const BOTH_PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
+/** Neither side failed: the pairs that compare behaviour, cost and latency (failures count under errors). */
+const COMPLETED = "(baseline_error = '' AND candidate_error = '')";
+const PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
+/** The pairs cost is compared on: both priced and completed. */
+const BOTH_PRICED = `(${PRICED} AND ${COMPLETED})`;
 const NANO = "1000000000";
+/** The raw behavioural difference of a completed pair (diff/net-drift.ts's `behaviourDiffers`). */
+const DIFFERS = `(category IN (${DRIFT_CATEGORY_LIST}))`;
+
+/**
+ * Levels at which both sides' latency is read exactly: the usual three, plus a grid around p95 from
+ * which the report takes distribution-free order-statistic bounds (analyze/latency-bounds.ts).
+ * The grid is finer near 0.95, where large segments need it; a bound falls on the nearest grid
+ * level on its conservative side.
+ */
+export const LATENCY_LEVELS: readonly number[] = (() => {
+  const levels = new Set<number>([0.5, 0.95, 0.99]);
+  for (let i = 0; i <= 78; i++) levels.add(Math.round((0.8 + i * 0.0025) * 1e6) / 1e6);
+  for (let i = 0; i <= 20; i++) levels.add(Math.round((0.945 + i * 0.0005) * 1e6) / 1e6);
+  return [...levels].sort((a, b) => a - b);
+})();
+
+/**
+ * Second moments of cost (for the ratio-of-means interval) are summed as exact integers of
+ * micro-dollars, split into the high and low 32 bits of each square: a float sum would depend on
+ * the order parts are merged in (a report is byte-identical however its pairs were written), and
+ * a plain UInt64 sum of squares overflows past ~10^13 micro-dollars². Costs are capped at
+ * 2^32 − 1 micro-dollars (~$4,295) per side per task.
+ */
+const MICRO = "1000000";
+
+/**
+ * Dollars to whole units, rounding halves up on both engines: ClickHouse 18.16's round() takes a
+ * half away from zero and chDB's (26.x) to even, and prices per million tokens land on exact
+ * halves of a micro-dollar often enough to make the two stores disagree.
+ */
+function toUnits(column: string, unit: string): string {
+  return `toUInt64(floor(${column} * ${unit} + 0.5))`;
+}
+function exactSquareSums(name: string, left: string, right: string): string[] {
+  const product = `(least(${toUnits(left, MICRO)}, 4294967295) * least(${toUnits(right, MICRO)}, 4294967295))`;
+  return [
+    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
+    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
+  ];
+}
 
 /** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
 const AGGREGATE_COLUMNS = [
@@ -97,6 +144,34 @@ const AGGREGATE_COLUMNS = [
   "baseline_latency_ms",
   "candidate_latency_ms",
 ].join(", ");
+
+/**
+ * The fields of a sampled pair, in the order the SQL tuple carries them: the tuple is built from
+ * this list and decoded by it (`decodeSampledPair`), so no position is written by hand.
+ */
+const SAMPLE_FIELDS = [
+  ["hash", "pair_hash"],
+  ["request_id", "request_id"],
+  ["replica", "replica"],
+  ["baseline_latency", "baseline_latency_ms"],
+  ["candidate_latency", "candidate_latency_ms"],
+  ["baseline_cost", "baseline_cost"],
+  ["candidate_cost", "candidate_cost"],
+  ["priced", `toUInt8(${BOTH_PRICED})`],
+  ["completed", `toUInt8(${COMPLETED})`],
+  ["baseline_tokens", "baseline_tokens"],
+  ["candidate_tokens", "candidate_tokens"],
+  ["category", "category"],
+  ["pathset_key", "pathset_key"],
+] as const;
+
+export type SampledPairRow = { readonly [field in (typeof SAMPLE_FIELDS)[number][0]]: string | number };
+
+export function decodeSampledPair(tuple: readonly (string | number)[]): SampledPairRow {
+  return Object.fromEntries(
+    SAMPLE_FIELDS.map(([name], index) => [name, tuple[index] ?? 0]),
+  ) as SampledPairRow;
+}
 
 /** A sample bound per segment: pairs whose key hash is at most the bound are sampled. */
 export interface SampleBound {
@@ -130,8 +205,16 @@ export function segmentAggregatesSql(
   dimensions: readonly string[],
   bounds: readonly SampleBound[],
   sampleCap: number,
+  withAa: boolean,
 ): string {
   const db = sqlIdentifier(scope.database);
+  // Each candidate pair meets its request's first A/A replica (one hash-table lookup a pair,
+  // the A/A side held in memory): the paired table behind net drift. Without an A/A run the
+  // join is left out and its columns are constants.
+  const aaJoin = withAa ? `\n    ANY LEFT JOIN (${aaIndicatorsSql(scope)}) AS aa_first USING request_id` : "";
+  const aaColumns = withAa
+    ? ", aa_present, aa_differs, aa_completed"
+    : ", toUInt8(0) AS aa_present, toUInt8(0) AS aa_differs, toUInt8(0) AS aa_completed";
   const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
   const keys = bounds.map((bound) => sqlString(segmentKey(bound.dimension, bound.segment)));
   const limits = bounds.map((bound) => `toUInt64(${hashBound(bound.share)})`);
@@ -172,10 +255,21 @@ export function segmentAggregatesSql(
     "sum_baseline_tokens",
     "sum_candidate_tokens",
     "priced_pairs",
+    "cost_pairs",
     "baseline_unpriced",
     "candidate_unpriced",
     "baseline_cost_nano",
     "candidate_cost_nano",
+    "cost_b_micro",
+    "cost_c_micro",
+    ...["cost_bb", "cost_cc", "cost_bc"].flatMap((name) => [`${name}_hi`, `${name}_lo`]),
+    "baseline_failed",
+    "completed_pairs",
+    "completed_differing",
+    "matched_both",
+    "matched_candidate_only",
+    "matched_aa_only",
+    "matched_neither",
     "sample_candidates",
   ];
   const inner = `SELECT
@@ -206,18 +300,30 @@ export function segmentAggregatesSql(
     sum(candidate_tokens) AS sum_candidate_tokens,
     quantileExactState(0.5)(baseline_tokens) AS baseline_tokens_state,
     quantileExactState(0.5)(candidate_tokens) AS candidate_tokens_state,
-    countIf(${BOTH_PRICED}) AS priced_pairs,
+    countIf(${PRICED}) AS priced_pairs,
+    countIf(${BOTH_PRICED}) AS cost_pairs,
     countIf(baseline_priced = 0) AS baseline_unpriced,
     countIf(candidate_priced = 0) AS candidate_unpriced,
-    sumIf(toUInt64(round(baseline_cost * ${NANO})), ${BOTH_PRICED}) AS baseline_cost_nano,
-    sumIf(toUInt64(round(candidate_cost * ${NANO})), ${BOTH_PRICED}) AS candidate_cost_nano,
+    sumIf(${toUnits("baseline_cost", NANO)}, ${BOTH_PRICED}) AS baseline_cost_nano,
+    sumIf(${toUnits("candidate_cost", NANO)}, ${BOTH_PRICED}) AS candidate_cost_nano,
+    sumIf(${toUnits("baseline_cost", MICRO)}, ${BOTH_PRICED}) AS cost_b_micro,
+    sumIf(${toUnits("candidate_cost", MICRO)}, ${BOTH_PRICED}) AS cost_c_micro,
+    ${exactSquareSums("cost_bb", "baseline_cost", "baseline_cost").join(",\n    ")},
+    ${exactSquareSums("cost_cc", "candidate_cost", "candidate_cost").join(",\n    ")},
+    ${exactSquareSums("cost_bc", "baseline_cost", "candidate_cost").join(",\n    ")},
+    countIf(baseline_error != '') AS baseline_failed,
+    countIf(${COMPLETED}) AS completed_pairs,
+    countIf(${COMPLETED} AND ${DIFFERS}) AS completed_differing,
+    countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 1) AS matched_both,
+    countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 0) AS matched_candidate_only,
+    countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 1) AS matched_aa_only,
+    countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 0) AS matched_neither,
     quantileExactIfState(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
     quantileExactIfState(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
-    quantilesExactState(0.5, 0.95, 0.99)(baseline_latency_ms) AS baseline_latency_state,
-    quantilesExactState(0.5, 0.95, 0.99)(candidate_latency_ms) AS candidate_latency_state,
+    quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(baseline_latency_ms, ${COMPLETED}) AS baseline_latency_state,
+    quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(candidate_latency_ms, ${COMPLETED}) AS candidate_latency_state,
     groupArrayIf(${sqlNumber(sampleCap)})(
-      (pair_hash, request_id, replica, baseline_latency_ms, candidate_latency_ms, baseline_cost, candidate_cost,
-       ${BOTH_PRICED}, baseline_tokens, candidate_tokens, category),
+      (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
     min(ts) AS first_ts_state,
@@ -229,8 +335,8 @@ export function segmentAggregatesSql(
       cityHash64(category, pathset) AS pathset_key,
       cityHash64(request_id, replica) AS pair_hash,
       baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
-      candidate_input_tokens + candidate_output_tokens AS candidate_tokens
-    FROM ${db}.pairs FINAL
+      candidate_input_tokens + candidate_output_tokens AS candidate_tokens${aaColumns}
+    FROM ${db}.pairs FINAL${aaJoin}
     WHERE ${scopeFilter(scope)}
   )${dims.length === 0 ? "" : `\n  GROUP BY ${dims.map(({ column }) => column).join(", ")}`}`;
   const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
@@ -244,8 +350,8 @@ export function segmentAggregatesSql(
   quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,
   quantileExactIfMerge(0.5)(baseline_cost_state) AS baseline_cost_median,
   quantileExactIfMerge(0.5)(candidate_cost_state) AS candidate_cost_median,
-  quantilesExactMerge(0.5, 0.95, 0.99)(baseline_latency_state) AS baseline_latency,
-  quantilesExactMerge(0.5, 0.95, 0.99)(candidate_latency_state) AS candidate_latency,
+  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(baseline_latency_state) AS baseline_latency,
+  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(candidate_latency_state) AS candidate_latency,
   groupArrayArray(sample_state) AS sample,
   toUnixTimestamp(min(first_ts_state)) AS first_ts,
   toUnixTimestamp(max(last_ts_state)) AS last_ts
@@ -257,6 +363,44 @@ FROM (
 )
 GROUP BY dimension, segment
 ORDER BY dimension, pairs DESC, segment`;
+}
+
+/** A completed candidate pair whose request has a completed A/A pair. */
+const MATCHED = `(${COMPLETED} AND aa_present = 1 AND aa_completed = 1)`;
+
+/** Per request, its first A/A replica: whether it completed and whether it differs. */
+function aaIndicatorsSql(scope: PairScope): string {
+  const aa: PairScope = { ...scope, candidate: scope.baseline };
+  return `SELECT request_id, toUInt8(1) AS aa_present,
+      argMin(toUInt8(${DIFFERS}), replica) AS aa_differs,
+      argMin(toUInt8(${COMPLETED}), replica) AS aa_completed
+    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    WHERE ${scopeFilter(aa)}
+    GROUP BY request_id`;
+}
+
+/**
+ * The A/A pairs per segment (by their own labels): how many completed and how many of those
+ * differ, for the independent net-drift interval when the A/A run does not cover the candidate's
+ * requests.
+ */
+export function aaSegmentsSql(scope: PairScope, dimensions: readonly string[]): string {
+  const aa: PairScope = { ...scope, candidate: scope.baseline };
+  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
+  const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
+  return `SELECT grouping.1 AS dimension, grouping.2 AS segment,
+  sum(completed) AS aa_completed, sum(differing) AS aa_differing
+FROM (
+  SELECT *, arrayJoin(${fanOut}) AS grouping
+  FROM (
+    SELECT ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column}, `).join("")}
+      countIf(${COMPLETED}) AS completed, countIf(${COMPLETED} AND ${DIFFERS}) AS differing
+    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    WHERE ${scopeFilter(aa)}${dims.length === 0 ? "" : `\n    GROUP BY ${dims.map(({ column }) => column).join(", ")}`}
+  )
+)
+GROUP BY dimension, segment
+ORDER BY dimension, segment`;
 }
 
 /** The largest 64-bit hash value kept for a share, as exact decimal text. */
@@ -297,26 +441,43 @@ ORDER BY n DESC, path`;
 }
 
 /**
- * A few example pairs per category, chosen by hash so the same ones come back every time; each
- * category first keeps the pairs under its share of the hash space (`shares`, from its count).
+ * A few example pairs per category net of noise, chosen by hash so the same ones come back every
+ * time. A pair's net category is a function of its path set, so each wanted category names the
+ * path-set keys that give it, and first keeps the pairs under its share of the hash space.
  */
 export function examplesSql(
   scope: PairScope,
   perCategory: number,
-  shares: ReadonlyMap<string, number>,
+  wanted: ReadonlyMap<string, { readonly share: number; readonly keys: readonly string[] }>,
 ): string {
   const db = sqlIdentifier(scope.database);
-  const categories = [...shares.keys()];
-  if (categories.length === 0) {
+  const entries = [...wanted].filter(([, want]) => want.keys.length > 0);
+  if (entries.length === 0) {
     return "SELECT '' AS category, '' AS request_id, 0 AS replica, '' AS reason, '' AS alignment, '[]' AS baseline_steps, '[]' AS candidate_steps WHERE 0";
   }
-  const bounds = categories.map((category) => `toUInt64(${hashBound(shares.get(category) ?? 1)})`);
-  return `SELECT category, request_id, replica, reason, alignment, baseline_steps, candidate_steps
-FROM ${db}.pairs FINAL
-WHERE ${scopeFilter(scope)} AND category != 'identical'
-  AND cityHash64(request_id, replica) <= transform(category, ${sqlStrings(categories)}, [${bounds.join(", ")}], toUInt64(0))
-ORDER BY category, cityHash64(request_id, replica), request_id
+  const keys = entries.flatMap(([, want]) => want.keys.map((key) => `toUInt64(${unsignedKey(key)})`));
+  const categories = entries.flatMap(([category, want]) => want.keys.map(() => sqlString(category)));
+  const bounds = entries.flatMap(([, want]) => want.keys.map(() => `toUInt64(${hashBound(want.share)})`));
+  return `SELECT net_category AS category, request_id, replica, reason, alignment, baseline_steps, candidate_steps
+FROM (
+  SELECT *, transform(pathset_key, [${keys.join(", ")}], [${categories.join(", ")}], '') AS net_category,
+    transform(pathset_key, [${keys.join(", ")}], [${bounds.join(", ")}], toUInt64(0)) AS bound
+  FROM (
+    SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps,
+      cityHash64(category, arrayStringConcat(paths, '\\n')) AS pathset_key, cityHash64(request_id, replica) AS pair_hash
+    FROM ${db}.pairs FINAL
+    WHERE ${scopeFilter(scope)} AND category != 'identical'
+  )
+)
+WHERE net_category != '' AND pair_hash <= bound
+ORDER BY category, pair_hash, request_id
 LIMIT ${sqlNumber(perCategory)} BY category`;
+}
+
+/** A 64-bit hash key as decimal text, checked: keys come from the store, but SQL text is built here. */
+function unsignedKey(key: string): string {
+  if (!/^\d{1,20}$/.test(key)) throw new Error(`not an unsigned 64-bit key: ${key}`);
+  return key;
 }
 
 /** Reason, alignment and both step lists of a few example pairs, looked up by key (the primary key makes this cheap). */

@@ -57,6 +57,11 @@ export interface PathRow {
   readonly count: number;
   readonly rate: number;
   readonly aa_rate: number | null;
+  /** rate − aa_rate, the path's excess over the A/A run. */
+  readonly excess: number | null;
+  /** Benjamini–Hochberg-adjusted one-sided p of that excess; null where the path is not judged (text, errors, no A/A). */
+  readonly p_adjusted: number | null;
+  readonly judged: boolean;
   readonly noise: boolean;
 }
 
@@ -76,7 +81,7 @@ export interface ExampleStep {
   readonly args: unknown;
 }
 
-/** A rate with its Wilson interval. */
+/** A rate with its 95% Clopper–Pearson interval. */
 export interface Rate {
   readonly count: number;
   readonly total: number;
@@ -118,22 +123,85 @@ export interface PairedRatio {
 }
 
 export interface LatencyComparison {
+  /** Completed pairs (neither side failed): what the quantiles are over. */
+  readonly pairs: number;
   readonly baseline: { readonly p50: number; readonly p95: number; readonly p99: number };
   readonly candidate: { readonly p50: number; readonly p95: number; readonly p99: number };
   readonly p50_ratio: number | null;
   readonly p95_ratio: number | null;
   readonly p99_ratio: number | null;
+  /** 95% distribution-free interval of the p95 ratio (order statistics); null without latency. */
+  readonly p95_ratio_low: number | null;
+  readonly p95_ratio_high: number | null;
+  /** Exact quantiles of both sides at `levels`: what the gate's p95 bounds are read from. */
+  readonly quantiles: {
+    readonly levels: readonly number[];
+    readonly baseline: readonly number[];
+    readonly candidate: readonly number[];
+  };
+  /** Per-pair latency ratios of the hash sample: a descriptive "typical request" figure. */
   readonly paired: PairedRatio;
 }
 
+/**
+ * Cost per task: `ratio` = Σcost_C / Σcost_B over completed, priced pairs (what a bill shows),
+ * with Fieller's interval from the paired moments; `typical` is the geometric mean of per-pair
+ * ratios on the hash sample (descriptive: what a typical request does).
+ */
+export interface PricedCost {
+  readonly priced: true;
+  readonly unpriced_pairs: number;
+  readonly pairs: number;
+  readonly baseline_mean: number;
+  readonly candidate_mean: number;
+  readonly baseline_median: number;
+  readonly candidate_median: number;
+  readonly ratio: number | null;
+  readonly ratio_low: number | null;
+  readonly ratio_high: number | null;
+  readonly moments: {
+    readonly n: number;
+    readonly sum_baseline: number;
+    readonly sum_candidate: number;
+    readonly sum_baseline_squares: number;
+    readonly sum_candidate_squares: number;
+    readonly sum_products: number;
+  };
+  readonly typical: PairedRatio;
+}
+
 export type CostComparison =
-  | ({ readonly priced: true; readonly unpriced_pairs: number } & PairedRatio)
+  | PricedCost
   | {
       readonly priced: false;
       /** Which side's model has no price: "unpriced", never a zero. */
       readonly unpriced_models: readonly string[];
       readonly unpriced_pairs: number;
     };
+
+/**
+ * Net drift: mean(candidate differs) − mean(A/A differs) over requests where no side failed, with
+ * a 95% interval (paired where the A/A covers the candidate's requests, independent otherwise).
+ * Without an A/A run there is no estimate: drift cannot be told from noise.
+ */
+export interface NetDrift {
+  readonly estimate: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly method: "paired" | "independent" | null;
+  readonly candidate: Rate;
+  readonly aa: Rate | null;
+  readonly matched: {
+    readonly both: number;
+    readonly candidate_only: number;
+    readonly aa_only: number;
+    readonly neither: number;
+  };
+  /** Raw drift pairs whose every behavioural path is within the noise floor. */
+  readonly noise_only: number;
+  readonly net_of_noise: boolean;
+  readonly note: string | null;
+}
 
 export type SegmentReport = SufficientSegment | InsufficientSegment;
 
@@ -150,9 +218,12 @@ export interface SufficientSegment {
   readonly value: string;
   readonly pairs: number;
   readonly sufficient: true;
+  /** Net of the noise floor when there is an A/A run (see diff/net-category.ts); raw otherwise. */
   readonly categories: Readonly<Record<PairCategory, number>>;
-  /** Drift pairs net of the noise floor, over all pairs. */
-  readonly drift: Rate & { readonly noise_only: number; readonly net_of_noise: boolean };
+  readonly categories_raw: Readonly<Record<PairCategory, number>>;
+  /** Pairs whose baseline failed: reported apart, never counted as drift. */
+  readonly baseline_failed: number;
+  readonly drift: NetDrift;
   readonly refusal: PairedBinary;
   readonly errors: PairedBinary;
   readonly tool_calls: {

@@ -1,175 +1,238 @@
-import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 import { DRIFT_CATEGORIES } from "../diff/category.js";
+import {
+  costRatioBounds,
+  netDriftBounds,
+  netDriftMethod,
+  p95RatioBounds,
+  REPORT_SIDES,
+  rateBounds,
+} from "./bounds.js";
+import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
+import { netCategories } from "./report-noise.js";
+import type { SampledPairRow } from "./report-queries.js";
 import type {
   CostComparison,
   LatencyComparison,
+  NetDrift,
   PairedBinary,
   PairedRatio,
   Rate,
   SegmentReport,
 } from "./report-types.js";
-import { bootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank, wilsonInterval } from "./stats/index.js";
-
-const DRIFT_LIST = [...DRIFT_CATEGORIES];
+import { bcaBootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank } from "./stats/index.js";
 
 /**
- * Bootstrap resamples per interval: 1,000 is the usual floor for 95% percentile intervals
- * (Efron & Tibshirani 1993) and keeps a report with dozens of segments well under a second.
+ * Bootstrap resamples per interval: 1,000 is the usual floor for 95% intervals (Efron & Tibshirani
+ * 1993) and keeps a report with dozens of segments well under a second. Only descriptive
+ * figures (the typical per-pair ratio) are bootstrapped; no guardrail reads one.
  */
 const BOOTSTRAP_RESAMPLES = 1000;
 
-/** One pair of the bounded sample: the paired quantities the signed-rank tests compare. */
-export interface PairedSample {
-  readonly baselineLatency: number;
-  readonly candidateLatency: number;
-  readonly baselineCost: number;
-  readonly candidateCost: number;
-  readonly priced: boolean;
-  readonly baselineTokens: number;
-  readonly candidateTokens: number;
-}
-
 export interface SegmentInput {
-  readonly dimension: string | null;
-  /** One row of `segmentAggregatesSql`. */
-  readonly row: Readonly<Record<string, unknown>>;
-  /** Drift-category pairs whose every differing path is noise (0 without an A/A run). */
-  readonly noiseOnly: number;
-  readonly sample: readonly PairedSample[];
+  readonly aggregate: SegmentAggregate;
+  /** The A/A pairs of the same segment, or null without an A/A run. */
+  readonly aa: AaSegment | null;
+  readonly noisePaths: ReadonlySet<string>;
+  /** The first pairs of the segment's hash sample: descriptive statistics only. */
+  readonly sample: readonly SampledPairRow[];
   readonly minPairs: number;
-  readonly confidence: number;
-  readonly netOfNoise: boolean;
   /** Bootstrap seed: fixed per segment so a report is reproducible. */
   readonly seed: number;
 }
 
-/** Turns one aggregate row and its sample into the segment's statistics (pure). */
+/** Turns one segment's aggregates into its statistics (pure). */
 export function segmentReport(input: SegmentInput): SegmentReport {
-  const row = input.row;
-  const n = (column: string) => Number(row[column] ?? 0);
-  const pairs = n("pairs");
-  const value = String(row.segment);
+  const aggregate = input.aggregate;
+  const pairs = aggregate.pairs;
+  const dimension = aggregate.dimension === "" ? null : aggregate.dimension;
   if (pairs < input.minPairs) {
     return {
-      dimension: input.dimension,
-      value,
+      dimension,
+      value: aggregate.segment,
       pairs,
       sufficient: false,
       note: `too few pairs to tell (${pairs} < ${input.minPairs})`,
     };
   }
-  const rate = (count: number, total: number): Rate => {
-    const interval = wilsonInterval(count, total, input.confidence);
-    return { count, total, rate: total === 0 ? 0 : count / total, low: interval.low, high: interval.high };
-  };
-  const binary = (
-    baselineCount: number,
-    candidateCount: number,
-    gained: number,
-    lost: number,
-  ): PairedBinary => {
-    const p = mcnemarExact(lost, gained);
+  const binary = (counts: BinaryCounts): PairedBinary => {
+    const p = mcnemarExact(counts.lost, counts.gained);
     return {
-      baseline: rate(baselineCount, pairs),
-      candidate: rate(candidateCount, pairs),
-      gained,
-      lost,
+      baseline: rate(counts.baseline, pairs),
+      candidate: rate(counts.candidate, pairs),
+      gained: counts.gained,
+      lost: counts.lost,
       p_value: p,
       p_adjusted: p,
     };
   };
-  const categories = Object.fromEntries(
-    PAIR_CATEGORIES.map((category) => [category, n(`c_${category}`)]),
-  ) as Record<PairCategory, number>;
-  const noiseOnly = input.noiseOnly;
-  const baselineCalls = n("sum_baseline_tool_calls");
-  const candidateCalls = n("sum_candidate_tool_calls");
+  const calls = aggregate.toolCalls;
+  const categories = netCategories(aggregate.pathsets, input.noisePaths);
   return {
-    dimension: input.dimension,
-    value,
+    dimension,
+    value: aggregate.segment,
     pairs,
     sufficient: true,
     categories,
-    drift: {
-      ...rate(DRIFT_LIST.reduce((sum, category) => sum + categories[category], 0) - noiseOnly, pairs),
-      noise_only: noiseOnly,
-      net_of_noise: input.netOfNoise,
-    },
-    refusal: binary(n("baseline_refusals"), n("candidate_refusals"), n("refusal_gained"), n("refusal_lost")),
-    errors: binary(n("baseline_errors"), n("candidate_errors"), n("error_gained"), n("error_lost")),
+    categories_raw: aggregate.categories,
+    baseline_failed: aggregate.baselineFailed,
+    drift: netDrift(aggregate, input.aa, categories),
+    refusal: binary(aggregate.refusal),
+    errors: binary(aggregate.errors),
     tool_calls: {
       baseline: {
-        calls: baselineCalls,
-        validity: rate(baselineCalls - n("sum_baseline_invalid_calls"), baselineCalls),
-        success: rate(baselineCalls - n("sum_baseline_failed_calls"), baselineCalls),
+        calls: calls.baseline.calls,
+        validity: rate(calls.baseline.calls - calls.baseline.invalid, calls.baseline.calls),
+        success: rate(calls.baseline.calls - calls.baseline.failed, calls.baseline.calls),
       },
       candidate: {
-        calls: candidateCalls,
-        validity: rate(candidateCalls - n("sum_candidate_invalid_calls"), candidateCalls),
-        success: rate(candidateCalls - n("sum_candidate_failed_calls"), candidateCalls),
+        calls: calls.candidate.calls,
+        validity: rate(calls.candidate.calls - calls.candidate.invalid, calls.candidate.calls),
+        success: rate(calls.candidate.calls - calls.candidate.failed, calls.candidate.calls),
       },
-      // "Gained" here is a pair whose tools newly all work; "lost" one that newly fails.
-      all_ok: binary(
-        n("baseline_tools_ok"),
-        n("candidate_tools_ok"),
-        n("tools_ok_gained"),
-        n("tools_ok_lost"),
-      ),
+      all_ok: binary(aggregate.toolsOk),
     },
     tokens: pairedRatio(
       pairs,
-      n("sum_baseline_tokens") / pairs,
-      n("sum_candidate_tokens") / pairs,
-      n("baseline_tokens_median"),
-      n("candidate_tokens_median"),
-      input.sample.map((pair) => [pair.baselineTokens, pair.candidateTokens]),
+      aggregate.tokens.baselineSum / pairs,
+      aggregate.tokens.candidateSum / pairs,
+      aggregate.tokens.baselineMedian,
+      aggregate.tokens.candidateMedian,
+      input.sample.map((pair) => [Number(pair.baseline_tokens), Number(pair.candidate_tokens)]),
       input,
     ),
-    cost: costComparison(row, input),
-    latency: latencyComparison(row, input),
+    cost: costComparison(aggregate, input),
+    latency: latencyComparison(aggregate, input),
   };
 }
 
-function costComparison(row: Readonly<Record<string, unknown>>, input: SegmentInput): CostComparison {
-  const n = (column: string) => Number(row[column] ?? 0);
-  const pricedPairs = n("priced_pairs");
-  const unpricedPairs = n("pairs") - pricedPairs;
-  if (pricedPairs === 0) {
+function rate(count: number, total: number): Rate {
+  const bounds = rateBounds(count, total, REPORT_SIDES);
+  return { count, total, rate: bounds.estimate, low: bounds.low, high: bounds.high };
+}
+
+function netDrift(
+  aggregate: SegmentAggregate,
+  aa: AaSegment | null,
+  categories: Readonly<Record<string, number>>,
+): NetDrift {
+  const rawDrift = [...DRIFT_CATEGORIES].reduce((sum, category) => sum + aggregate.categories[category], 0);
+  const netDriftPairs = [...DRIFT_CATEGORIES].reduce((sum, category) => sum + (categories[category] ?? 0), 0);
+  const matched = {
+    both: aggregate.matched.both,
+    candidate_only: aggregate.matched.candidateOnly,
+    aa_only: aggregate.matched.aaOnly,
+    neither: aggregate.matched.neither,
+  };
+  const base = {
+    candidate: rate(aggregate.completedDiffering, aggregate.completed),
+    matched,
+    noise_only: aa === null ? 0 : rawDrift - netDriftPairs,
+    net_of_noise: aa !== null,
+  };
+  if (aa === null) {
+    return {
+      ...base,
+      estimate: null,
+      low: null,
+      high: null,
+      method: null,
+      aa: null,
+      noise_only: 0,
+      net_of_noise: false,
+      note: "no A/A capture: drift cannot be told from noise",
+    };
+  }
+  const input = {
+    candidate: { differing: aggregate.completedDiffering, pairs: aggregate.completed },
+    aa: { differing: aa.differing, pairs: aa.completed },
+    matched: aggregate.matched,
+  };
+  const bounds = netDriftBounds(input, REPORT_SIDES);
+  return {
+    ...base,
+    estimate: bounds?.estimate ?? null,
+    low: bounds?.low ?? null,
+    high: bounds?.high ?? null,
+    method: bounds === undefined ? null : netDriftMethod(input),
+    aa: rate(aa.differing, aa.completed),
+    // (a segment the A/A run has no pairs in can still be paired through the candidate's requests)
+    note: bounds === undefined ? "no completed pairs to compare" : null,
+  };
+}
+
+function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostComparison {
+  const cost = aggregate.cost;
+  const unpricedPairs = aggregate.pairs - cost.pricedPairs;
+  if (cost.pricedPairs === 0) {
     const unpriced: string[] = [];
-    if (n("baseline_unpriced") > 0) unpriced.push("baseline");
-    if (n("candidate_unpriced") > 0) unpriced.push("candidate");
+    if (cost.baselineUnpriced > 0) unpriced.push("baseline");
+    if (cost.candidateUnpriced > 0) unpriced.push("candidate");
     return { priced: false, unpriced_models: unpriced, unpriced_pairs: unpricedPairs };
   }
-  const paired = pairedRatio(
-    pricedPairs,
-    n("baseline_cost_nano") / 1e9 / pricedPairs,
-    n("candidate_cost_nano") / 1e9 / pricedPairs,
-    n("baseline_cost_median"),
-    n("candidate_cost_median"),
-    input.sample.filter((pair) => pair.priced).map((pair) => [pair.baselineCost, pair.candidateCost]),
-    input,
-  );
-  return { priced: true, unpriced_pairs: unpricedPairs, ...paired };
+  const m = cost.moments;
+  const bounds = costRatioBounds(m, REPORT_SIDES);
+  const sample = input.sample
+    .filter((pair) => Number(pair.priced) === 1)
+    .map((pair): [number, number] => [Number(pair.baseline_cost), Number(pair.candidate_cost)]);
+  return {
+    priced: true,
+    unpriced_pairs: unpricedPairs,
+    pairs: cost.pairs,
+    baseline_mean: cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,
+    candidate_mean: cost.pairs === 0 ? 0 : cost.candidateSum / cost.pairs,
+    baseline_median: cost.baselineMedian,
+    candidate_median: cost.candidateMedian,
+    ratio: cost.baselineSum > 0 ? cost.candidateSum / cost.baselineSum : null,
+    ratio_low: bounds === undefined || !Number.isFinite(bounds.low) ? null : bounds.low,
+    ratio_high: bounds === undefined || !Number.isFinite(bounds.high) ? null : bounds.high,
+    moments: {
+      n: m.n,
+      sum_baseline: m.sumX,
+      sum_candidate: m.sumY,
+      sum_baseline_squares: m.sumXX,
+      sum_candidate_squares: m.sumYY,
+      sum_products: m.sumXY,
+    },
+    typical: pairedRatio(
+      cost.pairs,
+      cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,
+      cost.pairs === 0 ? 0 : cost.candidateSum / cost.pairs,
+      cost.baselineMedian,
+      cost.candidateMedian,
+      sample,
+      input,
+    ),
+  };
 }
 
-function latencyComparison(row: Readonly<Record<string, unknown>>, input: SegmentInput): LatencyComparison {
-  const quantiles = (column: string) => {
-    const values = (row[column] as unknown[] | undefined)?.map(Number) ?? [];
-    return { p50: values[0] ?? 0, p95: values[1] ?? 0, p99: values[2] ?? 0 };
-  };
-  const baseline = quantiles("baseline_latency");
-  const candidate = quantiles("candidate_latency");
+function latencyComparison(aggregate: SegmentAggregate, input: SegmentInput): LatencyComparison {
+  const grid = aggregate.latency;
+  const at = (values: readonly number[], level: number) => values[grid.levels.indexOf(level)] ?? 0;
+  const side = (values: readonly number[]) => ({
+    p50: at(values, 0.5),
+    p95: at(values, 0.95),
+    p99: at(values, 0.99),
+  });
+  const baseline = side(grid.baseline);
+  const candidate = side(grid.candidate);
   const ratio = (b: number, c: number) => (b > 0 ? c / b : null);
-  const sample = input.sample.map((pair): [number, number] => [pair.baselineLatency, pair.candidateLatency]);
+  const bounds = p95RatioBounds({ pairs: aggregate.completed, ...grid }, REPORT_SIDES);
+  const sample = input.sample
+    .filter((pair) => Number(pair.completed) === 1)
+    .map((pair): [number, number] => [Number(pair.baseline_latency), Number(pair.candidate_latency)]);
   const means = sample.reduce((sum, [b, c]) => [sum[0] + b, sum[1] + c], [0, 0]);
   return {
+    pairs: aggregate.completed,
     baseline,
     candidate,
     p50_ratio: ratio(baseline.p50, candidate.p50),
     p95_ratio: ratio(baseline.p95, candidate.p95),
     p99_ratio: ratio(baseline.p99, candidate.p99),
+    p95_ratio_low: bounds === undefined ? null : bounds.low,
+    p95_ratio_high: bounds === undefined || !Number.isFinite(bounds.high) ? null : bounds.high,
+    quantiles: { levels: grid.levels, baseline: grid.baseline, candidate: grid.candidate },
     paired: pairedRatio(
-      Number(row.pairs),
+      aggregate.completed,
       sample.length === 0 ? 0 : means[0] / sample.length,
       sample.length === 0 ? 0 : means[1] / sample.length,
       baseline.p50,
@@ -181,10 +244,10 @@ function latencyComparison(row: Readonly<Record<string, unknown>>, input: Segmen
 }
 
 /**
- * Compares a positive paired quantity through per-pair log ratios ln(candidate / baseline):
- * the signed-rank test asks whether the candidate is systematically higher or lower, and the
- * bootstrap interval of the mean log ratio, exponentiated, is a ratio interval (1.25 = 25% more).
- * Pairs where either side is zero carry no ratio and are left out of the sample.
+ * A positive paired quantity through per-pair log ratios ln(candidate / baseline), on the hash
+ * sample: the signed-rank test asks whether the candidate is systematically higher or lower, and
+ * the BCa bootstrap interval of the mean log ratio, exponentiated, is the typical request's ratio.
+ * Descriptive: no guardrail reads it. Pairs where either side is zero carry no ratio.
  */
 function pairedRatio(
   pairs: number,
@@ -198,12 +261,12 @@ function pairedRatio(
   const logRatios = sample.filter(([b, c]) => b > 0 && c > 0).map(([b, c]) => Math.log(c / b));
   const enough = logRatios.length >= Math.min(input.minPairs, 10);
   const interval = enough
-    ? bootstrapMeanInterval(logRatios, {
-        confidence: input.confidence,
+    ? bcaBootstrapMeanInterval(logRatios, {
+        confidence: 0.95,
         seed: input.seed,
         resamples: BOOTSTRAP_RESAMPLES,
       })
-    : null;
+    : undefined;
   const test = enough ? wilcoxonSignedRank(logRatios) : null;
   return {
     pairs,

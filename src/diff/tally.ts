@@ -1,5 +1,6 @@
 import type { NormalizedTrace } from "../normalize/trace.js";
 import { DRIFT_CATEGORIES, emptyCategoryCounts, type PairCategory } from "./category.js";
+import { netCategory } from "./net-category.js";
 import { judgePaths, type PathTally, type PathVerdict } from "./noise-floor.js";
 import type { PairDiff } from "./pair-diff.js";
 
@@ -60,29 +61,25 @@ export class DiffTally {
     return { pairs: this.pairs, counts: this.pathCounts };
   }
 
-  /** Drift net of the noise floor: a drift pair whose every path is noise is not counted. */
+  /**
+   * Categories net of the noise floor: each remembered signature re-classified from its
+   * non-noise paths (net-category.ts). `noiseOnly` counts the raw drift pairs that fall out of
+   * drift that way; the gate's drift is the net estimate over requests, not this count.
+   */
   drift(aa: PathTally | null): DriftSummary {
     const verdicts = judgePaths(this.pathTally(), aa);
     const noisy = new Set(verdicts.filter((verdict) => verdict.noise).map((verdict) => verdict.path));
-    const byCategory = emptyCategoryCounts();
-    let driftPairs = 0;
+    const net = emptyCategoryCounts();
+    net.identical = this.categories.identical;
     let noiseOnly = 0;
     for (const signature of this.signatures.values()) {
-      if (!DRIFT_CATEGORIES.has(signature.category)) continue;
-      if (signature.paths.length > 0 && signature.paths.every((path) => noisy.has(path))) {
+      const category = netCategory(signature.category, signature.paths, noisy);
+      net[category] += signature.count;
+      if (DRIFT_CATEGORIES.has(signature.category) && !DRIFT_CATEGORIES.has(category)) {
         noiseOnly += signature.count;
-        continue;
       }
-      driftPairs += signature.count;
-      byCategory[signature.category] += signature.count;
     }
-    return {
-      pairs: driftPairs,
-      rate: this.pairs === 0 ? 0 : driftPairs / this.pairs,
-      byCategory,
-      noiseOnly,
-      verdicts,
-    };
+    return { categories: net, noiseOnly, verdicts, noisePaths: noisy };
   }
 
   private remember(diff: PairDiff): void {
@@ -94,12 +91,12 @@ export class DiffTally {
 }
 
 export interface DriftSummary {
-  readonly pairs: number;
-  readonly rate: number;
-  readonly byCategory: Record<PairCategory, number>;
-  /** Pairs in a drift category whose every differing path is within the A/A noise floor. */
+  /** Every pair's category net of the noise floor (equal to the raw ones without an A/A run). */
+  readonly categories: Record<PairCategory, number>;
+  /** Raw drift pairs whose net category is not drift: every behavioural path was noise. */
   readonly noiseOnly: number;
   readonly verdicts: readonly PathVerdict[];
+  readonly noisePaths: ReadonlySet<string>;
 }
 
 function emptyToolCalls(): ToolCallTotals {

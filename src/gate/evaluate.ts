@@ -1,10 +1,28 @@
+import {
+  type Bounds,
+  costRatioBounds,
+  netDriftBounds,
+  p95RatioBounds,
+  pairedDeltaBounds,
+  rateBounds,
+  type Sides,
+} from "../analyze/bounds.js";
 import type { DriftReport, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
-import { pairedRateDifference } from "../analyze/stats/index.js";
+import { normalQuantile } from "../analyze/stats/index.js";
 import type { GuardrailName, Limit, Policy } from "./policy.js";
-import { confidenceSequence, MIN_SEQUENTIAL_N } from "./sequential.js";
 
-export type GuardrailStatus = "pass" | "fail" | "inconclusive";
+export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged";
 export type Verdict = "promote" | "hold" | "fail";
+
+/**
+ * The gate's promise: P(fail | every true value within its limit) <= ALPHA, and for each check
+ * P(pass | its true value at or past its limit) <= ALPHA. The fail side of every judged check is
+ * bounded at ALPHA / m (Bonferroni over the m guardrail × segment checks judged); the pass side
+ * needs no adjustment, since promote requires every check to pass (an intersection–union test).
+ */
+export const ALPHA = 0.025;
+/** Power at which "the effect it can detect" and the segment minimum are stated. */
+export const POWER = 0.8;
 
 export interface GuardrailResult {
   readonly guardrail: GuardrailName;
@@ -12,23 +30,38 @@ export interface GuardrailResult {
   readonly segment: string | null;
   readonly status: GuardrailStatus;
   readonly observed: number | null;
-  /** The 95% interval of the observed value, when the report has one. */
-  readonly interval: readonly [number, number] | null;
+  /**
+   * [low, high]: the fail-side bound at ALPHA / m and the pass-side bound at ALPHA (which is
+   * which follows the limit: for `max`, low is the fail side). Infinite ends are null.
+   */
+  readonly interval: readonly [number | null, number | null] | null;
   readonly limit: Limit;
   readonly reason: string;
+  /** The one-sided level of the fail-side bound (ALPHA / m), when judged. */
+  readonly fail_alpha: number | null;
+  /** The true value at which this check fails with POWER probability at the current n. */
+  readonly detectable: number | null;
+  /** For a segment too small to judge: the pairs it would need. */
+  readonly required_pairs: number | null;
 }
 
-interface Observation {
-  readonly observed: number;
-  readonly interval: readonly [number, number] | null;
+interface Check {
+  readonly guardrail: GuardrailName;
+  readonly segment: string | null;
+  readonly report: SegmentReport | null;
+  readonly limit: Limit;
+  readonly minPairs: number;
+  /** Why it is not judged (segment too small for its limit), with the size it would need. */
+  readonly notJudged?: { readonly reason: string; readonly required: number | null };
+  readonly missing?: string;
 }
 
 /**
- * Judges a drift report against a policy (pure). A guardrail fails when its whole interval lies
- * past the limit, passes when its whole interval lies within, and is inconclusive when the
- * interval straddles the limit or there are too few pairs to tell. Without an interval (p95
- * latency ratio) the point estimate decides once the minimum pairs are there.
- * Verdict: fail if any fails, hold if any is inconclusive, else promote.
+ * Judges a drift report against a policy (pure). A guardrail fails when its fail-side bound lies
+ * past the limit, passes when its pass-side bound lies within, and is inconclusive otherwise or
+ * with too few pairs. A segment too small to detect its limit is `not_judged` (shown, with the size
+ * it would need) and holds nothing. Verdict: fail if any fails, hold if any is inconclusive,
+ * else promote.
  */
 export function evaluate(
   report: DriftReport,
@@ -36,39 +69,12 @@ export function evaluate(
   options: { readonly sequential?: boolean } = {},
 ): { verdict: Verdict; guardrails: GuardrailResult[] } {
   const sequential = options.sequential === true;
-  const results: GuardrailResult[] = [];
-  for (const [name, limit] of Object.entries(policy.guardrails) as [GuardrailName, Limit][]) {
-    results.push(judge(name, null, report.overall, limit, policy.min_pairs, sequential));
-  }
-  for (const segmentPolicy of policy.segments ?? []) {
-    const segments = report.segments[segmentPolicy.by];
-    for (const [name, limit] of Object.entries(segmentPolicy.guardrails) as [GuardrailName, Limit][]) {
-      if (segments === undefined) {
-        results.push({
-          guardrail: name,
-          segment: `${segmentPolicy.by}=*`,
-          status: "inconclusive",
-          observed: null,
-          interval: null,
-          limit,
-          reason: `the report has no '${segmentPolicy.by}' segments (run it with --by ${segmentPolicy.by})`,
-        });
-        continue;
-      }
-      for (const segment of segments) {
-        results.push(
-          judge(
-            name,
-            `${segmentPolicy.by}=${segment.value}`,
-            segment,
-            limit,
-            policy.min_pairs_per_segment,
-            sequential,
-          ),
-        );
-      }
-    }
-  }
+  const checks = plan(report, policy, sequential);
+  const judged = checks.filter(
+    (check) => check.notJudged === undefined && check.missing === undefined,
+  ).length;
+  const failAlpha = ALPHA / Math.max(1, judged);
+  const results = checks.map((check) => judgeCheck(check, failAlpha, sequential));
   const verdict: Verdict = results.some((result) => result.status === "fail")
     ? "fail"
     : results.some((result) => result.status === "inconclusive")
@@ -77,127 +83,253 @@ export function evaluate(
   return { verdict, guardrails: results };
 }
 
-function judge(
-  name: GuardrailName,
-  segment: string | null,
-  report: SegmentReport,
-  limit: Limit,
-  minPairs: number,
-  sequential: boolean,
-): GuardrailResult {
-  const base = { guardrail: name, segment, limit };
-  if (!report.sufficient || report.pairs < minPairs) {
+function plan(report: DriftReport, policy: Policy, sequential: boolean): Check[] {
+  const checks: Check[] = [];
+  for (const [guardrail, limit] of entries(policy.guardrails)) {
+    checks.push({ guardrail, segment: null, report: report.overall, limit, minPairs: policy.min_pairs });
+  }
+  for (const segmentPolicy of policy.segments ?? []) {
+    const segments = report.segments[segmentPolicy.by];
+    for (const [guardrail, limit] of entries(segmentPolicy.guardrails)) {
+      if (segments === undefined) {
+        checks.push({
+          guardrail,
+          segment: `${segmentPolicy.by}=*`,
+          report: null,
+          limit,
+          minPairs: policy.min_pairs_per_segment,
+          missing: `the report has no '${segmentPolicy.by}' segments (run it with --by ${segmentPolicy.by})`,
+        });
+        continue;
+      }
+      const required = requiredPairs(guardrail, report.overall, limit, sequential);
+      for (const segment of segments) {
+        const base = {
+          guardrail,
+          segment: `${segmentPolicy.by}=${segment.value}`,
+          report: segment,
+          limit,
+          minPairs: policy.min_pairs_per_segment,
+        };
+        const needed = Math.max(policy.min_pairs_per_segment, required ?? Number.POSITIVE_INFINITY);
+        checks.push(
+          segment.pairs >= needed
+            ? base
+            : {
+                ...base,
+                notJudged: {
+                  reason:
+                    required === null
+                      ? `not judged: the overall data cannot show this limit is met, so no segment is judged on it`
+                      : `not judged: ${segment.pairs} pairs < ${Math.ceil(needed)} needed to detect its limit with ${POWER * 100}% power`,
+                  required: Number.isFinite(needed) ? Math.ceil(needed) : null,
+                },
+              },
+        );
+      }
+    }
+  }
+  return checks;
+}
+
+function judgeCheck(check: Check, failAlpha: number, sequential: boolean): GuardrailResult {
+  const base = {
+    guardrail: check.guardrail,
+    segment: check.segment,
+    limit: check.limit,
+    fail_alpha: null,
+    detectable: null,
+    required_pairs: null,
+  };
+  if (check.missing !== undefined) {
+    return { ...base, status: "inconclusive", observed: null, interval: null, reason: check.missing };
+  }
+  if (check.notJudged !== undefined) {
+    return {
+      ...base,
+      status: "not_judged",
+      observed: null,
+      interval: null,
+      reason: `${describe(check)} ${check.notJudged.reason}`,
+      required_pairs: check.notJudged.required,
+    };
+  }
+  const report = check.report as SegmentReport;
+  if (!report.sufficient || report.pairs < check.minPairs) {
     return {
       ...base,
       status: "inconclusive",
       observed: null,
       interval: null,
-      reason: `too few pairs to tell (${report.pairs} < ${minPairs})`,
+      reason: `${describe(check)}: too few pairs to tell (${report.pairs} < ${check.minPairs})`,
     };
   }
-  const observation = sequential
-    ? (observeSequential(name, report) ?? observe(name, report))
-    : observe(name, report);
-  if (typeof observation === "string") {
-    return { ...base, status: "inconclusive", observed: null, interval: null, reason: observation };
+  const isMax = "max" in check.limit;
+  const bound = "max" in check.limit ? check.limit.max : check.limit.min;
+  const sides: Sides = isMax
+    ? { alphaLow: failAlpha, alphaHigh: ALPHA, sequential }
+    : { alphaLow: ALPHA, alphaHigh: failAlpha, sequential };
+  const bounds = boundsOf(check.guardrail, report, sides);
+  if (typeof bounds === "string") {
+    return {
+      ...base,
+      fail_alpha: failAlpha,
+      status: "inconclusive",
+      observed: null,
+      interval: null,
+      reason: `${describe(check)}: ${bounds}`,
+    };
   }
-  const [low, high] = observation.interval ?? [observation.observed, observation.observed];
-  const bound = "max" in limit ? limit.max : limit.min;
-  const past = "max" in limit ? low > bound : high < bound;
-  const within = "max" in limit ? high <= bound : low >= bound;
+  const failBound = isMax ? bounds.low : bounds.high;
+  const passBound = isMax ? bounds.high : bounds.low;
+  const past = isMax ? failBound > bound : failBound < bound;
+  const within = isMax ? passBound <= bound : passBound >= bound;
   const status: GuardrailStatus = past ? "fail" : within ? "pass" : "inconclusive";
-  const side = "max" in limit ? `max ${bound}` : `min ${bound}`;
-  const shown = observation.interval
-    ? `${format(observation.observed)} [${format(low)}, ${format(high)}]`
-    : format(observation.observed);
-  const reason =
+  const side = isMax ? `max ${bound}` : `min ${bound}`;
+  const shown = `${format(bounds.estimate)} [${format(bounds.low)}, ${format(bounds.high)}]`;
+  const verb =
     status === "fail"
-      ? `${name} ${shown} is past its limit (${side})`
+      ? "is past its limit"
       : status === "pass"
-        ? `${name} ${shown} is within its limit (${side})`
-        : `${name} ${shown} straddles its limit (${side})`;
-  return { ...base, status, observed: observation.observed, interval: observation.interval, reason };
+        ? "is within its limit"
+        : "straddles its limit";
+  const detectable = detectableValue(bounds, isMax, bound, failAlpha);
+  return {
+    ...base,
+    status,
+    observed: bounds.estimate,
+    interval: [finite(bounds.low), finite(bounds.high)],
+    fail_alpha: failAlpha,
+    detectable,
+    reason: `${describe(check)} ${shown} ${verb} (${side})${detectable === null ? "" : `; detects ${format(detectable)} at ${POWER * 100}% power`}`,
+  };
 }
 
-function observe(name: GuardrailName, report: SufficientSegment): Observation | string {
+/** The interval each guardrail is judged on (analyze/bounds.ts), or why there is none. */
+function boundsOf(name: GuardrailName, report: SufficientSegment, sides: Sides): Bounds | string {
   switch (name) {
-    case "drift_rate":
-      return { observed: report.drift.rate, interval: [report.drift.low, report.drift.high] };
+    case "drift_rate": {
+      const drift = report.drift;
+      if (drift.aa === null) return drift.note ?? "no A/A capture: drift cannot be told from noise";
+      const bounds = netDriftBounds(
+        {
+          candidate: { differing: drift.candidate.count, pairs: drift.candidate.total },
+          aa: { differing: drift.aa.count, pairs: drift.aa.total },
+          matched: {
+            both: drift.matched.both,
+            candidateOnly: drift.matched.candidate_only,
+            aaOnly: drift.matched.aa_only,
+            neither: drift.matched.neither,
+          },
+        },
+        sides,
+      );
+      return bounds ?? "no completed pairs to compare";
+    }
     case "error_rate":
-      return {
-        observed: report.errors.candidate.rate,
-        interval: [report.errors.candidate.low, report.errors.candidate.high],
-      };
+      return rateBounds(report.errors.candidate.count, report.pairs, sides);
     case "refusal_rate_delta":
-      return pairedDelta(report.refusal, report.pairs);
+      return pairedDeltaBounds(countsOf(report.refusal), report.pairs, sides) ?? "no pairs";
     case "tool_call_success_delta":
-      return pairedDelta(report.tool_calls.all_ok, report.pairs);
-    case "cost_per_task_ratio":
+      return pairedDeltaBounds(countsOf(report.tool_calls.all_ok), report.pairs, sides) ?? "no pairs";
+    case "cost_per_task_ratio": {
       if (!report.cost.priced) return "unpriced: no price for the model(s), so no cost ratio";
-      if (report.cost.ratio === null || report.cost.ratio_low === null || report.cost.ratio_high === null) {
-        return "too few priced pairs for a cost interval";
-      }
-      return { observed: report.cost.ratio, interval: [report.cost.ratio_low, report.cost.ratio_high] };
+      const m = report.cost.moments;
+      return (
+        costRatioBounds(
+          {
+            n: m.n,
+            sumX: m.sum_baseline,
+            sumY: m.sum_candidate,
+            sumXX: m.sum_baseline_squares,
+            sumYY: m.sum_candidate_squares,
+            sumXY: m.sum_products,
+          },
+          sides,
+        ) ?? "too few completed, priced pairs for a cost interval"
+      );
+    }
     case "p95_latency_ratio":
-      return report.latency.p95_ratio === null
-        ? "no latency"
-        : { observed: report.latency.p95_ratio, interval: null };
+      return (
+        p95RatioBounds({ pairs: report.latency.pairs, ...report.latency.quantiles }, sides) ??
+        "no latency on completed pairs"
+      );
   }
+}
+
+function countsOf(binary: SufficientSegment["refusal"]) {
+  return {
+    baseline: binary.baseline.count,
+    candidate: binary.candidate.count,
+    gained: binary.gained,
+    lost: binary.lost,
+  };
 }
 
 /**
- * Sequential mode: rates and paired deltas get always-valid confidence sequences (mSPRT) instead
- * of fixed-sample intervals, so the gate may be checked repeatedly during a canary. Ratios keep
- * their bootstrap intervals (no per-pair sums in the report); undefined means "use those".
+ * The pairs a segment needs before it is judged on a limit: the n at which a segment with no
+ * change (the overall segment's variability, scaled by size) would pass with POWER probability.
+ * Derived from the overall data's pass-side standard error, so it is the same for every segment
+ * and depends on no segment's own outcome. null when the overall data cannot be judged at all.
  */
-function observeSequential(name: GuardrailName, report: SufficientSegment): Observation | string | undefined {
-  const sequence = (sum: number, sumOfSquares: number): Observation | string => {
-    const interval = confidenceSequence(sum, sumOfSquares, report.pairs);
-    return interval === undefined
-      ? `too few pairs for a sequential decision (${report.pairs} < ${MIN_SEQUENTIAL_N})`
-      : { observed: interval.estimate, interval: [interval.low, interval.high] };
-  };
+function requiredPairs(
+  name: GuardrailName,
+  overall: SegmentReport,
+  limit: Limit,
+  sequential: boolean,
+): number | null {
+  if (!overall.sufficient) return null;
+  const isMax = "max" in limit;
+  const bound = "max" in limit ? limit.max : limit.min;
+  const bounds = boundsOf(name, overall, { alphaLow: ALPHA, alphaHigh: ALPHA, sequential });
+  if (typeof bounds === "string") return null;
+  const z = normalQuantile(1 - ALPHA);
+  const se = (isMax ? bounds.high - bounds.estimate : bounds.estimate - bounds.low) / z;
+  const unchanged = noChangeValue(name, overall);
+  const distance = isMax ? bound - unchanged : unchanged - bound;
+  if (!(se > 0) || !Number.isFinite(se) || distance <= 0) return null;
+  const zPower = normalQuantile(POWER);
+  return overall.pairs * ((se * (z + zPower)) / distance) ** 2;
+}
+
+/** What the guardrail reads when the candidate changes nothing. */
+function noChangeValue(name: GuardrailName, report: SufficientSegment): number {
   switch (name) {
-    case "drift_rate":
-      return sequence(report.drift.count, report.drift.count);
     case "error_rate":
-      return sequence(report.errors.candidate.count, report.errors.candidate.count);
-    case "refusal_rate_delta":
-      return sequence(
-        report.refusal.gained - report.refusal.lost,
-        report.refusal.gained + report.refusal.lost,
-      );
-    case "tool_call_success_delta": {
-      const ok = report.tool_calls.all_ok;
-      return sequence(ok.gained - ok.lost, ok.gained + ok.lost);
-    }
+      return report.errors.baseline.rate;
+    case "cost_per_task_ratio":
+    case "p95_latency_ratio":
+      return 1;
     default:
-      return undefined;
+      return 0;
   }
 }
 
-/** candidate − baseline rate of a paired binary, with Newcombe's paired interval. */
-function pairedDelta(
-  binary: {
-    readonly baseline: { readonly count: number };
-    readonly candidate: { readonly count: number };
-    readonly gained: number;
-    readonly lost: number;
-  },
-  pairs: number,
-): Observation | string {
-  const both = binary.baseline.count - binary.lost;
-  const neither = pairs - both - binary.lost - binary.gained;
-  const interval = pairedRateDifference({
-    both,
-    baselineOnly: binary.lost,
-    candidateOnly: binary.gained,
-    neither,
-  });
-  if (interval === undefined) return "no pairs";
-  return { observed: interval.estimate, interval: [interval.low, interval.high] };
+/** limit ± (z_fail + z_power)·se: the true value this check fails with POWER probability. */
+function detectableValue(bounds: Bounds, isMax: boolean, limit: number, failAlpha: number): number | null {
+  const zFail = normalQuantile(1 - failAlpha);
+  const failBound = isMax ? bounds.low : bounds.high;
+  if (!Number.isFinite(failBound)) return null;
+  const se = Math.abs(bounds.estimate - failBound) / zFail;
+  // A bound at the estimate (no events yet) says nothing about the spread.
+  if (!(se > 0)) return null;
+  const reach = (zFail + normalQuantile(POWER)) * se;
+  return isMax ? limit + reach : limit - reach;
+}
+
+function describe(check: Check): string {
+  return check.segment === null ? check.guardrail : `${check.guardrail} [${check.segment}]`;
+}
+
+function entries(guardrails: Policy["guardrails"]): [GuardrailName, Limit][] {
+  return Object.entries(guardrails) as [GuardrailName, Limit][];
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 function format(value: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   return Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }

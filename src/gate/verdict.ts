@@ -46,7 +46,7 @@ export function renderMarkdown(verdict: GateVerdict): string {
   const ordered = [...verdict.guardrails].sort((a, b) => rank(a.status) - rank(b.status));
   const rows = ordered.map(
     (result) =>
-      `| ${result.status} | ${result.guardrail}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${result.interval[0].toPrecision(4)} – ${result.interval[1].toPrecision(4)}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
+      `| ${result.status} | ${result.guardrail}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${bound(result.interval[0])} – ${bound(result.interval[1])}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
   );
   return [
     `## shadowdiff gate: ${icon}`,
@@ -72,7 +72,11 @@ export function renderGithub(verdict: GateVerdict): string {
 }
 
 function rank(status: GuardrailResult["status"]): number {
-  return status === "fail" ? 0 : status === "inconclusive" ? 1 : 2;
+  return status === "fail" ? 0 : status === "inconclusive" ? 1 : status === "pass" ? 2 : 3;
+}
+
+function bound(value: number | null): string {
+  return value === null ? "∞" : value.toPrecision(4);
 }
 
 /** Text escaped for XML (JUnit) and HTML alike: in content and in double-quoted attributes. */

@@ -2,7 +2,8 @@ import type { ShadowdiffError } from "../contracts/errors.js";
 import { pairKey } from "../contracts/exchange.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules, TrajectoryMode } from "../contracts/rules.js";
-import type { PairCategory } from "../diff/category.js";
+import { DRIFT_CATEGORIES, type PairCategory } from "../diff/category.js";
+import { behaviourDiffers, type NetDriftCounts, NetDriftTally } from "../diff/net-drift.js";
 import type { PathTally, PathVerdict } from "../diff/noise-floor.js";
 import { diffPair } from "../diff/pair-diff.js";
 import { DiffTally, type Example, type ToolCallTotals } from "../diff/tally.js";
@@ -45,13 +46,23 @@ export interface InvalidLine {
 export interface DiffCapturesResult {
   readonly mode: TrajectoryMode;
   readonly pairs: number;
+  /** Net of the A/A noise floor when there is one (see diff/net-category.ts); raw otherwise. */
   readonly categories: Record<PairCategory, number>;
+  /** As classified pair by pair, before the noise floor. */
+  readonly categories_raw: Record<PairCategory, number>;
   readonly drift: {
+    /** Pairs in a drift category net of the noise floor. */
     readonly pairs: number;
     readonly rate: number;
     readonly by_category: Record<PairCategory, number>;
+    /**
+     * The gate's estimand: mean(candidate differs) − mean(A/A differs) over requests where no
+     * side failed; null without an A/A capture. Counts behind it in `counts`.
+     */
+    readonly net: number | null;
+    readonly counts: NetDriftCounts;
   };
-  /** Pairs in a drift category whose every differing path is within the A/A noise floor. */
+  /** Raw drift pairs whose every behavioural path is within the A/A noise floor. */
   readonly noise_only: number;
   readonly unpaired: { readonly baseline: number; readonly candidate: number };
   readonly invalid: number;
@@ -75,6 +86,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
 
   let aa: PathTally | null = null;
   let noise: DiffCapturesResult["noise"] = null;
+  const netDrift = new NetDriftTally();
   if (options.noise !== undefined) {
     // The A/A re-run carries replica ≥ 1 of the same request ids: join on the id alone.
     const aaTally = new DiffTally();
@@ -87,6 +99,8 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
       aaTally,
       invalid,
       (pairs) => options.onProgress?.({ phase: "noise", pairs }),
+      undefined,
+      (id, differs) => netDrift.addAa(id, differs),
     );
     aa = aaTally.pathTally();
     noise = { pairs: aaTally.pairs, unpaired: aaUnpaired.baseline + aaUnpaired.candidate };
@@ -103,13 +117,32 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
     invalid,
     (pairs) => options.onProgress?.({ phase: "diff", pairs }),
     options.onPair,
+    (id, differs) => netDrift.addCandidate(id, differs),
   );
   const drift = tally.drift(aa);
+  const byCategory = Object.fromEntries(
+    Object.entries(drift.categories).map(([category, count]) => [
+      category,
+      DRIFT_CATEGORIES.has(category as PairCategory) ? count : 0,
+    ]),
+  ) as Record<PairCategory, number>;
+  const driftPairs = Object.values(byCategory).reduce((sum, count) => sum + count, 0);
+  const counts = netDrift.counts();
   return {
     mode: rules.trajectory,
     pairs: tally.pairs,
-    categories: tally.categories,
-    drift: { pairs: drift.pairs, rate: drift.rate, by_category: drift.byCategory },
+    categories: drift.categories,
+    categories_raw: { ...tally.categories },
+    drift: {
+      pairs: driftPairs,
+      rate: tally.pairs === 0 ? 0 : driftPairs / tally.pairs,
+      by_category: byCategory,
+      net:
+        aa === null || counts.pairs === 0 || counts.aaPairs === 0
+          ? null
+          : counts.differing / counts.pairs - counts.aaDiffering / counts.aaPairs,
+      counts,
+    },
     noise_only: drift.noiseOnly,
     unpaired,
     invalid: invalid.count,
@@ -134,6 +167,7 @@ async function joinAndDiff(
   invalid: InvalidCollector,
   progress: (pairs: number) => void,
   onPair?: (pair: PairVerdict) => void,
+  onDrift?: (requestId: string, differs: boolean | null) => void,
 ): Promise<{ baseline: number; candidate: number }> {
   const unpaired = { baseline: 0, candidate: 0 };
   for await (const event of pairCaptureFiles(baselinePath, candidatePath, pairing)) {
@@ -145,6 +179,10 @@ async function joinAndDiff(
       const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
       const diff = diffPair(baselineTrace, candidateTrace, rules);
       tally.add(baseline.id, diff, baselineTrace, candidateTrace);
+      onDrift?.(
+        baseline.id,
+        behaviourDiffers(diff.category, baselineTrace.error !== null, candidateTrace.error !== null),
+      );
       onPair?.({ key: pairKey(candidate), category: diff.category, reason: diff.reason });
       if (tally.pairs % PROGRESS_EVERY === 0) progress(tally.pairs);
     }

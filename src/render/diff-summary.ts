@@ -8,23 +8,35 @@ const TOP_PATHS = 12;
 export function renderDiffSummary(result: DiffCapturesResult): string {
   const out: string[] = [];
   const drifted = result.drift.pairs;
+  const counts = result.drift.counts;
   out.push(
-    `${result.pairs} pairs (${result.mode} mode) · drift ${drifted} (${percent(result.drift.rate)})` +
+    `${result.pairs} pairs (${result.mode} mode) · drift pairs ${drifted} (${percent(result.drift.rate)})` +
       (result.noise
         ? ` net of A/A noise floor over ${result.noise.pairs} pairs · ${result.noise_only} noise-only`
         : " · no A/A noise floor"),
   );
+  if (result.drift.net !== null) {
+    out.push(
+      `net drift ${signedPoints(result.drift.net)}: candidate differs on ${percent(counts.differing / counts.pairs)} of ${counts.pairs} requests, A/A on ${percent(counts.aaDiffering / counts.aaPairs)} of ${counts.aaPairs} (the report and the gate give its interval)`,
+    );
+  }
   out.push("");
+  const netted = result.noise !== null;
   const rows = PAIR_CATEGORIES.map((category) => {
     const count = result.categories[category];
     return [
       category,
       String(count),
       percent(result.pairs === 0 ? 0 : count / result.pairs),
-      String(result.drift.by_category[category]),
+      ...(netted ? [String(result.categories_raw[category])] : []),
     ];
   });
-  out.push(textTable(["category", "pairs", "share", "drift"], rows));
+  out.push(
+    textTable(
+      ["category", netted ? "pairs (net of noise)" : "pairs", "share", ...(netted ? ["raw"] : [])],
+      rows,
+    ),
+  );
 
   if (result.paths.length > 0) {
     out.push("", "top differing paths");
@@ -66,4 +78,9 @@ export function renderDiffSummary(result: DiffCapturesResult): string {
   if (result.invalid > result.invalid_lines.length)
     out.push(`  … and ${result.invalid - result.invalid_lines.length} more`);
   return out.join("\n");
+}
+
+function signedPoints(value: number): string {
+  const points = value * 100;
+  return `${points >= 0 ? "+" : ""}${points.toFixed(1)} pt`;
 }

@@ -2,6 +2,7 @@ import type {
   DriftReport,
   ExampleRow,
   ExampleStep,
+  NetDrift,
   SegmentReport,
   SidesAt,
 } from "../analyze/report-types.js";
@@ -116,13 +117,25 @@ function metrics(segment: Extract<SegmentReport, { sufficient: true }>): string 
   const row = (name: string, value: string, interval: string) =>
     `<tr><td>${name}</td><td class="n">${value}</td><td class="n">${interval}</td></tr>`;
   return `<h2>Metrics</h2><table><tr><th>metric</th><th>baseline → candidate</th><th>95% interval</th></tr>
-${row("drift rate", `<span id="drift-rate">${percent(segment.drift.rate)}</span>`, `${percent(segment.drift.low)} – ${percent(segment.drift.high)}`)}
+${row("net drift (vs A/A)", `<span id="drift-rate">${netDrift(segment.drift)}</span>`, netDriftInterval(segment.drift))}
 ${row("refusal rate", `${percent(segment.refusal.baseline.rate)} → ${percent(segment.refusal.candidate.rate)}`, `${percent(segment.refusal.candidate.low)} – ${percent(segment.refusal.candidate.high)}`)}
 ${row("error rate", `${percent(segment.errors.baseline.rate)} → ${percent(segment.errors.candidate.rate)}`, `${percent(segment.errors.candidate.low)} – ${percent(segment.errors.candidate.high)}`)}
 ${row("tool-call validity", `${percent(segment.tool_calls.baseline.validity.rate)} → ${percent(segment.tool_calls.candidate.validity.rate)}`, "")}
-${row("cost per task", segment.cost.priced ? `×${segment.cost.ratio_of_means.toFixed(2)}` : "unpriced", segment.cost.priced && segment.cost.ratio_low !== null ? `×${segment.cost.ratio_low.toFixed(2)} – ×${(segment.cost.ratio_high ?? 0).toFixed(2)}` : "")}
-${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.latency.candidate.p95.toFixed(0)} ms`, segment.latency.p95_ratio === null ? "" : `×${segment.latency.p95_ratio.toFixed(2)}`)}
+${row("cost per task (Σ ratio)", segment.cost.priced ? `×${(segment.cost.ratio ?? 0).toFixed(2)}` : "unpriced", segment.cost.priced && segment.cost.ratio_low !== null ? `×${segment.cost.ratio_low.toFixed(2)} – ×${(segment.cost.ratio_high ?? 0).toFixed(2)}` : "")}
+${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.latency.candidate.p95.toFixed(0)} ms${segment.latency.p95_ratio === null ? "" : ` (×${segment.latency.p95_ratio.toFixed(2)})`}`, segment.latency.p95_ratio_low === null ? "" : `×${segment.latency.p95_ratio_low.toFixed(2)} – ${segment.latency.p95_ratio_high === null ? "∞" : `×${segment.latency.p95_ratio_high.toFixed(2)}`}`)}
 </table>`;
+}
+
+function netDrift(drift: NetDrift): string {
+  return drift.estimate === null ? "n/a (no A/A)" : points(drift.estimate);
+}
+
+function netDriftInterval(drift: NetDrift): string {
+  return drift.low === null || drift.high === null ? "" : `${points(drift.low)} – ${points(drift.high)}`;
+}
+
+function points(value: number): string {
+  return `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)} pt`;
 }
 
 function categories(segment: Extract<SegmentReport, { sufficient: true }>): string {
@@ -136,7 +149,7 @@ function segmentTable(dimension: string, segments: readonly SegmentReport[]): st
   return `<h2>Drift by ${escapeMarkup(dimension)}</h2><table><tr><th>${escapeMarkup(dimension)}</th><th>pairs</th><th>drift</th><th>95% interval</th></tr>${segments
     .map((segment) =>
       segment.sufficient
-        ? `<tr><td>${escapeMarkup(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${percent(segment.drift.rate)}</td><td class="n">${percent(segment.drift.low)} – ${percent(segment.drift.high)}</td></tr>`
+        ? `<tr><td>${escapeMarkup(segment.value)}</td><td class="n">${segment.pairs}</td><td class="n">${netDrift(segment.drift)}</td><td class="n">${netDriftInterval(segment.drift)}</td></tr>`
         : `<tr><td>${escapeMarkup(segment.value)}</td><td class="n">${segment.pairs}</td><td colspan="2">${escapeMarkup(segment.note)}</td></tr>`,
     )
     .join("")}</table>`;

@@ -100,12 +100,19 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
     test,
   ];
   const rows = [
-    metric(
-      drift.net_of_noise ? "drift rate (net of noise)" : "drift rate",
-      `${percent(drift.rate)} (${drift.count}/${drift.total})`,
-      `${percent(drift.low)} – ${percent(drift.high)}`,
-      drift.net_of_noise ? `${drift.noise_only} noise-only pairs` : "",
-    ),
+    drift.estimate === null
+      ? metric(
+          "net drift (vs A/A)",
+          `${percent(drift.candidate.rate)} of ${drift.candidate.total} completed pairs differ`,
+          "",
+          drift.note ?? "",
+        )
+      : metric(
+          "net drift (vs A/A)",
+          `${signedPoints(drift.estimate)} (${percent(drift.candidate.rate)} − ${percent(drift.aa?.rate ?? 0)} A/A)`,
+          `${signedPoints(drift.low ?? 0)} – ${signedPoints(drift.high ?? 0)}`,
+          `${drift.method}, ${drift.noise_only} noise-only pairs`,
+        ),
     binaryRow("refusal rate", segment.refusal),
     binaryRow("error rate", segment.errors),
     binaryRow("pairs with all tool calls ok", segment.tool_calls.all_ok),
@@ -123,7 +130,14 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
     ),
     ratioRow("tokens per task", segment.tokens, (value) => value.toFixed(0)),
     segment.cost.priced
-      ? ratioRow("cost per task (USD)", segment.cost, (value) => value.toFixed(5))
+      ? metric(
+          "cost per task (USD, Σ ratio)",
+          `${segment.cost.baseline_mean.toFixed(5)} → ${segment.cost.candidate_mean.toFixed(5)} (×${ratio(segment.cost.ratio)})`,
+          segment.cost.ratio_low === null || segment.cost.ratio_high === null
+            ? "unbounded"
+            : `×${ratio(segment.cost.ratio_low)} – ×${ratio(segment.cost.ratio_high)}`,
+          `Fieller, n=${segment.cost.pairs}`,
+        )
       : metric(
           "cost per task",
           `unpriced (${segment.cost.unpriced_models.join(" and ")} model has no price)`,
@@ -133,8 +147,10 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
     metric(
       "latency p50 / p95 / p99 (ms)",
       `${quantiles(segment.latency.baseline)} → ${quantiles(segment.latency.candidate)}`,
+      segment.latency.p95_ratio_low === null
+        ? ""
+        : `p95 ×${ratio(segment.latency.p95_ratio_low)} – ×${ratio(segment.latency.p95_ratio_high)}`,
       `p95 ×${ratio(segment.latency.p95_ratio)}`,
-      "",
     ),
     ratioRow("latency per task (ms)", segment.latency.paired, (value) => value.toFixed(0)),
   ];
@@ -169,11 +185,11 @@ function segmentRow(segment: SegmentReport): string[] {
   return [
     segment.value,
     String(segment.pairs),
-    percent(segment.drift.rate),
+    segment.drift.estimate === null ? "n/a" : signedPoints(segment.drift.estimate),
     delta(segment.refusal),
     delta(segment.errors),
     delta(segment.tool_calls.all_ok),
-    segment.cost.priced ? `×${ratio(segment.cost.ratio_of_means)}` : "unpriced",
+    segment.cost.priced ? `×${ratio(segment.cost.ratio)}` : "unpriced",
     `×${ratio(segment.latency.p95_ratio)}`,
   ];
 }

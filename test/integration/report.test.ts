@@ -61,7 +61,7 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       const overall = report.overall as SufficientSegment;
       expect(overall.pairs).toBe(600);
       // The fixture generator's own counts, independent of the store.
-      expect(overall.categories).toMatchObject({
+      expect(overall.categories_raw).toMatchObject({
         candidate_error: 14,
         refusal_flip: 5,
         args_drift: 67,

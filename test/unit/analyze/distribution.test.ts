@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { PairedSample } from "../../../src/analyze/distribution.js";
 import { DISTRIBUTION_LEVELS, distributionOf } from "../../../src/analyze/distribution.js";
-import type { PairedSample } from "../../../src/analyze/segment-report.js";
 import { dkwHalfWidth, inverseEcdf } from "../../../src/analyze/stats/index.js";
 
 describe("inverseEcdf", () => {
@@ -34,8 +34,6 @@ describe("distributionOf", () => {
     baselineCost: cost,
     candidateCost: cost * 3,
     priced,
-    baselineTokens: 100,
-    candidateTokens: 100,
   });
 
   it("draws both sides at every level, cost from priced pairs only", () => {

@@ -70,6 +70,7 @@ describe("shadowdiff diff --format json on the fixtures", () => {
       noise_only: number;
       noise_paths: { path: string }[];
       categories: Record<string, number>;
+      categories_raw: Record<string, number>;
     };
     // The benign prompt tweak rewords the refund e-mail body exactly as often as the A/A run does.
     expect(plain.drift.pairs).toBe(summary["candidate-prompt-tweak.jsonl"]?.strict.args_drift);
@@ -77,8 +78,9 @@ describe("shadowdiff diff --format json on the fixtures", () => {
     expect(netted.drift.pairs).toBe(0);
     expect(netted.noise_only).toBe(plain.drift.pairs);
     expect(netted.noise_paths.map((verdict) => verdict.path)).toContain("/steps/send_email/arguments/body");
-    // Categories stay as classified; only the drift count is net of the floor.
-    expect(netted.categories.args_drift).toBe(plain.drift.pairs);
+    // Categories are net of the floor; the raw ones are kept beside them.
+    expect(netted.categories.args_drift).toBe(0);
+    expect(netted.categories_raw.args_drift).toBe(plain.drift.pairs);
   });
 
   it("keeps real regressions as drift when the A/A floor is applied", async () => {

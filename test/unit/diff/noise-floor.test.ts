@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isNoise, judgePaths, newcombeDifferenceLow, wilsonBounds } from "../../../src/diff/noise-floor.js";
+import { normalQuantile } from "../../../src/analyze/stats/index.js";
+import {
+  excessPValue,
+  isNoise,
+  judgePaths,
+  newcombeDifferenceLow,
+  wilsonBounds,
+} from "../../../src/diff/noise-floor.js";
 
 describe("noise floor", () => {
   it("wilsonBounds matches the Wilson score interval (statsmodels proportion_confint method='wilson')", () => {
@@ -34,7 +41,7 @@ describe("noise floor", () => {
   });
 
   it("a path at the A/A rate is noise; one clearly above it is not", () => {
-    expect(isNoise("/output", 60, 200, 55, 200)).toBe(true);
+    expect(isNoise("/steps/send_email/arguments/body", 60, 200, 55, 200)).toBe(true);
     expect(isNoise("/steps/refund_order/arguments/currency", 60, 200, 0, 200)).toBe(false);
   });
 
@@ -48,21 +55,55 @@ describe("noise floor", () => {
     expect(isNoise("/output", 5, 100, 0, 0)).toBe(false);
   });
 
-  it("judgePaths sorts by count and carries both rates", () => {
+  it("judgePaths sorts by count and carries both rates; text is never judged", () => {
     const verdicts = judgePaths(
       {
         pairs: 100,
         counts: new Map([
-          ["/output", 30],
+          ["/output", 40],
+          ["/steps/send_email/arguments/body", 30],
           ["/outcome/amount", 10],
         ]),
       },
-      { pairs: 100, counts: new Map([["/output", 28]]) },
+      {
+        pairs: 100,
+        counts: new Map([
+          ["/output", 40],
+          ["/steps/send_email/arguments/body", 28],
+        ]),
+      },
     );
-    expect(verdicts.map((verdict) => [verdict.path, verdict.noise])).toEqual([
-      ["/output", true],
-      ["/outcome/amount", false],
+    expect(verdicts.map((verdict) => [verdict.path, verdict.judged, verdict.noise])).toEqual([
+      ["/output", false, false],
+      ["/steps/send_email/arguments/body", true, true],
+      ["/outcome/amount", true, false],
     ]);
-    expect(verdicts[0]?.aaRate).toBeCloseTo(0.28, 10);
+    expect(verdicts[1]?.aaRate).toBeCloseTo(0.28, 10);
+    expect(verdicts[0]?.pAdjusted).toBeNull();
+  });
+
+  it("adjusts across paths (Benjamini-Hochberg): a path that is real alone can be noise among many", () => {
+    // 12 vs 4 in 600 is just past the single-path rule; among 20 paths at the A/A rate it is not.
+    const alone = judgePaths(
+      { pairs: 600, counts: new Map([["/outcome/amount", 12]]) },
+      { pairs: 600, counts: new Map([["/outcome/amount", 2]]) },
+    );
+    expect(alone[0]?.noise).toBe(false);
+    const many = new Map([["/outcome/amount", 12]]);
+    const aaMany = new Map([["/outcome/amount", 2]]);
+    for (let i = 0; i < 20; i++) {
+      many.set(`/outcome/field_${i}`, 10);
+      aaMany.set(`/outcome/field_${i}`, 10);
+    }
+    const among = judgePaths({ pairs: 600, counts: many }, { pairs: 600, counts: aaMany });
+    expect(among.find((verdict) => verdict.path === "/outcome/amount")?.noise).toBe(true);
+    expect(among.find((verdict) => verdict.path === "/outcome/amount")?.pAdjusted).toBeGreaterThan(0.025);
+  });
+
+  it("excessPValue is the level at which the Newcombe lower bound reaches zero", () => {
+    const p = excessPValue(20, 600, 0, 600);
+    const z = normalQuantile(1 - p);
+    expect(newcombeDifferenceLow(20, 600, 0, 600, z)).toBeCloseTo(0, 9);
+    expect(excessPValue(5, 600, 10, 600)).toBe(1);
   });
 });

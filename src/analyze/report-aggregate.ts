@@ -1,0 +1,109 @@
+import type { PairCategory } from "../contracts/categories.js";
+import type { SampledPairRow } from "./report-queries.js";
+
+/**
+ * One segment's aggregates as the report reader decodes them from the store, by column name: the
+ * pure report builder's input. Nothing here is a SQL shape; a simulation can build these from
+ * generated pairs and go through the same builder and gate.
+ */
+export interface SegmentAggregate {
+  /** "" for the overall segment. */
+  readonly dimension: string;
+  readonly segment: string;
+  readonly pairs: number;
+  readonly categories: Readonly<Record<PairCategory, number>>;
+  /** Pairs per (raw category, exact set of differing paths). */
+  readonly pathsets: readonly PathsetCount[];
+  readonly refusal: BinaryCounts;
+  readonly errors: BinaryCounts;
+  readonly toolsOk: BinaryCounts;
+  readonly toolCalls: {
+    readonly baseline: CallCounts;
+    readonly candidate: CallCounts;
+  };
+  readonly tokens: {
+    readonly baselineSum: number;
+    readonly candidateSum: number;
+    readonly baselineMedian: number;
+    readonly candidateMedian: number;
+  };
+  readonly cost: CostAggregate;
+  /** Pairs whose baseline failed: reported apart, never as drift. */
+  readonly baselineFailed: number;
+  /** Pairs where neither side failed, and those whose behaviour differs (raw). */
+  readonly completed: number;
+  readonly completedDiffering: number;
+  /** Completed pairs whose request's first A/A replica also completed, by (candidate, A/A) difference. */
+  readonly matched: MatchedTable;
+  /** Exact latency quantiles of completed pairs at `levels` (LATENCY_LEVELS), both sides. */
+  readonly latency: {
+    readonly levels: readonly number[];
+    readonly baseline: readonly number[];
+    readonly candidate: readonly number[];
+  };
+  /** A uniform hash sample of the segment's pairs, in hash order. */
+  readonly sample: readonly SampledPairRow[];
+  readonly firstTs: string | null;
+  readonly lastTs: string | null;
+}
+
+export interface PathsetCount {
+  readonly key: string;
+  readonly category: PairCategory;
+  readonly paths: readonly string[];
+  readonly count: number;
+}
+
+/** A paired 0/1 quantity: how many pairs had it on each side, and the flips each way. */
+export interface BinaryCounts {
+  readonly baseline: number;
+  readonly candidate: number;
+  /** 0 on the baseline, 1 on the candidate. */
+  readonly gained: number;
+  /** 1 on the baseline, 0 on the candidate. */
+  readonly lost: number;
+}
+
+export interface CallCounts {
+  readonly calls: number;
+  readonly invalid: number;
+  readonly failed: number;
+}
+
+export interface CostAggregate {
+  /** Pairs with both sides priced (completed or not). */
+  readonly pricedPairs: number;
+  readonly baselineUnpriced: number;
+  readonly candidateUnpriced: number;
+  /** Completed, priced pairs: what cost is compared on. */
+  readonly pairs: number;
+  readonly baselineSum: number;
+  readonly candidateSum: number;
+  readonly baselineMedian: number;
+  readonly candidateMedian: number;
+  /** Moments in dollars (exact integer sums of micro-dollars underneath). */
+  readonly moments: PairedMoments;
+}
+
+/** x = baseline, y = candidate. */
+export interface PairedMoments {
+  readonly n: number;
+  readonly sumX: number;
+  readonly sumY: number;
+  readonly sumXX: number;
+  readonly sumYY: number;
+  readonly sumXY: number;
+}
+
+export interface MatchedTable {
+  readonly both: number;
+  readonly candidateOnly: number;
+  readonly aaOnly: number;
+  readonly neither: number;
+}
+
+/** The A/A pairs of one segment (by their own labels). */
+export interface AaSegment {
+  readonly completed: number;
+  readonly differing: number;
+}

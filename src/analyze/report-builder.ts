@@ -1,0 +1,135 @@
+import { distributionOf } from "./distribution.js";
+import type { SegmentAggregate } from "./report-aggregate.js";
+import { segmentKey } from "./report-queries.js";
+import type { ReportData } from "./report-reader.js";
+import type { DriftReport, SegmentReport } from "./report-types.js";
+import { type SegmentInput, segmentReport } from "./segment-report.js";
+import { holmAdjust } from "./stats/index.js";
+
+export interface BuildOptions {
+  /** Segments with fewer pairs say so instead of printing rates (default 30). */
+  readonly minPairs?: number;
+}
+
+const CONFIDENCE = 0.95;
+
+/**
+ * The drift report from what the reader decoded (pure): categories net of noise, net drift,
+ * paired statistics per segment, Holm across the segments of a dimension, examples, distributions.
+ */
+export function buildDriftReport(data: ReportData, options: BuildOptions = {}): DriftReport {
+  const minPairs = options.minPairs ?? 30;
+  const noisePaths = new Set(data.noise.noisePaths);
+  const aaRun = data.noise.aaPairs > 0;
+  const inputOf = (aggregate: SegmentAggregate, seed: number): SegmentInput => ({
+    aggregate,
+    aa: aaRun
+      ? (data.aaSegments.get(segmentKey(aggregate.dimension, aggregate.segment)) ?? {
+          completed: 0,
+          differing: 0,
+        })
+      : null,
+    noisePaths,
+    sample: aggregate.sample.slice(0, data.sampleLimit),
+    minPairs,
+    seed,
+  });
+  const [overallAggregate, ...rest] = data.segments;
+  if (overallAggregate === undefined) throw new Error("report data without an overall segment");
+  const overall = segmentReport(inputOf(overallAggregate, 1));
+  const segments: Record<string, SegmentReport[]> = {};
+  for (const dimension of data.dimensions) {
+    const reports = rest
+      .filter((aggregate) => aggregate.dimension === dimension)
+      .map((aggregate, index) => segmentReport(inputOf(aggregate, index + 2)));
+    segments[dimension] = adjustAcrossSegments(reports);
+  }
+  const overallSample = overallAggregate.sample.slice(0, data.sampleLimit);
+  return {
+    schema: "shadowdiff.report/v1",
+    candidate: data.candidate,
+    baseline: data.baseline,
+    window: { first: overallAggregate.firstTs, last: overallAggregate.lastTs },
+    settings: {
+      min_pairs: minPairs,
+      confidence: CONFIDENCE,
+      sample_limit: data.sampleLimit,
+      segments: data.dimensions,
+    },
+    unpaired: data.unpaired,
+    noise: aaRun ? { aa_pairs: data.noise.aaPairs, noise_paths: data.noise.noisePaths } : null,
+    overall,
+    segments,
+    paths: data.noise.paths,
+    examples: data.examples,
+    distribution: distributionOf(
+      overallSample.map((pair) => ({
+        baselineLatency: Number(pair.baseline_latency),
+        candidateLatency: Number(pair.candidate_latency),
+        baselineCost: Number(pair.baseline_cost),
+        candidateCost: Number(pair.candidate_cost),
+        priced: Number(pair.priced) === 1,
+      })),
+      CONFIDENCE,
+    ),
+  };
+}
+
+type Family = "refusal" | "errors" | "all_ok" | "tokens" | "cost" | "latency";
+const FAMILIES: readonly Family[] = ["refusal", "errors", "all_ok", "tokens", "cost", "latency"];
+
+/** Holm across the segments of one dimension, per test family (the report's p values; the gate adjusts its own). */
+function adjustAcrossSegments(reports: SegmentReport[]): SegmentReport[] {
+  const sufficient = reports.flatMap((report, index) => (report.sufficient ? [{ report, index }] : []));
+  if (sufficient.length === 0) return reports;
+  const adjusted = reports.slice();
+  const pValues = FAMILIES.map((family) =>
+    holmAdjust(sufficient.map(({ report }) => familyP(report, family) ?? 1)),
+  );
+  sufficient.forEach(({ report, index }, position) => {
+    if (!report.sufficient) return;
+    const p = (family: number) => pValues[family]?.[position] ?? 1;
+    adjusted[index] = {
+      ...report,
+      refusal: { ...report.refusal, p_adjusted: p(0) },
+      errors: { ...report.errors, p_adjusted: p(1) },
+      tool_calls: { ...report.tool_calls, all_ok: { ...report.tool_calls.all_ok, p_adjusted: p(2) } },
+      tokens: { ...report.tokens, p_adjusted: report.tokens.p_value === null ? null : p(3) },
+      cost: report.cost.priced
+        ? {
+            ...report.cost,
+            typical: {
+              ...report.cost.typical,
+              p_adjusted: report.cost.typical.p_value === null ? null : p(4),
+            },
+          }
+        : report.cost,
+      latency: {
+        ...report.latency,
+        paired: {
+          ...report.latency.paired,
+          p_adjusted: report.latency.paired.p_value === null ? null : p(5),
+        },
+      },
+    };
+  });
+  return adjusted;
+}
+
+function familyP(report: SegmentReport, family: Family): number | null {
+  if (!report.sufficient) return null;
+  switch (family) {
+    case "refusal":
+      return report.refusal.p_value;
+    case "errors":
+      return report.errors.p_value;
+    case "all_ok":
+      return report.tool_calls.all_ok.p_value;
+    case "tokens":
+      return report.tokens.p_value;
+    case "cost":
+      return report.cost.priced ? report.cost.typical.p_value : null;
+    case "latency":
+      return report.latency.paired.p_value;
+  }
+}
