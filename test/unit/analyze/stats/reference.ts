@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
+import type { PairedMoments } from "../../../../src/analyze/stats/paired-moments.js";
 
 /**
  * Values computed independently by scipy, statsmodels, numpy and mpmath
@@ -46,6 +47,68 @@ export interface Reference {
     median: { estimate: number; low: number; high: number };
   };
   readonly normal_sample: number[];
+  readonly clopper_pearson: readonly {
+    k: number;
+    n: number;
+    alphaLow: number;
+    alphaHigh: number;
+    low: number;
+    high: number;
+    /** "mpmath": 50-digit roots of the binomial tails; "scipy": beta quantiles (tails too long). */
+    source: "mpmath" | "scipy";
+  }[];
+  readonly mixture_bounds: readonly { k: number; n: number; alpha: number; low: number; high: number }[];
+  readonly mixture_count_range: readonly { n: number; p: number; alpha: number; low: number; high: number }[];
+  readonly normal_mixture: readonly { n: number; variance: number; alpha: number; halfWidth: number }[];
+  readonly fieller: readonly {
+    name: string;
+    moments: PairedMoments;
+    zLow: number;
+    zHigh: number;
+    estimate: number;
+    /** null: unbounded (JSON has no infinity). */
+    low: number | null;
+    high: number | null;
+  }[];
+  readonly order_statistic_ranks: readonly {
+    n: number;
+    p: number;
+    alphaLow: number;
+    alphaHigh: number;
+    low: number | null;
+    high: number | null;
+  }[];
+  readonly benjamini_hochberg: readonly { p: number[]; adjusted: number[] }[];
+  readonly two_proportion: readonly {
+    count1: number;
+    trials1: number;
+    count2: number;
+    trials2: number;
+    p: number;
+  }[];
+  readonly bca_same_stream: readonly {
+    name: string;
+    values: number[];
+    seed: number;
+    resamples: number;
+    confidence: number;
+    estimate: number;
+    low: number;
+    high: number;
+    biasCorrection: number;
+    acceleration: number;
+  }[];
+  /** scipy's BCa at `referenceResamples`, and the spread of each bound over runs at `resamples`. */
+  readonly bca_scipy: {
+    values: number[];
+    confidence: number;
+    resamples: number;
+    referenceResamples: number;
+    low: number;
+    high: number;
+    standardErrorLow: number;
+    standardErrorHigh: number;
+  };
 }
 
 export const reference = JSON.parse(
