@@ -21,7 +21,8 @@ export interface RateBounds {
  * n = 1e7 and down to tails far below 1e-6: a tail is steep in p at its root, so the bound is
  * good to about 1e-14 relative. Zero trials give the vacuous {0, 1}.
  *
- * A bound costs about 60–110 tail evaluations, each O(√(n·p·(1−p))) terms: about 5 ms at n = 1e7.
+ * A bound costs at most 64 tail evaluations (see bisect.ts), each O(√(n·p·(1−p))) terms: about
+ * 4 ms at n = 1e7, p = ½, and well under 1 ms at n = 1e5.
  */
 export function clopperPearsonBounds(
   successes: number,

@@ -15,15 +15,16 @@ const LARGEST_RATIO = 1e12;
  *   low  = inf{R : ȳ − R·x̄ <= halfWidthLow(V(R))},
  *   high = sup{R : ȳ − R·x̄ >= −halfWidthHigh(V(R))},
  *
- * with V(R) = Syy − 2R·Sxy + R²·Sxx. Each set contains the estimate ȳ/x̄ and is taken to be an
- * interval on its side of it, which holds when the half-width grows like √V (then the condition
- * is Fieller's quadratic, see fieller.ts). With halfWidth = v ⇒ z·√(v/n) this is `fiellerBounds`.
+ * with V(R) = Syy − 2R·Sxy + R²·Sxx. Each set contains the estimate ȳ/x̄. It is taken to be an
+ * interval on that side of the estimate, or, when the baseline mean is not significantly positive,
+ * to reach ±∞; both hold when the half-width grows like √V, where the condition is Fieller's
+ * quadratic (see fieller.ts). With halfWidth = v ⇒ z·√(v/n) this is `fiellerBounds`.
  *
- * Each end is bracketed by steps doubling outward from the estimate and then bisected to the
- * resolution of doubles. A side is −∞ / +∞ when its condition still holds at ±1e12, which is what
- * a baseline mean that is not significantly positive gives. The search runs below 0 as well, so a lower bound
- * below 0 (possible when the candidate mean is near 0) is reported as Fieller reports it rather
- * than as −∞. Undefined with fewer than two pairs or a baseline mean <= 0.
+ * A side is −∞ / +∞ when its condition still holds at ±1e12. Otherwise its end is bracketed by
+ * steps doubling outward from the estimate and bisected to the resolution of doubles. The search
+ * runs below 0 as well, so a lower bound below 0 (possible when the candidate mean is near 0) is
+ * reported as Fieller reports it, not as −∞. Undefined with fewer than two pairs or a baseline
+ * mean <= 0.
  */
 export function ratioBoundsByRoot(
   moments: PairedMoments,

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { CLEAN, FIXTURE_POLICY, fixedRuns, mcError, OVERALL_POLICY } from "./simulation.js";
+
+/**
+ * The short CI version of bench/gate-validity: a few cells of the table, seeded, through the
+ * project's own builder and gate. Bounds allow three Monte-Carlo standard errors; the full table
+ * (more runs, every n) is in docs/SEMANTICS.md.
+ */
+const RUNS = 120;
+const within = (count: number, runs: number, rate: number) => count / runs <= rate + 3 * mcError(count, runs);
+
+describe("gate validity (seeded simulation, short)", () => {
+  it("A/A with the fixture policy: no false fail, and promoted by 2,000 pairs", () => {
+    const tally = fixedRuns(CLEAN, OVERALL_POLICY, 2000, RUNS, 11);
+    expect(within(tally.fail, tally.runs, 0.025)).toBe(true);
+    expect(tally.promote / tally.runs).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("A/A with 5 tenant segments: no false fail at 4,000 pairs", () => {
+    const tally = fixedRuns(CLEAN, FIXTURE_POLICY, 4000, 60, 13);
+    expect(within(tally.fail, tally.runs, 0.025)).toBe(true);
+  });
+
+  it("drift exactly at its limit is not promoted, and its check does not fail beyond 2.5%", () => {
+    const tally = fixedRuns({ ...CLEAN, driftExcess: 0.05 }, OVERALL_POLICY, 2000, RUNS, 17);
+    expect(within(tally.promote, tally.runs, 0.025)).toBe(true);
+    expect(within(tally.checkFails.get("drift_rate") ?? 0, tally.runs, 0.025)).toBe(true);
+  });
+
+  it("a +9 pt drift with a 50-pair A/A is not promoted", () => {
+    const tally = fixedRuns({ ...CLEAN, driftExcess: 0.09, aaRequests: 50 }, OVERALL_POLICY, 5000, 60, 19);
+    expect(tally.promote).toBe(0);
+  });
+});
