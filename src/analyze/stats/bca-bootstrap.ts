@@ -14,7 +14,7 @@ export interface BcaInterval extends Interval {
 /**
  * Bias-corrected and accelerated bootstrap interval of the mean (Efron 1987, "Better bootstrap
  * confidence intervals", JASA 82:171; Efron & Tibshirani 1993, §14.3 and eq. 15.36). The
- * percentile interval is second-order correct only for a symmetric statistic; BCa reads the
+ * percentile interval is only first-order accurate; BCa is second-order accurate, reading the
  * resampled means at shifted levels
  *
  *   Φ(z0 + (z0 + z_α) / (1 − a·(z0 + z_α)))  for  z_α = ±Φ⁻¹((1 − c)/2),

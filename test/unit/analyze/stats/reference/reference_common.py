@@ -1,7 +1,5 @@
 """Helpers shared by make_reference.py and bounds_reference.py."""
 
-import mpmath
-
 
 def agree(name, value, exact, tolerance):
     """Fail loudly if a library and mpmath disagree: then neither is a trustworthy reference."""
@@ -22,4 +20,3 @@ def mulberry32(seed):
         yield ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
 
 
-assert mpmath.mp.dps >= 15
