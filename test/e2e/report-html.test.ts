@@ -56,7 +56,8 @@ describe("report --format html", () => {
       });
       await page.goto(`file://${resolve(html)}`);
       expect(await page.textContent("#verdict")).toBe("verdict: fail");
-      expect(await page.textContent("#drift-rate")).toBe("23.2%");
+      // Net drift of the regressed candidate: (123 − 11) / 586 paired requests (candidate-only minus A/A-only).
+      expect(await page.textContent("#drift-rate")).toBe("+19.1 pt");
       expect(await page.textContent("#release-diff")).toContain(
         "model: openai/gpt-4o-2024-08-06 → openai/gpt-4.1-2025-04-14",
       );
