@@ -1,4 +1,3 @@
-import type { BinaryCounts, MatchedTable, PairedMoments } from "./report-aggregate.js";
 import {
   betaBinomialMixtureBounds,
   clopperPearsonBounds,
@@ -9,7 +8,8 @@ import {
   pairedRateDifference,
   ratioBoundsByRoot,
   sequentialOrderStatisticRanks,
-} from "./stats/index.js";
+} from "../stats/index.js";
+import type { BinaryCounts, MatchedTable, PairedMoments } from "./report-aggregate.js";
 
 /**
  * The one place every guardrail's interval is computed, for the report (95%, 2.5% a side) and for

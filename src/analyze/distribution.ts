@@ -1,5 +1,5 @@
+import { dkwHalfWidth, inverseEcdf } from "../stats/index.js";
 import type { Distribution, SidesAt } from "./report-types.js";
-import { dkwHalfWidth, inverseEcdf } from "./stats/index.js";
 
 /** One pair of the hash sample, as the curves read it. */
 export interface PairedSample {

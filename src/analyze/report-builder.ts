@@ -1,10 +1,10 @@
+import { holmAdjust } from "../stats/index.js";
 import { distributionOf } from "./distribution.js";
 import type { SegmentAggregate } from "./report-aggregate.js";
 import { segmentKey } from "./report-queries.js";
 import type { ReportData } from "./report-reader.js";
 import type { DriftReport, SegmentReport } from "./report-types.js";
 import { type SegmentInput, segmentReport } from "./segment-report.js";
-import { holmAdjust } from "./stats/index.js";
 
 export interface BuildOptions {
   /** Segments with fewer pairs say so instead of printing rates (default 30). */

@@ -1,4 +1,5 @@
 import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { bcaBootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank } from "../stats/index.js";
 import {
   costRatioBounds,
   netDriftBounds,
@@ -19,7 +20,6 @@ import type {
   Rate,
   SegmentReport,
 } from "./report-types.js";
-import { bcaBootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank } from "./stats/index.js";
 
 /**
  * Bootstrap resamples per interval: 1,000 is the usual floor for 95% intervals (Efron & Tibshirani

@@ -1,5 +1,5 @@
-import { benjaminiHochberg } from "../analyze/stats/benjamini-hochberg.js";
-import { normalSurvival } from "../analyze/stats/normal.js";
+import { benjaminiHochberg } from "../stats/benjamini-hochberg.js";
+import { normalSurvival } from "../stats/normal.js";
 import { isBehaviouralPath, pathKind } from "./path-kind.js";
 
 /**

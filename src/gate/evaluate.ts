@@ -8,7 +8,7 @@ import {
   type Sides,
 } from "../analyze/bounds.js";
 import type { DriftReport, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
-import { normalQuantile } from "../analyze/stats/index.js";
+import { normalQuantile } from "../stats/index.js";
 import type { GuardrailName, Limit, Policy } from "./policy.js";
 
 export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLEAN, FIXTURE_POLICY, fixedRuns, mcError, OVERALL_POLICY } from "./simulation.js";
+import { CLEAN, FIXTURE_POLICY, fixedRuns, mcError, OVERALL_POLICY, sequentialRuns } from "./simulation.js";
 
 /**
  * The short CI version of bench/gate-validity: a few cells of the table, seeded, through the
@@ -30,5 +30,18 @@ describe("gate validity (seeded simulation, short)", () => {
   it("a +9 pt drift with a 50-pair A/A is not promoted", () => {
     const tally = fixedRuns({ ...CLEAN, driftExcess: 0.09, aaRequests: 50 }, OVERALL_POLICY, 5000, 60, 19);
     expect(tally.promote).toBe(0);
+  });
+
+  it("5% of tasks looping at 10x cost is never promoted against x1.25 at 1,000 pairs", () => {
+    // Power to *fail* it at 1,000 pairs is ~45% (docs/SEMANTICS.md says why); it must never pass.
+    const tally = fixedRuns({ ...CLEAN, loopShare: 0.05, loopFactor: 10 }, OVERALL_POLICY, 1000, 60, 23);
+    expect(tally.promote).toBe(0);
+    expect(tally.checkPasses.get("cost_per_task_ratio") ?? 0).toBe(0);
+    expect(tally.checkFails.get("cost_per_task_ratio") ?? 0).toBeGreaterThan(0);
+  });
+
+  it("sequential A/A over 100 looks: no false fail", { timeout: 120_000 }, () => {
+    const tally = sequentialRuns(CLEAN, OVERALL_POLICY, 1500, 100, 20, 29);
+    expect(tally.fail).toBe(0);
   });
 });

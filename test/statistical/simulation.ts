@@ -9,10 +9,10 @@ import type { AaSegment, SegmentAggregate } from "../../src/analyze/report-aggre
 import { buildDriftReport } from "../../src/analyze/report-builder.js";
 import { LATENCY_LEVELS } from "../../src/analyze/report-queries.js";
 import type { ReportData } from "../../src/analyze/report-reader.js";
-import { mulberry32 } from "../../src/analyze/stats/index.js";
 import { emptyCategoryCounts } from "../../src/diff/category.js";
 import { evaluate, type Verdict } from "../../src/gate/evaluate.js";
 import type { Policy } from "../../src/gate/policy.js";
+import { mulberry32 } from "../../src/stats/index.js";
 
 /** One simulated request: what the store would hold for its candidate pair and its A/A pair. */
 export interface SimPair {

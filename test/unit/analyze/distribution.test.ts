@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PairedSample } from "../../../src/analyze/distribution.js";
 import { DISTRIBUTION_LEVELS, distributionOf } from "../../../src/analyze/distribution.js";
-import { dkwHalfWidth, inverseEcdf } from "../../../src/analyze/stats/index.js";
+import { dkwHalfWidth, inverseEcdf } from "../../../src/stats/index.js";
 
 describe("inverseEcdf", () => {
   it("returns observed order statistics: rank ⌈p·n⌉, the minimum at 0", () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { normalQuantile } from "../../../src/analyze/stats/index.js";
 import {
   excessPValue,
   isNoise,
@@ -7,6 +6,7 @@ import {
   newcombeDifferenceLow,
   wilsonBounds,
 } from "../../../src/diff/noise-floor.js";
+import { normalQuantile } from "../../../src/stats/index.js";
 
 describe("noise floor", () => {
   it("wilsonBounds matches the Wilson score interval (statsmodels proportion_confint method='wilson')", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../../src/analyze/stats/index.js";
 import { confidenceSequence } from "../../../src/gate/sequential.js";
+import { mulberry32 } from "../../../src/stats/index.js";
 
 /**
  * Simulation: A/A streams (baseline and candidate behave the same: a pair differs by −1, 0 or +1

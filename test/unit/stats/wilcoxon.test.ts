@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wilcoxonSignedRank } from "../../../../src/analyze/stats/wilcoxon.js";
+import { wilcoxonSignedRank } from "../../../src/stats/wilcoxon.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("Wilcoxon signed-rank = scipy.stats.wilcoxon", () => {

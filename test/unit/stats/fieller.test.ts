@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fiellerBounds } from "../../../../src/analyze/stats/fieller.js";
-import { normalMixtureHalfWidth } from "../../../../src/analyze/stats/normal-mixture.js";
-import type { PairedMoments } from "../../../../src/analyze/stats/paired-moments.js";
-import { ratioBoundsByRoot } from "../../../../src/analyze/stats/ratio-by-root.js";
+import { fiellerBounds } from "../../../src/stats/fieller.js";
+import { normalMixtureHalfWidth } from "../../../src/stats/normal-mixture.js";
+import type { PairedMoments } from "../../../src/stats/paired-moments.js";
+import { ratioBoundsByRoot } from "../../../src/stats/ratio-by-root.js";
 import { expectClose, reference } from "./reference.js";
 
 const unboundedBelow = (value: number | null) => value ?? Number.NEGATIVE_INFINITY;

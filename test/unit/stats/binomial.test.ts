@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  binomialCdf,
-  binomialLogPmf,
-  binomialPmf,
-  binomialSurvival,
-} from "../../../../src/analyze/stats/binomial.js";
-import { logChoose, logGamma, stirlingError } from "../../../../src/analyze/stats/log-gamma.js";
+import { binomialCdf, binomialLogPmf, binomialPmf, binomialSurvival } from "../../../src/stats/binomial.js";
+import { logChoose, logGamma, stirlingError } from "../../../src/stats/log-gamma.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("binomial = scipy.stats.binom", () => {

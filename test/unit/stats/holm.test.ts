@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holmAdjust } from "../../../../src/analyze/stats/holm.js";
+import { holmAdjust } from "../../../src/stats/holm.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("Holm = statsmodels multipletests(method='holm')", () => {

@@ -4,8 +4,8 @@ import {
   bootstrapMedianInterval,
   mulberry32,
   ratioInterval,
-} from "../../../../src/analyze/stats/bootstrap.js";
-import { mean, median } from "../../../../src/analyze/stats/quantile.js";
+} from "../../../src/stats/bootstrap.js";
+import { mean, median } from "../../../src/stats/quantile.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("mulberry32", () => {

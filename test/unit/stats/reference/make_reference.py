@@ -1,4 +1,4 @@
-"""Reference values for shadowdiff's statistics (src/analyze/stats), computed independently.
+"""Reference values for shadowdiff's statistics (src/stats), computed independently.
 
 Libraries: scipy (normal, binomial, Wilcoxon), statsmodels (Wilson, McNemar, Holm), numpy
 (quantiles), mpmath (40-digit log binomial coefficients and Stirling errors, and a cross-check of
@@ -13,8 +13,8 @@ Produced with Python 3.11.7, numpy 2.4.6, scipy 1.17.1, statsmodels 0.15.0, mpma
 recorded under "versions" in reference.json). To regenerate (about 10 s):
 
     pip install numpy scipy statsmodels mpmath
-    python3 test/unit/analyze/stats/reference/make_reference.py
-    npx biome format --write test/unit/analyze/stats/reference/reference.json
+    python3 test/unit/stats/reference/make_reference.py
+    npx biome format --write test/unit/stats/reference/reference.json
 
 It overwrites reference.json next to this file; the formatter only re-indents it (the values are
 the same, and an unchanged generator reproduces the checked-in file byte for byte). The unit tests

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wilsonInterval } from "../../../../src/analyze/stats/wilson.js";
+import { wilsonInterval } from "../../../src/stats/wilson.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("Wilson interval = statsmodels proportion_confint(method='wilson')", () => {

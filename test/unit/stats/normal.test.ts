@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalCdf, normalQuantile, normalSurvival } from "../../../../src/analyze/stats/normal.js";
+import { normalCdf, normalQuantile, normalSurvival } from "../../../src/stats/normal.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("normal distribution = scipy.stats.norm", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mean, median, quantile, quantileOfSorted } from "../../../../src/analyze/stats/quantile.js";
+import { mean, median, quantile, quantileOfSorted } from "../../../src/stats/quantile.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("quantile = numpy.quantile (linear, type 7)", () => {

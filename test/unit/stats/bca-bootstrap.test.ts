@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bcaBootstrapMeanInterval } from "../../../../src/analyze/stats/bca-bootstrap.js";
-import { bootstrapMeanInterval } from "../../../../src/analyze/stats/bootstrap.js";
+import { bcaBootstrapMeanInterval } from "../../../src/stats/bca-bootstrap.js";
+import { bootstrapMeanInterval } from "../../../src/stats/bootstrap.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("BCa bootstrap of the mean", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bisectEdge, firstInteger, lastInteger } from "../../../../src/analyze/stats/bisect.js";
+import { bisectEdge, firstInteger, lastInteger } from "../../../src/stats/bisect.js";
 
 describe("bisectEdge", () => {
   it("returns the first double outside the condition, from either side and across 0", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import type { PairedMoments } from "../../../../src/analyze/stats/paired-moments.js";
+import type { PairedMoments } from "../../../src/stats/paired-moments.js";
 
 /**
  * Values computed independently by scipy, statsmodels, numpy and mpmath

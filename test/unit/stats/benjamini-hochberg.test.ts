@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { benjaminiHochberg } from "../../../../src/analyze/stats/benjamini-hochberg.js";
-import { holmAdjust } from "../../../../src/analyze/stats/holm.js";
+import { benjaminiHochberg } from "../../../src/stats/benjamini-hochberg.js";
+import { holmAdjust } from "../../../src/stats/holm.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("Benjamini–Hochberg = statsmodels multipletests(method='fdr_bh')", () => {

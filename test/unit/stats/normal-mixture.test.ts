@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../../../src/analyze/stats/bootstrap.js";
-import { normalMixtureHalfWidth } from "../../../../src/analyze/stats/normal-mixture.js";
+import { mulberry32 } from "../../../src/stats/bootstrap.js";
+import { normalMixtureHalfWidth } from "../../../src/stats/normal-mixture.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("normal-mixture confidence sequence half-width = the same formula at 50 digits (mpmath)", () => {

@@ -3,10 +3,10 @@ import {
   betaBinomialMixtureBounds,
   betaBinomialMixtureCountRange,
   MIXING_PRIOR,
-} from "../../../../src/analyze/stats/beta-binomial-mixture.js";
-import { clopperPearsonBounds } from "../../../../src/analyze/stats/clopper-pearson.js";
-import { stirlingError } from "../../../../src/analyze/stats/log-gamma.js";
-import { stirlingRemainder } from "../../../../src/analyze/stats/mixture-likelihood.js";
+} from "../../../src/stats/beta-binomial-mixture.js";
+import { clopperPearsonBounds } from "../../../src/stats/clopper-pearson.js";
+import { stirlingError } from "../../../src/stats/log-gamma.js";
+import { stirlingRemainder } from "../../../src/stats/mixture-likelihood.js";
 import { expectClose, reference } from "./reference.js";
 
 const UNIFORM = { a: 1, b: 1 };

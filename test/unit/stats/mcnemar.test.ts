@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  mcnemarExact,
-  pairedBinaryTest,
-  pairedRateDifference,
-} from "../../../../src/analyze/stats/mcnemar.js";
+import { mcnemarExact, pairedBinaryTest, pairedRateDifference } from "../../../src/stats/mcnemar.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("exact McNemar = statsmodels mcnemar(exact=True)", () => {

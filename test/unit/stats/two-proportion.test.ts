@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { twoProportionExcessP } from "../../../../src/analyze/stats/two-proportion.js";
+import { twoProportionExcessP } from "../../../src/stats/two-proportion.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("two-proportion excess p-value = statsmodels proportions_ztest(alternative='larger')", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { binomialCdf, binomialSurvival } from "../../../../src/analyze/stats/binomial.js";
-import { clopperPearsonBounds } from "../../../../src/analyze/stats/clopper-pearson.js";
+import { binomialCdf, binomialSurvival } from "../../../src/stats/binomial.js";
+import { clopperPearsonBounds } from "../../../src/stats/clopper-pearson.js";
 import { expectClose, reference } from "./reference.js";
 
 describe("Clopper–Pearson bounds = 50-digit roots of the binomial tails (scipy beta quantiles at n = 1e7)", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { binomialCdf, binomialSurvival } from "../../../../src/analyze/stats/binomial.js";
-import { mulberry32 } from "../../../../src/analyze/stats/bootstrap.js";
+import { binomialCdf, binomialSurvival } from "../../../src/stats/binomial.js";
+import { mulberry32 } from "../../../src/stats/bootstrap.js";
 import {
   type OrderStatisticRanks,
   orderStatisticRanks,
   sequentialOrderStatisticRanks,
-} from "../../../../src/analyze/stats/order-statistics.js";
+} from "../../../src/stats/order-statistics.js";
 import { reference } from "./reference.js";
 
 describe("order-statistic ranks for a quantile = scipy.stats.binom", () => {
