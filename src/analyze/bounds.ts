@@ -1,3 +1,4 @@
+import { type NetDriftCounts, netDriftMethod } from "../diff/net-drift.js";
 import {
   betaBinomialMixtureBounds,
   clopperPearsonBounds,
@@ -9,7 +10,7 @@ import {
   ratioBoundsByRoot,
   sequentialOrderStatisticRanks,
 } from "../stats/index.js";
-import type { BinaryCounts, MatchedTable, PairedMoments } from "./report-aggregate.js";
+import type { BinaryCounts, PairedMoments } from "./report-aggregate.js";
 
 /**
  * The one place every guardrail's interval is computed, for the report (95%, 2.5% a side) and for
@@ -80,31 +81,13 @@ function pairedTableBounds(table: PairedTable, sides: Sides): Bounds | undefined
 
 /**
  * What net drift is computed from: the candidate's completed pairs and how many differ, the A/A
- * pairs likewise, and the paired table over requests both have.
+ * pairs likewise, and the paired table over requests both have (diff/net-drift.ts's counts).
  */
-export interface NetDriftInput {
-  readonly candidate: { readonly differing: number; readonly pairs: number };
-  readonly aa: { readonly differing: number; readonly pairs: number };
-  readonly matched: MatchedTable;
-}
-
-/**
- * The A/A run "covers the same requests" when it has a completed pair for at least this share of
- * the candidate's completed pairs; then the paired interval over those requests is used (its
- * estimand is the same mean over the same requests), otherwise two independent rates. Decided by
- * coverage alone, never by which interval is narrower.
- */
-export const PAIRED_COVERAGE = 0.9;
-
-export function netDriftMethod(input: NetDriftInput): "paired" | "independent" {
-  const matched =
-    input.matched.both + input.matched.candidateOnly + input.matched.aaOnly + input.matched.neither;
-  return matched > 0 && matched >= PAIRED_COVERAGE * input.candidate.pairs ? "paired" : "independent";
-}
+export type NetDriftInput = NetDriftCounts;
 
 /** mean(d_C) − mean(d_A), paired (Newcombe method 10) or independent (Newcombe's hybrid score). */
 export function netDriftBounds(input: NetDriftInput, sides: Sides): Bounds | undefined {
-  if (input.candidate.pairs === 0) return undefined;
+  if (input.pairs === 0) return undefined;
   if (netDriftMethod(input) === "paired") {
     return pairedTableBounds(
       {
@@ -116,15 +99,15 @@ export function netDriftBounds(input: NetDriftInput, sides: Sides): Bounds | und
       sides,
     );
   }
-  if (input.aa.pairs === 0) return undefined;
+  if (input.aaPairs === 0) return undefined;
   // Independent: each side's rate bounded at half the level (exact Clopper–Pearson, or its
   // always-valid sequence), combined by a union bound: conservative, and exact at every count.
-  const candidateRate = rateBounds(input.candidate.differing, input.candidate.pairs, {
+  const candidateRate = rateBounds(input.differing, input.pairs, {
     alphaLow: sides.alphaLow / 2,
     alphaHigh: sides.alphaHigh / 2,
     sequential: sides.sequential,
   });
-  const aaRate = rateBounds(input.aa.differing, input.aa.pairs, {
+  const aaRate = rateBounds(input.aaDiffering, input.aaPairs, {
     alphaLow: sides.alphaHigh / 2,
     alphaHigh: sides.alphaLow / 2,
     sequential: sides.sequential,

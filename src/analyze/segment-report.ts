@@ -1,13 +1,7 @@
 import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { netDriftMethod } from "../diff/net-drift.js";
 import { bcaBootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank } from "../stats/index.js";
-import {
-  costRatioBounds,
-  netDriftBounds,
-  netDriftMethod,
-  p95RatioBounds,
-  REPORT_SIDES,
-  rateBounds,
-} from "./bounds.js";
+import { costRatioBounds, netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds } from "./bounds.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type { SampledPairRow } from "./report-queries.js";
@@ -143,8 +137,10 @@ function netDrift(
     };
   }
   const input = {
-    candidate: { differing: aggregate.completedDiffering, pairs: aggregate.completed },
-    aa: { differing: aa.differing, pairs: aa.completed },
+    pairs: aggregate.completed,
+    differing: aggregate.completedDiffering,
+    aaPairs: aa.completed,
+    aaDiffering: aa.differing,
     matched: aggregate.matched,
   };
   const bounds = netDriftBounds(input, REPORT_SIDES);

@@ -74,3 +74,27 @@ export class NetDriftTally {
     };
   }
 }
+
+/**
+ * The A/A run "covers the same requests" when it has a completed pair for at least this share of
+ * the candidate's completed pairs; then the paired estimate over those requests is used (the same
+ * mean over the same requests), otherwise two independent rates. Decided by coverage alone, never
+ * by which interval is narrower.
+ */
+export const PAIRED_COVERAGE = 0.9;
+
+export function netDriftMethod(counts: NetDriftCounts): "paired" | "independent" {
+  const { both, candidateOnly, aaOnly, neither } = counts.matched;
+  const matched = both + candidateOnly + aaOnly + neither;
+  return matched > 0 && matched >= PAIRED_COVERAGE * counts.pairs ? "paired" : "independent";
+}
+
+/** The net drift point estimate the report and the gate use (null without A/A pairs). */
+export function netDriftEstimate(counts: NetDriftCounts): number | null {
+  if (counts.pairs === 0) return null;
+  if (netDriftMethod(counts) === "paired") {
+    const { both, candidateOnly, aaOnly, neither } = counts.matched;
+    return (candidateOnly - aaOnly) / (both + candidateOnly + aaOnly + neither);
+  }
+  return counts.aaPairs === 0 ? null : counts.differing / counts.pairs - counts.aaDiffering / counts.aaPairs;
+}

@@ -213,8 +213,10 @@ function boundsOf(name: GuardrailName, report: SufficientSegment, sides: Sides):
       if (drift.aa === null) return drift.note ?? "no A/A capture: drift cannot be told from noise";
       const bounds = netDriftBounds(
         {
-          candidate: { differing: drift.candidate.count, pairs: drift.candidate.total },
-          aa: { differing: drift.aa.count, pairs: drift.aa.total },
+          pairs: drift.candidate.total,
+          differing: drift.candidate.count,
+          aaPairs: drift.aa.total,
+          aaDiffering: drift.aa.count,
           matched: {
             both: drift.matched.both,
             candidateOnly: drift.matched.candidate_only,

@@ -3,7 +3,7 @@ import { pairKey } from "../contracts/exchange.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules, TrajectoryMode } from "../contracts/rules.js";
 import { DRIFT_CATEGORIES, type PairCategory } from "../diff/category.js";
-import { behaviourDiffers, type NetDriftCounts, NetDriftTally } from "../diff/net-drift.js";
+import { behaviourDiffers, type NetDriftCounts, NetDriftTally, netDriftEstimate } from "../diff/net-drift.js";
 import type { PathTally, PathVerdict } from "../diff/noise-floor.js";
 import { diffPair } from "../diff/pair-diff.js";
 import { DiffTally, type Example, type ToolCallTotals } from "../diff/tally.js";
@@ -137,10 +137,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
       pairs: driftPairs,
       rate: tally.pairs === 0 ? 0 : driftPairs / tally.pairs,
       by_category: byCategory,
-      net:
-        aa === null || counts.pairs === 0 || counts.aaPairs === 0
-          ? null
-          : counts.differing / counts.pairs - counts.aaDiffering / counts.aaPairs,
+      net: aa === null ? null : netDriftEstimate(counts),
       counts,
     },
     noise_only: drift.noiseOnly,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { noiseFloorOf } from "../analyze/report.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DRIFT_CATEGORIES, PAIR_CATEGORIES } from "../diff/category.js";
+import { netCategory } from "../diff/net-category.js";
 import { type ExportFormat, exportCase } from "../harvest/exporters.js";
 import { type HarvestRow, selectCases } from "../harvest/select.js";
 import { sqlIdentifier, sqlNumber, sqlString, sqlTuple } from "../store/sql.js";
@@ -54,25 +55,31 @@ const FILES: Record<ExportFormat, string> = {
 };
 
 /**
- * `shadowdiff harvest`: divergent pairs of a candidate (drift categories by default, pairs whose
- * every difference is within the A/A noise floor left out), selected and redacted by
+ * `shadowdiff harvest`: divergent pairs of a candidate by category net of the A/A noise floor
+ * (drift categories by default, so pairs whose behavioural differences are all noise are left
+ * out), selected and redacted by
  * harvest/select.ts, merged into the bench file by case id: running it twice adds nothing.
  */
 export async function harvest(store: Store, options: HarvestOptions): Promise<HarvestResult> {
   const report = await noiseFloorOf(store, { candidate: options.candidate });
   const noise = new Set(report.noisePaths);
   const categories = divergentCategories(options.categories ?? [...DRIFT_CATEGORIES]);
+  // Categories are net of noise (diff/net-category.ts), as in the report: a pair is read by any
+  // divergent raw category and kept when its net category is one asked for.
   const rows = await store.query<HarvestRow & { paths: string[] }>(
     `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths
 FROM ${sqlIdentifier(store.database)}.pairs FINAL
 WHERE candidate_release = ${sqlString(report.candidate.id)} AND baseline_release = ${sqlString(report.baseline.id)}
-  AND category IN ${sqlTuple(categories)}
+  AND category IN ${sqlTuple(noise.size === 0 ? categories : DIVERGENT)}
 ORDER BY cityHash64(request_id, replica), request_id
 LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
   );
-  const divergent = rows.filter(
-    (row) => !(row.paths.length > 0 && row.paths.every((path) => noise.has(path))),
-  );
+  const netted = rows.map((row) => ({ ...row, category: netCategory(row.category, row.paths, noise) }));
+  const divergent = netted.filter((row) => categories.includes(row.category));
+  const noiseOnly = rows.filter(
+    (row, index) =>
+      categories.includes(row.category) && !categories.includes(netted[index]?.category ?? row.category),
+  ).length;
   const cases = selectCases(
     divergent.map((row) => ({ ...row, replica: Number(row.replica) })),
     {
@@ -96,7 +103,7 @@ LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
     selected: cases.length,
     added: fresh.length,
     alreadyThere: cases.length - fresh.length,
-    noiseOnlySkipped: rows.length - divergent.length,
+    noiseOnlySkipped: noiseOnly,
   };
 }
 

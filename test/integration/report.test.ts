@@ -8,6 +8,7 @@ import type { PricingTable } from "../../src/contracts/pricing.js";
 import { readPricing } from "../../src/contracts/read-pricing.js";
 import { resolveRules } from "../../src/normalize/resolve-rules.js";
 import { DeadLetterFile } from "../../src/pipeline/dead-letter.js";
+import { diffCaptures } from "../../src/pipeline/diff-captures.js";
 import { runCaptures } from "../../src/pipeline/run-captures.js";
 import { loadRelease } from "../../src/release/load.js";
 import { migrate } from "../../src/store/migrate.js";
@@ -117,6 +118,37 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       const abuse = report.segments.intent?.find((segment) => segment.value === "abuse");
       expect(abuse).toMatchObject({ sufficient: false, pairs: 44, note: "too few pairs to tell (44 < 50)" });
       expect(abuse).not.toHaveProperty("drift");
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe("categories net of noise, everywhere", () => {
+  it.each(BACKENDS)("diff and run + report give the same net and raw counts (%s)", async (backend) => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      await runFixtures(store, await readPricing(), ["candidate-model-upgrade", "candidate-prompt-tweak"]);
+      for (const [name, release] of [
+        ["candidate-model-upgrade", releases[1]],
+        ["candidate-prompt-tweak", releases[2]],
+      ] as const) {
+        const diffed = await diffCaptures({
+          baseline: `${CAPTURES}/baseline.jsonl`,
+          candidate: `${CAPTURES}/${name}.jsonl`,
+          noise: `${CAPTURES}/aa.jsonl`,
+          rules: resolveRules(undefined),
+          releases,
+        });
+        const report = await buildReport(store, { candidate: release?.id as string });
+        const overall = report.overall as SufficientSegment;
+        expect(overall.categories).toEqual(diffed.categories);
+        expect(overall.categories_raw).toEqual(diffed.categories_raw);
+        expect(report.noise?.noise_paths).toEqual(diffed.noise_paths.map((verdict) => verdict.path).sort());
+        // The same net drift estimate: the report's paired table holds the same requests.
+        expect(overall.drift.estimate).toBeCloseTo(diffed.drift.net ?? Number.NaN, 12);
+      }
     } finally {
       await dispose();
     }
