@@ -18,6 +18,8 @@ export type Limit = { readonly max: number } | { readonly min: number };
 
 export interface Policy {
   readonly version: 1;
+  /** Sequential mode: promote only after this many consecutive looks, `minutes` apart, all promote. */
+  readonly consecutive?: { readonly windows: number; readonly minutes: number };
   readonly min_pairs: number;
   readonly min_pairs_per_segment: number;
   readonly guardrails: Readonly<Partial<Record<GuardrailName, Limit>>>;
@@ -59,6 +61,15 @@ export const policyJsonSchema = {
     version: { const: 1 },
     min_pairs: { type: "integer", minimum: 1 },
     min_pairs_per_segment: { type: "integer", minimum: 1 },
+    consecutive: {
+      type: "object",
+      additionalProperties: false,
+      required: ["windows", "minutes"],
+      properties: {
+        windows: { type: "integer", minimum: 1, maximum: 100 },
+        minutes: { type: "number", exclusiveMinimum: 0 },
+      },
+    },
     guardrails: guardrailsSchema,
     segments: {
       type: "array",

@@ -1,4 +1,5 @@
 import type { DriftReport, ReleaseRef } from "../analyze/report-types.js";
+import type { ConsecutiveResult } from "./consecutive.js";
 import type { GuardrailResult, Verdict } from "./evaluate.js";
 
 /** The gate's canonical output; JUnit, Markdown and GitHub annotations are rendered from it. */
@@ -13,6 +14,8 @@ export interface GateVerdict {
   /** `sequential`: mSPRT confidence sequences for rates and deltas (safe under repeated looks). */
   readonly mode: "fixed" | "sequential";
   readonly guardrails: readonly GuardrailResult[];
+  /** With a policy's `consecutive` in sequential mode: the looks behind the verdict. */
+  readonly consecutive?: ConsecutiveResult;
 }
 
 export function renderJunit(verdict: GateVerdict): string {
@@ -23,17 +26,25 @@ export function renderJunit(verdict: GateVerdict): string {
     const body =
       result.status === "fail"
         ? `<failure message="${escapeMarkup(result.reason)}"/>`
-        : result.status === "inconclusive"
+        : result.status === "inconclusive" || result.status === "not_judged"
           ? `<skipped message="${escapeMarkup(result.reason)}"/>`
           : "";
     return `    <testcase classname="shadowdiff.gate" name="${name}">${body}</testcase>`;
   });
+  const reason = verdict.consecutive?.reason;
+  if (reason) {
+    cases.push(
+      `    <testcase classname="shadowdiff.gate" name="consecutive windows"><skipped message="${escapeMarkup(reason)}"/></testcase>`,
+    );
+  }
   const failures = verdict.guardrails.filter((result) => result.status === "fail").length;
-  const skipped = verdict.guardrails.filter((result) => result.status === "inconclusive").length;
+  const skipped =
+    verdict.guardrails.filter((result) => result.status === "inconclusive" || result.status === "not_judged")
+      .length + (reason ? 1 : 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="shadowdiff gate" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
-    `  <testsuite name="${escapeMarkup(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${verdict.guardrails.length}" failures="${failures}" skipped="${skipped}">`,
+    `<testsuites name="shadowdiff gate" tests="${cases.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="${escapeMarkup(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
@@ -57,6 +68,7 @@ export function renderMarkdown(verdict: GateVerdict): string {
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
+    ...(verdict.consecutive?.reason ? [`Consecutive windows: ${verdict.consecutive.reason}.`, ""] : []),
   ].join("\n");
 }
 
@@ -66,8 +78,10 @@ export function renderGithub(verdict: GateVerdict): string {
     .filter((result) => result.status !== "pass")
     .map(
       (result) =>
-        `::${result.status === "fail" ? "error" : "warning"} title=shadowdiff ${result.guardrail}::${result.reason}`,
+        `::${result.status === "fail" ? "error" : result.status === "not_judged" ? "notice" : "warning"} title=shadowdiff ${result.guardrail}${result.segment ? ` (${result.segment})` : ""}::${result.reason}`,
     );
+  if (verdict.consecutive?.reason)
+    lines.push(`::warning title=shadowdiff consecutive windows::${verdict.consecutive.reason}`);
   return `${[...lines, `shadowdiff gate: ${verdict.verdict}`].join("\n")}\n`;
 }
 

@@ -3,8 +3,9 @@ import { readFile } from "node:fs/promises";
 import { buildReport } from "../analyze/report.js";
 import type { DriftReport } from "../analyze/report-types.js";
 import { compileContract, firstErrorPath, formatSchemaErrors } from "../contracts/ajv.js";
-import { ShadowdiffError } from "../contracts/errors.js";
+import { isShadowdiffError, ShadowdiffError } from "../contracts/errors.js";
 import { readDocument } from "../contracts/read-document.js";
+import { consecutiveVerdict, type Look, lookEnds } from "../gate/consecutive.js";
 import { evaluate } from "../gate/evaluate.js";
 import { type Policy, policyJsonSchema } from "../gate/policy.js";
 import type { GateVerdict } from "../gate/verdict.js";
@@ -50,16 +51,38 @@ export async function gateVerdict(
     readonly since?: number;
     readonly until?: number;
   },
+  /** The clock, for the consecutive looks' ends when no `until` is given (seconds). */
+  now: () => number = () => Math.floor(Date.now() / 1000),
 ): Promise<GateVerdict> {
-  const report = await buildReport(store, {
-    candidate: options.candidate,
-    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-    by: [...new Set((policy.policy.segments ?? []).map((segment) => segment.by))],
-    minPairs: policy.policy.min_pairs_per_segment,
-    ...(options.since === undefined ? {} : { since: options.since }),
-    ...(options.until === undefined ? {} : { until: options.until }),
-  });
-  return verdictOf(report, policy, options.sequential === true);
+  const reportUntil = (until: number | undefined) =>
+    buildReport(store, {
+      candidate: options.candidate,
+      ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+      by: [...new Set((policy.policy.segments ?? []).map((segment) => segment.by))],
+      minPairs: policy.policy.min_pairs_per_segment,
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(until === undefined ? {} : { until }),
+    });
+  const sequential = options.sequential === true;
+  const latest = verdictOf(await reportUntil(options.until), policy, sequential);
+  const consecutive = policy.policy.consecutive;
+  if (!sequential || consecutive === undefined) return latest;
+  // Earlier looks are needed only to confirm a promote; a hold or a fail stands as it is.
+  const ends = lookEnds(options.until ?? now(), consecutive);
+  const looks: Look[] = [{ until: ends[0] as number, verdict: latest.verdict }];
+  for (const until of ends.slice(1)) {
+    if (latest.verdict !== "promote") break;
+    const earlier = await reportUntil(until).catch((error: unknown) => {
+      // A look before any pair existed has nothing to promote on.
+      if (isShadowdiffError(error) && error.code === "BAD_USAGE") return null;
+      throw error;
+    });
+    const verdict = earlier === null ? "hold" : verdictOf(earlier, policy, true).verdict;
+    looks.push({ until, verdict });
+    if (verdict !== "promote") break;
+  }
+  const result = consecutiveVerdict(looks, consecutive);
+  return { ...latest, verdict: result.verdict, consecutive: result };
 }
 
 /** The verdict of a report already built (it must hold the policy's segment dimensions). */

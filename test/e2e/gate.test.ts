@@ -96,6 +96,39 @@ describe("shadowdiff gate", () => {
     expect(held.guardrails.some((result) => result.status === "fail")).toBe(false);
   });
 
+  it("with consecutive windows, promotes only when the earlier looks promoted too", async () => {
+    // No p95 limit: 600 pairs are too few for an always-valid p95 bound (see above).
+    const base = [
+      "version: 1",
+      "min_pairs: 200",
+      "guardrails:",
+      "  drift_rate: { max: 0.05 }",
+      "  error_rate: { max: 0.02 }",
+      "  cost_per_task_ratio: { max: 1.25 }",
+    ];
+    const spread = join(directory, "consecutive-30.yaml");
+    await writeFile(spread, [...base, "consecutive: { windows: 3, minutes: 30 }", ""].join("\n"));
+    // The fixture's pairs span 09:00-10:10: the looks at 09:40 and 09:10 read fewer pairs.
+    const until = ["--until", "2026-11-20T10:10:00Z", "--sequential"];
+    const held = await gate(["--candidate", "support-agent@1.4.1", "--policy", spread, ...until]);
+    expect(held.code).toBe(3);
+    const heldVerdict = JSON.parse(held.stdout) as {
+      verdict: string;
+      consecutive: { looks: { verdict: string }[]; reason: string };
+    };
+    expect(heldVerdict.consecutive.looks[0]?.verdict).toBe("promote");
+    expect(heldVerdict.consecutive.reason).toMatch(/^promote at 1 of 3 consecutive 30-minute looks/);
+    const close = join(directory, "consecutive-1s.yaml");
+    await writeFile(close, [...base, "consecutive: { windows: 3, minutes: 0.01 }", ""].join("\n"));
+    const promoted = await gate(["--candidate", "support-agent@1.4.1", "--policy", close, ...until]);
+    expect(promoted.code, promoted.stdout).toBe(0);
+    expect(
+      (JSON.parse(promoted.stdout) as { consecutive: { looks: unknown[] } }).consecutive.looks,
+    ).toHaveLength(3);
+    const regressed = await gate(["--candidate", "support-agent@1.5.0-rc.1", "--policy", close, ...until]);
+    expect(regressed.code).toBe(1);
+  });
+
   it("renders JUnit XML and GitHub annotations from the same verdict", async () => {
     const junit = await gate([
       "--candidate",
