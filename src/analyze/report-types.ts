@@ -200,6 +200,11 @@ export interface NetDrift {
   /** Raw drift pairs whose every behavioural path is within the noise floor. */
   readonly noise_only: number;
   readonly net_of_noise: boolean;
+  /**
+   * The smallest net drift these sizes (candidate and A/A) reveal with 80% power at the report's
+   * confidence: (z₀.₉₇₅ + z₀.₈) times the estimate's standard error, read off its interval.
+   */
+  readonly detectable: number | null;
   readonly note: string | null;
 }
 

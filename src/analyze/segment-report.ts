@@ -1,6 +1,11 @@
 import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { netDriftMethod } from "../diff/net-drift.js";
-import { bcaBootstrapMeanInterval, mcnemarExact, wilcoxonSignedRank } from "../stats/index.js";
+import {
+  bcaBootstrapMeanInterval,
+  mcnemarExact,
+  normalQuantile,
+  wilcoxonSignedRank,
+} from "../stats/index.js";
 import { costRatioBounds, netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds } from "./bounds.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
@@ -133,6 +138,7 @@ function netDrift(
       aa: null,
       noise_only: 0,
       net_of_noise: false,
+      detectable: null,
       note: "no A/A capture: drift cannot be told from noise",
     };
   }
@@ -150,10 +156,18 @@ function netDrift(
     low: bounds?.low ?? null,
     high: bounds?.high ?? null,
     method: bounds === undefined ? null : netDriftMethod(input),
-    aa: rate(aa.differing, aa.completed),
     // (a segment the A/A run has no pairs in can still be paired through the candidate's requests)
+    aa: rate(aa.differing, aa.completed),
+    detectable: bounds === undefined ? null : detectableDrift(bounds),
     note: bounds === undefined ? "no completed pairs to compare" : null,
   };
+}
+
+/** (z₀.₉₇₅ + z₀.₈)·se, with se from the 95% interval's width (2·1.96·se). */
+function detectableDrift(bounds: { low: number; high: number }): number | null {
+  if (!Number.isFinite(bounds.low) || !Number.isFinite(bounds.high)) return null;
+  const z = normalQuantile(0.975);
+  return ((bounds.high - bounds.low) / (2 * z)) * (z + normalQuantile(0.8));
 }
 
 function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostComparison {

@@ -11,7 +11,7 @@ export interface GateVerdict {
   readonly policy: { readonly source: string; readonly sha256: string };
   readonly window: DriftReport["window"];
   readonly pairs: number;
-  /** `sequential`: mSPRT confidence sequences for rates and deltas (safe under repeated looks). */
+  /** `sequential`: every guardrail judged on an always-valid bound (safe under repeated looks). */
   readonly mode: "fixed" | "sequential";
   readonly guardrails: readonly GuardrailResult[];
   /** With a policy's `consecutive` in sequential mode: the looks behind the verdict. */

@@ -20,8 +20,8 @@ export function renderReport(report: DriftReport, format: "terminal" | "markdown
     `window:    ${report.window.first ?? "?"} .. ${report.window.last ?? "?"}`,
     `unpaired:  ${report.unpaired.baseline} baseline, ${report.unpaired.candidate} candidate`,
     report.noise
-      ? `noise floor: A/A over ${report.noise.aa_pairs} pairs, ${report.noise.noise_paths.length} noise path(s)`
-      : "noise floor: none (no A/A pairs of the baseline in the store)",
+      ? `noise floor: A/A over ${report.noise.aa_pairs} pairs, ${report.noise.noise_paths.length} noise path(s)${detectableLine(report)}`
+      : "noise floor: none (no A/A pairs of the baseline in the store): drift cannot be told from noise",
     "",
   );
 
@@ -75,7 +75,8 @@ export function renderReport(report: DriftReport, format: "terminal" | "markdown
     out.push(heading("examples"), "", table(["category", "request", "reason"], exampleRows), "");
   }
   out.push(
-    `Intervals are ${Math.round(report.settings.confidence * 100)}% (Wilson for rates, bootstrap on log ratios); ` +
+    `Intervals are ${Math.round(report.settings.confidence * 100)}%: Clopper-Pearson for rates, Newcombe for paired deltas and net drift, ` +
+      "Fieller for cost per task (ratio of sums), order statistics for p95, BCa bootstrap for per-request ratios; " +
       "p values: exact McNemar for flips, Wilcoxon signed-rank for ratios, Holm-adjusted across segments.",
   );
   return `${out.join("\n")}\n`;
@@ -156,6 +157,12 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
   ];
   lines.push(table(["metric", "baseline → candidate", "95% interval", "test"], rows));
   return lines;
+}
+
+function detectableLine(report: DriftReport): string {
+  const overall = report.overall;
+  if (!overall.sufficient || overall.drift.detectable === null) return "";
+  return ` (at these sizes a net drift of ${(overall.drift.detectable * 100).toFixed(1)} pt or more is revealed with 80% power)`;
 }
 
 function binaryRow(label: string, binary: PairedBinary): string[] {

@@ -31,7 +31,7 @@ const gateOptions = {
   sequential: option<boolean>({
     flags: "--sequential",
     description:
-      "always-valid (mSPRT) intervals for rates and deltas: safe to check repeatedly during a canary",
+      "always-valid bounds for every guardrail: safe to check repeatedly during a canary; with the policy's consecutive, promote only after K promotes in a row",
   }),
   format: option<"json" | "junit" | "markdown" | "github">({
     flags: "--format <format>",
