@@ -70,14 +70,9 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
       );
     }
   }
-  const [combinations, aaCounts, aaSegmentRows] = await Promise.all([
-    store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions)),
-    store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
-    store.query<Row>(aaSegmentsSql(scope, dimensions)),
-  ]);
+  const combinations = await store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions));
   const sizes = segmentSizes(combinations, dimensions);
   if (sizes.length === 0 || sizes.every((size) => size.n === 0)) throw noPairs(candidate, baseline);
-  const aaPaths = aaTally(aaCounts);
   // Each segment samples ~3x the pairs it needs by hash; the cap is far above what a share yields.
   const bounds = sizes.map((size) => ({
     dimension: size.dimension,
@@ -85,9 +80,13 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
-  const rows = await store.query<Row>(
-    segmentAggregatesSql(scope, dimensions, bounds, sampleCap, aaPaths !== null),
-  );
+  // The A/A queries run beside the main aggregate; its A/A lookups find nothing without an A/A run.
+  const [rows, aaCounts, aaSegmentRows] = await Promise.all([
+    store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
+    store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
+    store.query<Row>(aaSegmentsSql(scope, dimensions)),
+  ]);
+  const aaPaths = aaTally(aaCounts);
   const segments = rows.map((row) => {
     const share = bounds.find(
       (bound) => bound.dimension === row.dimension && bound.segment === row.segment,

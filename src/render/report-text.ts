@@ -87,12 +87,26 @@ type Table = (header: readonly string[], rows: readonly (readonly string[])[]) =
 function segmentLines(segment: SegmentReport, table: Table): string[] {
   if (!segment.sufficient) return [`${segment.pairs} pairs: ${segment.note}`];
   const lines: string[] = [];
+  const netted = segment.drift.net_of_noise;
   const categoryRows = PAIR_CATEGORIES.map((category) => [
     category,
     String(segment.categories[category]),
     percent(segment.categories[category] / segment.pairs),
+    ...(netted ? [String(segment.categories_raw[category])] : []),
   ]);
-  lines.push(table(["category", "pairs", "share"], categoryRows), "");
+  lines.push(
+    table(
+      ["category", netted ? "pairs (net of noise)" : "pairs", "share", ...(netted ? ["raw"] : [])],
+      categoryRows,
+    ),
+    "",
+  );
+  if (segment.baseline_failed > 0) {
+    lines.push(
+      `baseline failed on ${segment.baseline_failed} pairs: reported apart, left out of drift, cost and latency`,
+      "",
+    );
+  }
   const drift = segment.drift;
   const metric = (label: string, value: string, interval: string, test: string) => [
     label,
