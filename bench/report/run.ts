@@ -59,7 +59,16 @@ SELECT
   0.002 + (${h(8)} % 800) / 1000000., 0.0025 + (${h(8)} % 800) / 900000., 1, 1,
   'openai/gpt-4o-2024-08-06', 'openai/gpt-4.1-2025-04-14',
   2000 + ${h(3)} % 4000, (2000 + ${h(3)} % 4000) * (1 + (${h(4)} % 50) / 100.),
-  '', toUInt64(1)
+  '', toUInt64(1),
+  ['task_success', 'refund_has_currency'], ['record', 'check'],
+  [toFloat64(${h(10)} % 100 < 60), toFloat64(${h(11)} % 100 < 95)],
+  [toFloat64(${h(12)} % 100 < ${aa ? 60 : 55}), toFloat64(${h(13)} % 100 < ${aa ? 95 : 80})],
+  [toUInt8(1), toUInt8(${h(14)} % 100 < 40)], [toUInt8(1), toUInt8(${h(14)} % 100 < 40)],
+  ['', ''], ['', if(${h(13)} % 100 < ${aa ? 95 : 80}, '', '/steps/0/arguments must have property currency')],
+  ['escalate_to_human', 'lookup_order', 'refund_order'],
+  [toUInt16(${h(15)} % 100 < 8), toUInt16(1), toUInt16(${h(16)} % 3)],
+  [toUInt16(${h(17)} % 100 < ${aa ? 8 : 22}), toUInt16(1), toUInt16(${h(16)} % 3)],
+  [toUInt16(0), toUInt16(0), toUInt16(0)], [toUInt16(0), toUInt16(${h(7)} % 100 < 5), toUInt16(0)]
 FROM (SELECT number, ${category} AS cat FROM numbers(${count}))`;
 }
 

@@ -1,5 +1,6 @@
 import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 import { ShadowdiffError } from "../contracts/errors.js";
+import { netDriftMethod } from "../diff/net-drift.js";
 import type { PathTally } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
 import type { AaSegment, PathsetCount, SegmentAggregate } from "./report-aggregate.js";
@@ -80,11 +81,10 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
-  // The A/A queries run beside the main aggregate; its A/A lookups find nothing without an A/A run.
-  const [rows, aaCounts, aaSegmentRows] = await Promise.all([
+  // The A/A path counts run beside the main aggregate; its A/A lookups find nothing without an A/A run.
+  const [rows, aaCounts] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
-    store.query<Row>(aaSegmentsSql(scope, dimensions)),
   ]);
   const aaPaths = aaTally(aaCounts);
   const segments = rows.map((row) => {
@@ -95,9 +95,10 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   });
   const overall = segments.find((segment) => segment.dimension === "") as SegmentAggregate;
   const noise = judgeNoise(overall.pathsets, aaPaths, options.topPaths ?? 20);
-  const [examples, unpaired] = await Promise.all([
+  const [examples, unpaired, aaSegments] = await Promise.all([
     loadExamples(store, scope, options.examplesPerCategory ?? 3, overall, noise, sampleLimit),
     loadUnpaired(store, candidate.id, options.since, options.until),
+    aaPaths === null ? new Map<string, AaSegment>() : loadAaSegments(store, scope, dimensions, segments),
   ]);
   return {
     candidate,
@@ -105,16 +106,50 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     dimensions,
     sampleLimit,
     segments: [overall, ...segments.filter((segment) => segment.dimension !== "")],
-    aaSegments: new Map(
-      aaSegmentRows.map((row) => [
-        segmentKey(String(row.dimension), String(row.segment)),
-        { completed: Number(row.aa_completed), differing: Number(row.aa_differing) },
-      ]),
-    ),
+    aaSegments,
     noise,
     examples,
     unpaired,
   };
+}
+
+/**
+ * The A/A pairs per segment. Where the A/A run covers the candidate's requests (the paired
+ * method), the matched table already holds them: the A/A differs on `both + aaOnly` of the matched
+ * requests. Only an A/A run over other requests needs its own pass, by the A/A pairs' labels.
+ */
+async function loadAaSegments(
+  store: Store,
+  scope: PairScope,
+  dimensions: readonly string[],
+  segments: readonly SegmentAggregate[],
+): Promise<Map<string, AaSegment>> {
+  const overall = segments.find((segment) => segment.dimension === "") as SegmentAggregate;
+  const matchedOf = (segment: SegmentAggregate) =>
+    segment.matched.both + segment.matched.candidateOnly + segment.matched.aaOnly + segment.matched.neither;
+  const paired =
+    netDriftMethod({
+      pairs: overall.completed,
+      differing: overall.completedDiffering,
+      aaPairs: matchedOf(overall),
+      aaDiffering: overall.matched.both + overall.matched.aaOnly,
+      matched: overall.matched,
+    }) === "paired";
+  if (paired) {
+    return new Map(
+      segments.map((segment) => [
+        segmentKey(segment.dimension, segment.segment),
+        { completed: matchedOf(segment), differing: segment.matched.both + segment.matched.aaOnly },
+      ]),
+    );
+  }
+  const rows = await store.query<Row>(aaSegmentsSql(scope, dimensions));
+  return new Map(
+    rows.map((row) => [
+      segmentKey(String(row.dimension), String(row.segment)),
+      { completed: Number(row.aa_completed), differing: Number(row.aa_differing) },
+    ]),
+  );
 }
 
 /**

@@ -52,6 +52,11 @@ export interface ExchangeResponse {
   readonly usage: Usage;
   readonly latency_ms: number;
   readonly error: RunError | null;
+  /**
+   * Scores written upstream (an environment's reward, an online evaluator, a sandbox's task
+   * check): name → number, or a boolean (true = 1). Higher is better unless the rules say not.
+   */
+  readonly scores?: Readonly<Record<string, number | boolean>>;
 }
 
 export interface ExchangeRecord {
@@ -67,6 +72,9 @@ export interface ExchangeRecord {
 }
 
 const nonEmptyString = { type: "string", minLength: 1 } as const;
+
+/** Score and check names: plain identifiers, so they can name a policy key and a report field. */
+export const SCORE_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_.-]{0,63}$";
 
 /**
  * JSON Schema of the exchange record. Unknown top-level fields are rejected so that a typo
@@ -151,6 +159,11 @@ export const exchangeJsonSchema = {
           },
         },
         latency_ms: { type: "number", minimum: 0 },
+        scores: {
+          type: "object",
+          propertyNames: { pattern: SCORE_NAME_PATTERN },
+          additionalProperties: { type: ["number", "boolean"] },
+        },
         error: {
           type: ["object", "null"],
           required: ["type", "message"],

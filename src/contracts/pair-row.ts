@@ -61,6 +61,21 @@ export interface PairRow {
    * for an identical pair, which is never either.
    */
   readonly raw: string;
+  /** Scores and checks, aligned by position (normalize/pair-scores.ts); `*_scored` 0 = the side has none. */
+  readonly score_names: readonly string[];
+  readonly score_sources: readonly string[];
+  readonly baseline_scores: readonly number[];
+  readonly candidate_scores: readonly number[];
+  readonly baseline_scored: readonly number[];
+  readonly candidate_scored: readonly number[];
+  readonly baseline_check_reasons: readonly string[];
+  readonly candidate_check_reasons: readonly string[];
+  /** Calls and failed calls per tool name, both sides, aligned with `tool_names`. */
+  readonly tool_names: readonly string[];
+  readonly baseline_tool_counts: readonly number[];
+  readonly candidate_tool_counts: readonly number[];
+  readonly baseline_tool_failures: readonly number[];
+  readonly candidate_tool_failures: readonly number[];
   /** Write version for ReplacingMergeTree: a re-write of the same key replaces, never adds. */
   readonly version: number;
 }

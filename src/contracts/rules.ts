@@ -1,3 +1,5 @@
+import { SCORE_NAME_PATTERN } from "./exchange.js";
+
 /** The diff rules file: how traces are normalized and compared. Every field has a default. */
 
 export const TRAJECTORY_MODES = ["strict", "unordered", "subset", "superset"] as const;
@@ -41,6 +43,23 @@ export interface DiffRules {
   };
   readonly refusal: { readonly stop_reasons: readonly string[]; readonly patterns: readonly string[] };
   readonly tools: Readonly<Record<string, ToolRules>>;
+  /** Direction of record scores; a score not named here is higher-is-better. */
+  readonly scores: Readonly<Record<string, ScoreRule>>;
+  /** shadowdiff's own checks: JSON Schemas applied to each exchange record as validated. */
+  readonly checks: Readonly<Record<string, CheckRule>>;
+}
+
+export interface ScoreRule {
+  readonly better: "higher" | "lower";
+}
+
+/**
+ * A check passes on a record that validates against `expect`; a record that does not match
+ * `when` (default: every record matches) is not applicable. Both are a user's own JSON Schemas.
+ */
+export interface CheckRule {
+  readonly when?: Readonly<Record<string, unknown>>;
+  readonly expect: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_RULES: DiffRules = {
@@ -53,6 +72,8 @@ export const DEFAULT_RULES: DiffRules = {
   // Stop reasons providers use for a declined answer: OpenAI `content_filter`, Anthropic `refusal`.
   refusal: { stop_reasons: ["refusal", "content_filter"], patterns: [] },
   tools: {},
+  scores: {},
+  checks: {},
 };
 
 const toleranceSchema = {
@@ -117,6 +138,26 @@ export const rulesJsonSchema = {
           ignore_paths: pointerList,
           numeric_tolerance: toleranceSchema,
         },
+      },
+    },
+    scores: {
+      type: "object",
+      propertyNames: { pattern: SCORE_NAME_PATTERN },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["better"],
+        properties: { better: { enum: ["higher", "lower"] } },
+      },
+    },
+    checks: {
+      type: "object",
+      propertyNames: { pattern: SCORE_NAME_PATTERN },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["expect"],
+        properties: { when: { type: ["object", "boolean"] }, expect: { type: ["object", "boolean"] } },
       },
     },
   },

@@ -1,4 +1,5 @@
 import type { ArgumentMode, DiffRules, NumericTolerance, TrajectoryMode } from "../contracts/rules.js";
+import { type CompiledCheck, compileChecks } from "./checks.js";
 import { type CompiledMask, compileMasks } from "./masks.js";
 import { type PointerPattern, parsePointer, patternsBelow } from "./pointer.js";
 
@@ -21,6 +22,8 @@ export interface CompiledRules {
   readonly refusalStopReasons: ReadonlySet<string>;
   readonly refusalPatterns: readonly RegExp[];
   readonly toolRules: (toolName: string) => CompiledToolRules;
+  /** The rules file's checks, compiled once, in name order. */
+  readonly checks: readonly CompiledCheck[];
 }
 
 export function compileRules(rules: DiffRules): CompiledRules {
@@ -51,5 +54,6 @@ export function compileRules(rules: DiffRules): CompiledRules {
     // Case-insensitive: refusals are prose and their capitalisation carries no meaning.
     refusalPatterns: rules.refusal.patterns.map((pattern) => new RegExp(pattern, "i")),
     toolRules: (name) => perTool.get(name) ?? defaultTool,
+    checks: compileChecks(rules.checks),
   };
 }

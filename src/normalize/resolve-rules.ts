@@ -1,6 +1,7 @@
 import { compileContract, firstErrorPath, formatSchemaErrors } from "../contracts/ajv.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DEFAULT_RULES, type DiffRules, rulesJsonSchema } from "../contracts/rules.js";
+import { CheckSchemaError, compileChecks } from "./checks.js";
 
 type RulesFile = Partial<Omit<DiffRules, "masks" | "text" | "refusal">> & {
   masks?: Partial<DiffRules["masks"]>;
@@ -35,7 +36,22 @@ export function resolveRules(document: unknown, source = "<rules>"): DiffRules {
     text: { ...DEFAULT_RULES.text, ...file.text },
     refusal: { ...DEFAULT_RULES.refusal, ...file.refusal },
     tools: file.tools ?? DEFAULT_RULES.tools,
+    scores: file.scores ?? DEFAULT_RULES.scores,
+    checks: checked(file.checks ?? DEFAULT_RULES.checks, source),
   };
+}
+
+/** The checks, once each schema is known to compile: a broken one is named by its key. */
+function checked(checks: DiffRules["checks"], source: string): DiffRules["checks"] {
+  try {
+    compileChecks(checks);
+  } catch (error) {
+    if (!(error instanceof CheckSchemaError)) throw error;
+    throw new ShadowdiffError("INVALID_RULES", `${source}: ${error.message}`, {
+      context: { source, path: `/${error.path.replaceAll(".", "/")}` },
+    });
+  }
+  return checks;
 }
 
 function checkRegex(pattern: string, source: string, index: number): void {

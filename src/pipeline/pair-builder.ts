@@ -5,6 +5,7 @@ import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import { diffPair } from "../diff/pair-diff.js";
 import { type CompiledRules, compileRules } from "../normalize/compile-rules.js";
+import { pairScores } from "../normalize/pair-scores.js";
 import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
 import { normalizeTrace } from "../normalize/trace.js";
 import { buildPairRow } from "./pair-row.js";
@@ -49,8 +50,17 @@ export class PairBuilder {
       this.registry.validatorFor(candidate.release.id),
     );
     const diff = diffPair(baselineTrace, candidateTrace, this.rules);
+    const scores = pairScores(baseline, candidate, this.rules.checks);
     return buildPairRow(
-      { baseline, candidate, baselineTrace, candidateTrace, diff, ...(texts === undefined ? {} : { texts }) },
+      {
+        baseline,
+        candidate,
+        baselineTrace,
+        candidateTrace,
+        diff,
+        scores,
+        ...(texts === undefined ? {} : { texts }),
+      },
       this.pricing,
       version,
     );

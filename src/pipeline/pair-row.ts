@@ -2,9 +2,11 @@ import type { ExchangeRecord } from "../contracts/exchange.js";
 import type { PairRow } from "../contracts/pair-row.js";
 import { type PricingTable, requestCost } from "../contracts/pricing.js";
 import type { PairDiff } from "../diff/pair-diff.js";
+import { type PairScores, toolCounts } from "../normalize/pair-scores.js";
 import type { NormalizedTrace } from "../normalize/trace.js";
 
 export interface PairInput {
+  readonly scores: PairScores;
   readonly baseline: ExchangeRecord;
   readonly candidate: ExchangeRecord;
   readonly baselineTrace: NormalizedTrace;
@@ -17,7 +19,10 @@ export interface PairInput {
 
 /** Builds the stored row of one pair; `version` orders re-writes of the same key. */
 export function buildPairRow(input: PairInput, pricing: PricingTable, version: number): PairRow {
-  const { baseline, candidate, baselineTrace, candidateTrace, diff } = input;
+  const { baseline, candidate, baselineTrace, candidateTrace, diff, scores } = input;
+  const tools = toolCounts(baselineTrace, candidateTrace);
+  const finite = (values: readonly number[]) => values.map((value) => (Number.isNaN(value) ? 0 : value));
+  const scored = (values: readonly number[]) => values.map((value) => (Number.isNaN(value) ? 0 : 1));
   const labels = candidate.labels ?? baseline.labels ?? {};
   const labelKeys = Object.keys(labels).sort();
   const baselineCost = requestCost(pricing, baseline.release.model, baseline.response.usage);
@@ -68,6 +73,19 @@ export function buildPairRow(input: PairInput, pricing: PricingTable, version: n
     baseline_latency_ms: baseline.response.latency_ms,
     candidate_latency_ms: candidate.response.latency_ms,
     raw: rawRecords(input),
+    score_names: scores.names,
+    score_sources: scores.sources,
+    baseline_scores: finite(scores.baseline),
+    candidate_scores: finite(scores.candidate),
+    baseline_scored: scored(scores.baseline),
+    candidate_scored: scored(scores.candidate),
+    baseline_check_reasons: scores.baselineReasons,
+    candidate_check_reasons: scores.candidateReasons,
+    tool_names: tools.names,
+    baseline_tool_counts: tools.baselineCalls,
+    candidate_tool_counts: tools.candidateCalls,
+    baseline_tool_failures: tools.baselineFailures,
+    candidate_tool_failures: tools.candidateFailures,
     version,
   };
 }

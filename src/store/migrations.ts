@@ -149,7 +149,54 @@ export const MIGRATIONS: readonly Migration[] = [
       ),
     ],
   },
+  {
+    id: 2,
+    name: "scores, checks and per-tool counts on pairs",
+    statements: (database, layout) => addColumns(database, layout, "pairs", SCORE_AND_TOOL_COLUMNS),
+  },
 ];
+
+/**
+ * Scores, checks and per-tool counts per pair (issue: better or worse, not only different).
+ * Arrays aligned by position: `score_names[i]` with both sides' value and whether it has one;
+ * `tool_names[i]` with both sides' calls and failed calls of that tool.
+ */
+const SCORE_AND_TOOL_COLUMNS: readonly [string, string][] = [
+  ["score_names", "Array(String)"],
+  ["score_sources", "Array(String)"],
+  ["baseline_scores", "Array(Float64)"],
+  ["candidate_scores", "Array(Float64)"],
+  ["baseline_scored", "Array(UInt8)"],
+  ["candidate_scored", "Array(UInt8)"],
+  ["baseline_check_reasons", "Array(String)"],
+  ["candidate_check_reasons", "Array(String)"],
+  ["tool_names", "Array(String)"],
+  ["baseline_tool_counts", "Array(UInt16)"],
+  ["candidate_tool_counts", "Array(UInt16)"],
+  ["baseline_tool_failures", "Array(UInt16)"],
+  ["candidate_tool_failures", "Array(UInt16)"],
+];
+
+/**
+ * Additive columns on a replacing table (and, in a cluster, its local tables and the Distributed
+ * one), in one ALTER so they arrive together. No `IF NOT EXISTS`: ClickHouse 18.16 does not parse
+ * it, and a migration runs once (recorded in schema_migrations).
+ */
+function addColumns(
+  database: string,
+  layout: Layout,
+  table: string,
+  columns: readonly [string, string][],
+): string[] {
+  const db = sqlIdentifier(database);
+  const add = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(", ");
+  if (layout.kind === "single") return [`ALTER TABLE ${db}.${table} ${add}`];
+  const cluster = sqlIdentifier(layout.cluster);
+  return [
+    `ALTER TABLE ${db}.${table}_local ON CLUSTER ${cluster} ${add}`,
+    `ALTER TABLE ${db}.${table} ON CLUSTER ${cluster} ${add}`,
+  ];
+}
 
 export function migrationTableStatement(database: string, layout: Layout): string {
   const db = sqlIdentifier(database);
