@@ -120,11 +120,12 @@ export function netDriftBounds(input: NetDriftInput, sides: Sides): Bounds | und
 }
 
 /**
- * Cost per task: Σcost_C / Σcost_B (a ratio of means over completed, priced pairs), with Fieller's
+ * A ratio of two paired means, e.g. cost per task: Σcost_C / Σcost_B over completed, priced pairs, or
+ * a tool's calls per task. Fieller's
  * interval from the paired moments; sequentially, the set of ratios R at which the always-valid
  * sequence for mean(cost_C − R·cost_B) contains 0, hulled with Fieller's.
  */
-export function costRatioBounds(moments: PairedMoments, sides: Sides): Bounds | undefined {
+export function ratioOfMeansBounds(moments: PairedMoments, sides: Sides): Bounds | undefined {
   if (moments.n < 2 || moments.sumX <= 0) return undefined;
   const zLow = normalQuantile(1 - sides.alphaLow);
   const zHigh = normalQuantile(1 - sides.alphaHigh);
@@ -222,4 +223,58 @@ function valueAtRank(
 
 function hull(a: Bounds, b: Bounds): Bounds {
   return { estimate: a.estimate, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high) };
+}
+
+/**
+ * A score's paired difference candidate − baseline over the pairs where both sides have it: for a
+ * 0/1 score (checks, task success) Newcombe's paired interval on the flips; otherwise the mean
+ * difference with its normal interval from the moments (and, sequentially, the always-valid one).
+ */
+export function scoreDeltaBounds(
+  moments: PairedMoments,
+  flips: { readonly gained: number; readonly lost: number } | null,
+  sides: Sides,
+): Bounds | undefined {
+  const n = moments.n;
+  if (n === 0) return undefined;
+  if (flips !== null) {
+    return pairedDeltaBounds(
+      { baseline: moments.sumX, candidate: moments.sumY, gained: flips.gained, lost: flips.lost },
+      n,
+      sides,
+    );
+  }
+  if (n < 2) return undefined;
+  const mean = (moments.sumY - moments.sumX) / n;
+  const sumSquares = moments.sumYY - 2 * moments.sumXY + moments.sumXX;
+  const variance = Math.max(0, (sumSquares - n * mean * mean) / (n - 1));
+  const fixed = {
+    estimate: mean,
+    low: mean - normalQuantile(1 - sides.alphaLow) * Math.sqrt(variance / n),
+    high: mean + normalQuantile(1 - sides.alphaHigh) * Math.sqrt(variance / n),
+  };
+  if (!sides.sequential) return fixed;
+  return hull(fixed, {
+    estimate: mean,
+    low: mean - normalMixtureHalfWidth(n, variance, sides.alphaLow),
+    high: mean + normalMixtureHalfWidth(n, variance, sides.alphaHigh),
+  });
+}
+
+/** Share of tasks calling a tool, candidate − baseline, over `tasks` completed pairs. */
+export function toolShareBounds(
+  tool: { readonly both: number; readonly gained: number; readonly lost: number },
+  tasks: number,
+  sides: Sides,
+): Bounds | undefined {
+  return pairedDeltaBounds(
+    {
+      baseline: tool.both + tool.lost,
+      candidate: tool.both + tool.gained,
+      gained: tool.gained,
+      lost: tool.lost,
+    },
+    tasks,
+    sides,
+  );
 }

@@ -41,6 +41,10 @@ export interface SegmentAggregate {
     readonly baseline: readonly number[];
     readonly candidate: readonly number[];
   };
+  /** Scores and checks of the segment's completed pairs, by name (empty when none is recorded). */
+  readonly scores: readonly ScoreAggregate[];
+  /** Per-tool counts of the segment's completed pairs, by tool name. */
+  readonly tools: readonly ToolAggregate[];
   /** A uniform hash sample of the segment's pairs, in hash order. */
   readonly sample: readonly SampledPairRow[];
   readonly firstTs: string | null;
@@ -106,4 +110,37 @@ export interface MatchedTable {
 export interface AaSegment {
   readonly completed: number;
   readonly differing: number;
+}
+
+/** One score or check over a segment's completed pairs (outcome-queries.ts's row, decoded). */
+export interface ScoreAggregate {
+  readonly name: string;
+  readonly source: "record" | "check";
+  /** Pairs where both sides have it, and where one side only does. */
+  readonly both: number;
+  readonly baselineOnly: number;
+  readonly candidateOnly: number;
+  /** Of the pairs where both have it: values other than 0 and 1 (0 → a 0/1 score). */
+  readonly nonBinary: number;
+  /** 0 → 1 and 1 → 0 flips, for 0/1 scores. */
+  readonly gained: number;
+  readonly lost: number;
+  /** x = baseline, y = candidate, over the pairs where both have it. */
+  readonly moments: PairedMoments;
+  /** Checks: pass / fail / not applicable counts of each side over all completed pairs. */
+  readonly baselineCounts: { readonly pass: number; readonly fail: number; readonly na: number };
+  readonly candidateCounts: { readonly pass: number; readonly fail: number; readonly na: number };
+}
+
+/** One tool over a segment's completed pairs. */
+export interface ToolAggregate {
+  readonly tool: string;
+  /** Tasks calling it on both sides, on the candidate only, on the baseline only. */
+  readonly both: number;
+  readonly gained: number;
+  readonly lost: number;
+  /** Calls per task, x = baseline, y = candidate, over all the segment's completed pairs. */
+  readonly calls: PairedMoments;
+  readonly failedBaseline: number;
+  readonly failedCandidate: number;
 }

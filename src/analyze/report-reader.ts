@@ -3,7 +3,14 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import { netDriftMethod } from "../diff/net-drift.js";
 import type { PathTally } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
-import type { AaSegment, PathsetCount, SegmentAggregate } from "./report-aggregate.js";
+import { scoresSql, toolsSql } from "./outcome-queries.js";
+import type {
+  AaSegment,
+  PathsetCount,
+  ScoreAggregate,
+  SegmentAggregate,
+  ToolAggregate,
+} from "./report-aggregate.js";
 import { judgeNoise, type NoiseJudgement, netCategoryByKey } from "./report-noise.js";
 import {
   aaPathCountsSql,
@@ -82,16 +89,29 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   }));
   const sampleCap = 10 * sampleLimit;
   // The A/A path counts run beside the main aggregate; its A/A lookups find nothing without an A/A run.
-  const [rows, aaCounts] = await Promise.all([
+  const [rows, aaCounts, scoreRows, toolRows] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
+    store.query<Row>(scoresSql(scope, dimensions)),
+    store.query<Row>(toolsSql(scope, dimensions)),
   ]);
   const aaPaths = aaTally(aaCounts);
+  const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {
     const share = bounds.find(
       (bound) => bound.dimension === row.dimension && bound.segment === row.segment,
     )?.share;
-    return decodeSegment(row, BigInt(hashBound(share ?? 1)), sampleCap);
+    const key = segmentKey(String(row.dimension), String(row.segment));
+    const completed = Number(row.completed_pairs ?? 0);
+    return decodeSegment(
+      row,
+      BigInt(hashBound(share ?? 1)),
+      sampleCap,
+      scoresOf.get(key) ?? [],
+      toolRows
+        .filter((toolRow) => segmentKey(String(toolRow.dimension), String(toolRow.segment)) === key)
+        .map((toolRow) => decodeTool(toolRow, completed)),
+    );
   });
   const overall = segments.find((segment) => segment.dimension === "") as SegmentAggregate;
   const noise = judgeNoise(overall.pathsets, aaPaths, options.topPaths ?? 20);
@@ -182,7 +202,80 @@ function aaTally(rows: readonly { path: string; n: string | number }[]): PathTal
   return pairs === 0 ? null : { pairs, counts };
 }
 
-function decodeSegment(row: Row, bound: bigint, cap: number): SegmentAggregate {
+function groupBySegment<T>(rows: readonly Row[], decode: (row: Row) => T): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = segmentKey(String(row.dimension), String(row.segment));
+    const list = groups.get(key) ?? [];
+    list.push(decode(row));
+    groups.set(key, list);
+  }
+  return groups;
+}
+
+/** Two 32-bit halves of an exact UInt64 sum, as one number in the given unit. */
+function halves(row: Row, name: string, unit: number): number {
+  return (
+    Number(BigInt(String(row[`${name}_hi`] ?? 0)) * 4294967296n + BigInt(String(row[`${name}_lo`] ?? 0))) /
+    unit
+  );
+}
+
+function decodeScore(row: Row): ScoreAggregate {
+  const n = (column: string) => Number(row[column] ?? 0);
+  const sumXX = halves(row, "bb", 1e6);
+  const sumYY = halves(row, "cc", 1e6);
+  return {
+    name: String(row.name),
+    source: row.source === "check" ? "check" : "record",
+    both: n("both"),
+    baselineOnly: n("baseline_only"),
+    candidateOnly: n("candidate_only"),
+    nonBinary: n("non_binary"),
+    gained: n("gained"),
+    lost: n("lost"),
+    moments: {
+      n: n("both"),
+      sumX: n("sum_b") / 1e6,
+      sumY: n("sum_c") / 1e6,
+      sumXX,
+      sumYY,
+      // Σbc from Σ(b + c)²: every square is a non-negative exact integer sum.
+      sumXY: (halves(row, "ss", 1e6) - sumXX - sumYY) / 2,
+    },
+    baselineCounts: { pass: n("baseline_pass"), fail: n("baseline_fail"), na: n("baseline_na") },
+    candidateCounts: { pass: n("candidate_pass"), fail: n("candidate_fail"), na: n("candidate_na") },
+  };
+}
+
+function decodeTool(row: Row, completed: number): ToolAggregate {
+  const n = (column: string) => Number(row[column] ?? 0);
+  return {
+    tool: String(row.tool),
+    both: n("both"),
+    gained: n("gained"),
+    lost: n("lost"),
+    // Tasks without the tool add zeros: the moments are over every completed pair.
+    calls: {
+      n: completed,
+      sumX: n("sum_b"),
+      sumY: n("sum_c"),
+      sumXX: n("sum_bb"),
+      sumYY: n("sum_cc"),
+      sumXY: n("sum_bc"),
+    },
+    failedBaseline: n("failed_b"),
+    failedCandidate: n("failed_c"),
+  };
+}
+
+function decodeSegment(
+  row: Row,
+  bound: bigint,
+  cap: number,
+  scores: readonly ScoreAggregate[],
+  tools: readonly ToolAggregate[],
+): SegmentAggregate {
   const n = (column: string) => Number(row[column] ?? 0);
   const exact = (name: string) =>
     Number(BigInt(String(row[`${name}_hi`] ?? 0)) * 4294967296n + BigInt(String(row[`${name}_lo`] ?? 0))) /
@@ -256,6 +349,8 @@ function decodeSegment(row: Row, bound: bigint, cap: number): SegmentAggregate {
       baseline: quantiles("baseline_latency"),
       candidate: quantiles("candidate_latency"),
     },
+    scores,
+    tools,
     sample: sampledPairs(row, bound, cap),
     firstTs: isoOf(row.first_ts),
     lastTs: isoOf(row.last_ts),

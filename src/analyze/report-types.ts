@@ -240,4 +240,62 @@ export interface SufficientSegment {
   readonly tokens: PairedRatio;
   readonly cost: CostComparison;
   readonly latency: LatencyComparison;
+  /** Record scores and checks, by name (completed pairs where both sides have the score). */
+  readonly scores: Readonly<Record<string, ScoreReport>>;
+  /** Per-tool rates, by tool name (completed pairs). */
+  readonly tools: Readonly<Record<string, ToolReport>>;
+}
+
+/**
+ * A score compared pair by pair: both sides' means over the pairs where both have it, the paired
+ * difference candidate − baseline with its 95% interval (Newcombe's paired interval for a 0/1
+ * score, the normal interval of the mean difference otherwise), and its p value (exact McNemar
+ * for a 0/1 score, the paired z test otherwise).
+ */
+export interface ScoreReport {
+  readonly source: "record" | "check";
+  readonly binary: boolean;
+  readonly pairs: number;
+  /** Pairs where only one side has the score (not compared). */
+  readonly one_sided: { readonly baseline: number; readonly candidate: number };
+  readonly baseline: { readonly mean: number | null };
+  readonly candidate: { readonly mean: number | null };
+  readonly delta: {
+    readonly value: number | null;
+    readonly low: number | null;
+    readonly high: number | null;
+  };
+  readonly p_value: number | null;
+  /** 0 → 1 and 1 → 0, for 0/1 scores. */
+  readonly gained: number | null;
+  readonly lost: number | null;
+  /** Checks: pass / fail / not applicable on each side, over every completed pair. */
+  readonly baseline_counts?: { readonly pass: number; readonly fail: number; readonly na: number };
+  readonly candidate_counts?: { readonly pass: number; readonly fail: number; readonly na: number };
+  /** Sums over the compared pairs, for the gate's bounds. */
+  readonly moments: Moments;
+}
+
+/** Paired sums: x = baseline, y = candidate. */
+export interface Moments {
+  readonly n: number;
+  readonly sum_baseline: number;
+  readonly sum_candidate: number;
+  readonly sum_baseline_squares: number;
+  readonly sum_candidate_squares: number;
+  readonly sum_products: number;
+}
+
+/** A tool: the share of tasks calling it, calls per task, and the failure rate of its calls. */
+export interface ToolReport {
+  readonly share: PairedBinary & { readonly delta: number; readonly low: number; readonly high: number };
+  readonly calls: {
+    readonly baseline_mean: number;
+    readonly candidate_mean: number;
+    readonly ratio: number | null;
+    readonly low: number | null;
+    readonly high: number | null;
+    readonly moments: Moments;
+  };
+  readonly failures: { readonly baseline: Rate; readonly candidate: Rate };
 }

@@ -6,7 +6,8 @@ import {
   normalQuantile,
   wilcoxonSignedRank,
 } from "../stats/index.js";
-import { costRatioBounds, netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds } from "./bounds.js";
+import { netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds, ratioOfMeansBounds } from "./bounds.js";
+import { scoresReport, toolsReport } from "./outcome-report.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type { SampledPairRow } from "./report-queries.js";
@@ -101,6 +102,8 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     ),
     cost: costComparison(aggregate, input),
     latency: latencyComparison(aggregate, input),
+    scores: scoresReport(aggregate.scores),
+    tools: toolsReport(aggregate.tools, aggregate.completed),
   };
 }
 
@@ -180,7 +183,7 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
     return { priced: false, unpriced_models: unpriced, unpriced_pairs: unpricedPairs };
   }
   const m = cost.moments;
-  const bounds = costRatioBounds(m, REPORT_SIDES);
+  const bounds = ratioOfMeansBounds(m, REPORT_SIDES);
   const sample = input.sample
     .filter((pair) => Number(pair.priced) === 1)
     .map((pair): [number, number] => [Number(pair.baseline_cost), Number(pair.candidate_cost)]);

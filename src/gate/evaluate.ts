@@ -1,17 +1,20 @@
 import {
   type Bounds,
-  costRatioBounds,
   netDriftBounds,
   p95RatioBounds,
   pairedDeltaBounds,
   rateBounds,
+  ratioOfMeansBounds,
   type Sides,
+  scoreDeltaBounds,
+  toolShareBounds,
 } from "../analyze/bounds.js";
+import { pairedMomentsOf } from "../analyze/outcome-report.js";
 import type { DriftReport, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { normalQuantile } from "../stats/index.js";
-import type { GuardrailName, Limit, Policy } from "./policy.js";
+import { type GuardrailName, type Limit, type Policy, policyChecks } from "./policy.js";
 
-export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged";
+export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged" | "warn";
 export type Verdict = "promote" | "hold" | "fail";
 
 /**
@@ -26,6 +29,10 @@ export const POWER = 0.8;
 
 export interface GuardrailResult {
   readonly guardrail: GuardrailName;
+  /** The score, check or tool a targeted guardrail is about (`task_success`); null otherwise. */
+  readonly target: string | null;
+  /** `warn`: shown, never deciding (status `warn` when past its limit). */
+  readonly action: "fail" | "warn";
   /** `null` overall; `tenant=acme` for a segment limit. */
   readonly segment: string | null;
   readonly status: GuardrailStatus;
@@ -47,6 +54,7 @@ export interface GuardrailResult {
 
 interface Check {
   readonly guardrail: GuardrailName;
+  readonly target: string | null;
   readonly segment: string | null;
   readonly report: SegmentReport | null;
   readonly limit: Limit;
@@ -70,14 +78,17 @@ export function evaluate(
 ): { verdict: Verdict; guardrails: GuardrailResult[] } {
   const sequential = options.sequential === true;
   const checks = plan(report, policy, sequential);
+  const deciding = (check: Check) => check.limit.action !== "warn";
   const judged = checks.filter(
-    (check) => check.notJudged === undefined && check.missing === undefined,
+    (check) => deciding(check) && check.notJudged === undefined && check.missing === undefined,
   ).length;
   const failAlpha = ALPHA / Math.max(1, judged);
-  const results = checks.map((check) => judgeCheck(check, failAlpha, sequential));
-  const verdict: Verdict = results.some((result) => result.status === "fail")
+  // A warn check is left out of the family: its fail side is at ALPHA, unadjusted.
+  const results = checks.map((check) => judgeCheck(check, deciding(check) ? failAlpha : ALPHA, sequential));
+  const counted = results.filter((result) => result.action !== "warn");
+  const verdict: Verdict = counted.some((result) => result.status === "fail")
     ? "fail"
-    : results.some((result) => result.status === "inconclusive")
+    : counted.some((result) => result.status === "inconclusive")
       ? "hold"
       : "promote";
   return { verdict, guardrails: results };
@@ -85,15 +96,23 @@ export function evaluate(
 
 function plan(report: DriftReport, policy: Policy, sequential: boolean): Check[] {
   const checks: Check[] = [];
-  for (const [guardrail, limit] of entries(policy.guardrails)) {
-    checks.push({ guardrail, segment: null, report: report.overall, limit, minPairs: policy.min_pairs });
+  for (const { guardrail, target, limit } of policyChecks(policy.guardrails)) {
+    checks.push({
+      guardrail,
+      target,
+      segment: null,
+      report: report.overall,
+      limit,
+      minPairs: policy.min_pairs,
+    });
   }
   for (const segmentPolicy of policy.segments ?? []) {
     const segments = report.segments[segmentPolicy.by];
-    for (const [guardrail, limit] of entries(segmentPolicy.guardrails)) {
+    for (const { guardrail, target, limit } of policyChecks(segmentPolicy.guardrails)) {
       if (segments === undefined) {
         checks.push({
           guardrail,
+          target,
           segment: `${segmentPolicy.by}=*`,
           report: null,
           limit,
@@ -102,10 +121,11 @@ function plan(report: DriftReport, policy: Policy, sequential: boolean): Check[]
         });
         continue;
       }
-      const required = requiredPairs(guardrail, report.overall, limit, sequential);
+      const required = requiredPairs(guardrail, target, report.overall, limit, sequential);
       for (const segment of segments) {
         const base = {
           guardrail,
+          target,
           segment: `${segmentPolicy.by}=${segment.value}`,
           report: segment,
           limit,
@@ -135,6 +155,8 @@ function plan(report: DriftReport, policy: Policy, sequential: boolean): Check[]
 function judgeCheck(check: Check, failAlpha: number, sequential: boolean): GuardrailResult {
   const base = {
     guardrail: check.guardrail,
+    target: check.target,
+    action: check.limit.action ?? "fail",
     segment: check.segment,
     limit: check.limit,
     fail_alpha: null,
@@ -169,7 +191,7 @@ function judgeCheck(check: Check, failAlpha: number, sequential: boolean): Guard
   const sides: Sides = isMax
     ? { alphaLow: failAlpha, alphaHigh: ALPHA, sequential }
     : { alphaLow: ALPHA, alphaHigh: failAlpha, sequential };
-  const bounds = boundsOf(check.guardrail, report, sides);
+  const bounds = boundsOf(check.guardrail, check.target, report, sides);
   if (typeof bounds === "string") {
     return {
       ...base,
@@ -184,7 +206,8 @@ function judgeCheck(check: Check, failAlpha: number, sequential: boolean): Guard
   const passBound = isMax ? bounds.high : bounds.low;
   const past = isMax ? failBound > bound : failBound < bound;
   const within = isMax ? passBound <= bound : passBound >= bound;
-  const status: GuardrailStatus = past ? "fail" : within ? "pass" : "inconclusive";
+  const warnOnly = check.limit.action === "warn";
+  const status: GuardrailStatus = past ? (warnOnly ? "warn" : "fail") : within ? "pass" : "inconclusive";
   const side = isMax ? `max ${bound}` : `min ${bound}`;
   const shown = `${format(bounds.estimate)} [${format(bounds.low)}, ${format(bounds.high)}]`;
   const verb =
@@ -206,8 +229,43 @@ function judgeCheck(check: Check, failAlpha: number, sequential: boolean): Guard
 }
 
 /** The interval each guardrail is judged on (analyze/bounds.ts), or why there is none. */
-function boundsOf(name: GuardrailName, report: SufficientSegment, sides: Sides): Bounds | string {
+function boundsOf(
+  name: GuardrailName,
+  target: string | null,
+  report: SufficientSegment,
+  sides: Sides,
+): Bounds | string {
   switch (name) {
+    case "score_delta": {
+      const score = report.scores[target ?? ""];
+      if (score === undefined) return `no score or check '${target}' on these pairs`;
+      const bounds = scoreDeltaBounds(
+        pairedMomentsOf(score.moments),
+        score.binary ? { gained: score.gained ?? 0, lost: score.lost ?? 0 } : null,
+        sides,
+      );
+      return bounds ?? `no pairs where both sides have '${target}'`;
+    }
+    case "tool_share_delta": {
+      const tool = report.tools[target ?? ""];
+      const tasks = report.latency.pairs;
+      const counts = tool
+        ? {
+            both: tool.share.baseline.count - tool.share.lost,
+            gained: tool.share.gained,
+            lost: tool.share.lost,
+          }
+        : { both: 0, gained: 0, lost: 0 };
+      return toolShareBounds(counts, tasks, sides) ?? "no completed pairs";
+    }
+    case "tool_calls_ratio": {
+      const tool = report.tools[target ?? ""];
+      if (tool === undefined) return `no calls to '${target}' on either side`;
+      return (
+        ratioOfMeansBounds(pairedMomentsOf(tool.calls.moments), sides) ??
+        `no baseline calls to '${target}' to compare with`
+      );
+    }
     case "drift_rate": {
       const drift = report.drift;
       if (drift.aa === null) return drift.note ?? "no A/A capture: drift cannot be told from noise";
@@ -238,7 +296,7 @@ function boundsOf(name: GuardrailName, report: SufficientSegment, sides: Sides):
       if (!report.cost.priced) return "unpriced: no price for the model(s), so no cost ratio";
       const m = report.cost.moments;
       return (
-        costRatioBounds(
+        ratioOfMeansBounds(
           {
             n: m.n,
             sumX: m.sum_baseline,
@@ -276,6 +334,7 @@ function countsOf(binary: SufficientSegment["refusal"]) {
  */
 function requiredPairs(
   name: GuardrailName,
+  target: string | null,
   overall: SegmentReport,
   limit: Limit,
   sequential: boolean,
@@ -283,7 +342,7 @@ function requiredPairs(
   if (!overall.sufficient) return null;
   const isMax = "max" in limit;
   const bound = "max" in limit ? limit.max : limit.min;
-  const bounds = boundsOf(name, overall, { alphaLow: ALPHA, alphaHigh: ALPHA, sequential });
+  const bounds = boundsOf(name, target, overall, { alphaLow: ALPHA, alphaHigh: ALPHA, sequential });
   if (typeof bounds === "string") return null;
   const z = normalQuantile(1 - ALPHA);
   const se = (isMax ? bounds.high - bounds.estimate : bounds.estimate - bounds.low) / z;
@@ -301,6 +360,7 @@ function noChangeValue(name: GuardrailName, report: SufficientSegment): number {
       return report.errors.baseline.rate;
     case "cost_per_task_ratio":
     case "p95_latency_ratio":
+    case "tool_calls_ratio":
       return 1;
     default:
       return 0;
@@ -320,11 +380,8 @@ function detectableValue(bounds: Bounds, isMax: boolean, limit: number, failAlph
 }
 
 function describe(check: Check): string {
-  return check.segment === null ? check.guardrail : `${check.guardrail} [${check.segment}]`;
-}
-
-function entries(guardrails: Policy["guardrails"]): [GuardrailName, Limit][] {
-  return Object.entries(guardrails) as [GuardrailName, Limit][];
+  const name = check.target === null ? check.guardrail : `${check.guardrail}(${check.target})`;
+  return check.segment === null ? name : `${name} [${check.segment}]`;
 }
 
 function finite(value: number): number | null {

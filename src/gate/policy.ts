@@ -1,7 +1,11 @@
+import { SCORE_NAME_PATTERN } from "../contracts/exchange.js";
+
 /**
  * The gate policy: guardrails a candidate must stay within, meant to live next to the release.
  * Each limit is one-sided: `max` for quantities that must not grow, `min` for ones that must not
- * fall. Deltas are candidate − baseline; ratios are candidate / baseline.
+ * fall. Deltas are candidate − baseline; ratios are candidate / baseline. A limit with
+ * `action: warn` is judged and shown, never fails or holds the verdict, and is left out of the
+ * multiplicity family.
  */
 export const GUARDRAILS = [
   "drift_rate",
@@ -12,9 +16,18 @@ export const GUARDRAILS = [
   "p95_latency_ratio",
 ] as const;
 
-export type GuardrailName = (typeof GUARDRAILS)[number];
+/** Guardrails with a target: a score or check by name, or a tool by name. */
+export const TARGETED_GUARDRAILS = ["score_delta", "tool_share_delta", "tool_calls_ratio"] as const;
 
-export type Limit = { readonly max: number } | { readonly min: number };
+export type GuardrailName = (typeof GUARDRAILS)[number] | (typeof TARGETED_GUARDRAILS)[number];
+export type TargetedGuardrail = (typeof TARGETED_GUARDRAILS)[number];
+
+export type Limit = ({ readonly max: number } | { readonly min: number }) & {
+  readonly action?: "fail" | "warn";
+};
+
+export type Guardrails = Readonly<Partial<Record<(typeof GUARDRAILS)[number], Limit>>> &
+  Readonly<Partial<Record<TargetedGuardrail, Readonly<Record<string, Limit>>>>>;
 
 export interface Policy {
   readonly version: 1;
@@ -22,12 +35,37 @@ export interface Policy {
   readonly consecutive?: { readonly windows: number; readonly minutes: number };
   readonly min_pairs: number;
   readonly min_pairs_per_segment: number;
-  readonly guardrails: Readonly<Partial<Record<GuardrailName, Limit>>>;
+  readonly guardrails: Guardrails;
   readonly segments?: readonly {
     readonly by: string;
-    readonly guardrails: Readonly<Partial<Record<GuardrailName, Limit>>>;
+    readonly guardrails: Guardrails;
   }[];
 }
+
+/** One check a policy asks for: a guardrail, its target (score or tool) if any, and its limit. */
+export interface PolicyCheck {
+  readonly guardrail: GuardrailName;
+  readonly target: string | null;
+  readonly limit: Limit;
+}
+
+export function policyChecks(guardrails: Guardrails): PolicyCheck[] {
+  const checks: PolicyCheck[] = [];
+  for (const guardrail of GUARDRAILS) {
+    const limit = guardrails[guardrail];
+    if (limit !== undefined) checks.push({ guardrail, target: null, limit });
+  }
+  for (const guardrail of TARGETED_GUARDRAILS) {
+    for (const [target, limit] of Object.entries(guardrails[guardrail] ?? {}).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
+      checks.push({ guardrail, target, limit });
+    }
+  }
+  return checks;
+}
+
+const action = { enum: ["fail", "warn"] } as const;
 
 const limitSchema = {
   oneOf: [
@@ -35,21 +73,32 @@ const limitSchema = {
       type: "object",
       additionalProperties: false,
       required: ["max"],
-      properties: { max: { type: "number" } },
+      properties: { max: { type: "number" }, action },
     },
     {
       type: "object",
       additionalProperties: false,
       required: ["min"],
-      properties: { min: { type: "number" } },
+      properties: { min: { type: "number" }, action },
     },
   ],
+} as const;
+
+const targetedSchema = {
+  type: "object",
+  propertyNames: { pattern: SCORE_NAME_PATTERN },
+  additionalProperties: limitSchema,
 } as const;
 
 const guardrailsSchema = {
   type: "object",
   additionalProperties: false,
-  properties: Object.fromEntries(GUARDRAILS.map((name) => [name, limitSchema])),
+  properties: {
+    ...Object.fromEntries(GUARDRAILS.map((name) => [name, limitSchema])),
+    score_delta: targetedSchema,
+    tool_share_delta: { type: "object", additionalProperties: limitSchema },
+    tool_calls_ratio: { type: "object", additionalProperties: limitSchema },
+  },
 } as const;
 
 export const policyJsonSchema = {

@@ -21,14 +21,16 @@ export interface GateVerdict {
 export function renderJunit(verdict: GateVerdict): string {
   const cases = verdict.guardrails.map((result) => {
     const name = escapeMarkup(
-      result.segment === null ? result.guardrail : `${result.guardrail} [${result.segment}]`,
+      result.segment === null ? checkName(result) : `${checkName(result)} [${result.segment}]`,
     );
     const body =
       result.status === "fail"
         ? `<failure message="${escapeMarkup(result.reason)}"/>`
         : result.status === "inconclusive" || result.status === "not_judged"
           ? `<skipped message="${escapeMarkup(result.reason)}"/>`
-          : "";
+          : result.status === "warn"
+            ? `<system-out>${escapeMarkup(`warn: ${result.reason}`)}</system-out>`
+            : "";
     return `    <testcase classname="shadowdiff.gate" name="${name}">${body}</testcase>`;
   });
   const reason = verdict.consecutive?.reason;
@@ -57,7 +59,7 @@ export function renderMarkdown(verdict: GateVerdict): string {
   const ordered = [...verdict.guardrails].sort((a, b) => rank(a.status) - rank(b.status));
   const rows = ordered.map(
     (result) =>
-      `| ${result.status} | ${result.guardrail}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${bound(result.interval[0])} – ${bound(result.interval[1])}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
+      `| ${result.status}${result.action === "warn" && result.status !== "warn" ? " (warn only)" : ""} | ${checkName(result)}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${bound(result.interval[0])} – ${bound(result.interval[1])}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
   );
   return [
     `## shadowdiff gate: ${icon}`,
@@ -78,7 +80,7 @@ export function renderGithub(verdict: GateVerdict): string {
     .filter((result) => result.status !== "pass")
     .map(
       (result) =>
-        `::${result.status === "fail" ? "error" : result.status === "not_judged" ? "notice" : "warning"} title=shadowdiff ${result.guardrail}${result.segment ? ` (${result.segment})` : ""}::${result.reason}`,
+        `::${result.status === "fail" ? "error" : result.status === "not_judged" ? "notice" : "warning"} title=shadowdiff ${checkName(result)}${result.segment ? ` (${result.segment})` : ""}::${result.reason}`,
     );
   if (verdict.consecutive?.reason)
     lines.push(`::warning title=shadowdiff consecutive windows::${verdict.consecutive.reason}`);
@@ -86,7 +88,12 @@ export function renderGithub(verdict: GateVerdict): string {
 }
 
 function rank(status: GuardrailResult["status"]): number {
-  return status === "fail" ? 0 : status === "inconclusive" ? 1 : status === "pass" ? 2 : 3;
+  return { fail: 0, inconclusive: 1, warn: 2, pass: 3, not_judged: 4 }[status];
+}
+
+/** `score_delta(task_success)` for a targeted guardrail, the plain name otherwise. */
+export function checkName(result: Pick<GuardrailResult, "guardrail" | "target">): string {
+  return result.target === null ? result.guardrail : `${result.guardrail}(${result.target})`;
 }
 
 function bound(value: number | null): string {

@@ -170,7 +170,44 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
     ratioRow("latency per task (ms)", segment.latency.paired, (value) => value.toFixed(0)),
   ];
   lines.push(table(["metric", "baseline → candidate", "95% interval", "test"], rows));
+  lines.push(...scoreLines(segment, table), ...toolLines(segment, table));
   return lines;
+}
+
+function scoreLines(segment: Extract<SegmentReport, { sufficient: true }>, table: Table): string[] {
+  const entries = Object.entries(segment.scores);
+  if (entries.length === 0) return [];
+  const mean = (value: number | null, binary: boolean) =>
+    value === null ? "n/a" : binary ? percent(value) : value.toPrecision(4);
+  const delta = (value: number | null, binary: boolean) =>
+    value === null ? "n/a" : binary ? signedPoints(value) : `${value >= 0 ? "+" : ""}${value.toPrecision(3)}`;
+  const rows = entries.map(([name, score]) => [
+    name,
+    score.source,
+    String(score.pairs),
+    `${mean(score.baseline.mean, score.binary)} → ${mean(score.candidate.mean, score.binary)}`,
+    `${delta(score.delta.value, score.binary)} (${delta(score.delta.low, score.binary)} – ${delta(score.delta.high, score.binary)})`,
+    score.binary
+      ? `+${score.gained ?? 0} / -${score.lost ?? 0}, p=${pValue(score.p_value ?? 1)}`
+      : `p=${pValue(score.p_value ?? 1)}`,
+  ]);
+  return ["", table(["score", "source", "pairs", "baseline → candidate", "Δ (95%)", "test"], rows)];
+}
+
+/** The tools whose share of tasks moved most (up to 8). */
+function toolLines(segment: Extract<SegmentReport, { sufficient: true }>, table: Table): string[] {
+  const entries = Object.entries(segment.tools)
+    .sort(([a, x], [b, y]) => Math.abs(y.share.delta) - Math.abs(x.share.delta) || (a < b ? -1 : 1))
+    .slice(0, 8);
+  if (entries.length === 0) return [];
+  const rows = entries.map(([name, tool]) => [
+    name,
+    `${percent(tool.share.baseline.rate)} → ${percent(tool.share.candidate.rate)}`,
+    `${signedPoints(tool.share.delta)} (${signedPoints(tool.share.low)} – ${signedPoints(tool.share.high)})`,
+    `${tool.calls.baseline_mean.toFixed(2)} → ${tool.calls.candidate_mean.toFixed(2)} (×${ratio(tool.calls.ratio)})`,
+    `${percent(tool.failures.baseline.rate)} → ${percent(tool.failures.candidate.rate)}`,
+  ]);
+  return ["", table(["tool", "share of tasks", "Δ share (95%)", "calls per task", "failed calls"], rows)];
 }
 
 function detectableLine(report: DriftReport): string {

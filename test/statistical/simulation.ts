@@ -5,7 +5,12 @@
  * `evaluate`). Nothing here decides anything: it only counts what the decision code decided.
  */
 
-import type { AaSegment, SegmentAggregate } from "../../src/analyze/report-aggregate.js";
+import type {
+  AaSegment,
+  ScoreAggregate,
+  SegmentAggregate,
+  ToolAggregate,
+} from "../../src/analyze/report-aggregate.js";
 import { buildDriftReport } from "../../src/analyze/report-builder.js";
 import { LATENCY_LEVELS } from "../../src/analyze/report-queries.js";
 import type { ReportData } from "../../src/analyze/report-reader.js";
@@ -30,6 +35,11 @@ export interface SimPair {
   /** Candidate behaviour differs from the baseline (raw). */
   readonly differs: boolean;
   readonly textDiffers: boolean;
+  /** A record score (task success, 0/1) and an escalation tool's calls, both sides. */
+  readonly baselineSuccess: boolean;
+  readonly candidateSuccess: boolean;
+  readonly baselineEscalations: number;
+  readonly candidateEscalations: number;
   /** The request's A/A pair: absent when the A/A run does not cover it. */
   readonly aa: { readonly completed: boolean; readonly differs: boolean } | null;
 }
@@ -50,6 +60,10 @@ export interface Scenario {
   /** Requests the A/A run covers; Infinity = all of them. */
   readonly aaRequests: number;
   readonly wordingOnly?: boolean;
+  /** Task success: the candidate's change in the share of tasks solved (flips 5% each way at 0). */
+  readonly successDelta?: number;
+  /** Escalation tool: the candidate's change in the share of tasks calling it (8% on the baseline). */
+  readonly escalationDelta?: number;
 }
 
 export const CLEAN: Scenario = {
@@ -105,6 +119,22 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
     const baselineLatency = 3000 * Math.exp(0.35 * normal());
     const candidateLatency = scenario.latencyScale * 3000 * Math.exp(0.35 * normal());
     const aaCovered = i < scenario.aaRequests;
+    // Task success 60% on the baseline; the candidate flips 5% of tasks each way, plus its delta.
+    const baselineSuccess = bernoulli(0.6);
+    const successFlip = 0.05;
+    const successDelta = scenario.successDelta ?? 0;
+    const candidateSuccess = baselineSuccess
+      ? !bernoulli((successFlip - Math.min(0, successDelta)) / 0.6)
+      : bernoulli((successFlip + Math.max(0, successDelta)) / 0.4);
+    const baselineEscalations = bernoulli(0.08) ? 1 : 0;
+    const escalationDelta = scenario.escalationDelta ?? 0;
+    const candidateEscalations = baselineEscalations
+      ? bernoulli(1 - 0.02 / 0.08)
+        ? 1
+        : 0
+      : bernoulli((0.02 + escalationDelta) / 0.92)
+        ? 1
+        : 0;
     pairs.push({
       tenant: TENANTS[Math.floor(random() * TENANTS.length)] as string,
       baselineRefusal,
@@ -119,6 +149,10 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
       candidateLatency,
       differs: bernoulli(rateOf(scenario.noise + scenario.driftExcess)),
       textDiffers: scenario.wordingOnly === true || bernoulli(0.4),
+      baselineSuccess,
+      candidateSuccess,
+      baselineEscalations,
+      candidateEscalations,
       // The A/A replica flips refusals as a clean candidate does (1% each way, 2% in all).
       aa: aaCovered
         ? {
@@ -263,9 +297,75 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       baseline: quantiles(baselineLatency),
       candidate: quantiles(candidateLatency),
     },
+    scores: [scoreOf(pairs)],
+    tools: [escalationOf(pairs, completed)],
     sample: [],
     firstTs: null,
     lastTs: null,
+  };
+}
+
+function completedPairs(pairs: readonly SimPair[]): SimPair[] {
+  return pairs.filter((pair) => !pair.baselineError && !pair.candidateError);
+}
+
+function scoreOf(pairs: readonly SimPair[]): ScoreAggregate {
+  const done = completedPairs(pairs);
+  let sumX = 0;
+  let sumY = 0;
+  let sumXY = 0;
+  let gained = 0;
+  let lost = 0;
+  for (const pair of done) {
+    const x = pair.baselineSuccess ? 1 : 0;
+    const y = pair.candidateSuccess ? 1 : 0;
+    sumX += x;
+    sumY += y;
+    sumXY += x * y;
+    if (x === 0 && y === 1) gained++;
+    if (x === 1 && y === 0) lost++;
+  }
+  const counts = { pass: 0, fail: 0, na: 0 };
+  return {
+    name: "task_success",
+    source: "record",
+    both: done.length,
+    baselineOnly: 0,
+    candidateOnly: 0,
+    nonBinary: 0,
+    gained,
+    lost,
+    moments: { n: done.length, sumX, sumY, sumXX: sumX, sumYY: sumY, sumXY },
+    baselineCounts: counts,
+    candidateCounts: counts,
+  };
+}
+
+function escalationOf(pairs: readonly SimPair[], completed: number): ToolAggregate {
+  let both = 0;
+  let gained = 0;
+  let lost = 0;
+  let sumX = 0;
+  let sumY = 0;
+  let sumXY = 0;
+  for (const pair of completedPairs(pairs)) {
+    const x = pair.baselineEscalations;
+    const y = pair.candidateEscalations;
+    if (x > 0 && y > 0) both++;
+    if (x === 0 && y > 0) gained++;
+    if (x > 0 && y === 0) lost++;
+    sumX += x;
+    sumY += y;
+    sumXY += x * y;
+  }
+  return {
+    tool: "escalate_to_human",
+    both,
+    gained,
+    lost,
+    calls: { n: completed, sumX, sumY, sumXX: sumX, sumYY: sumY, sumXY },
+    failedBaseline: 0,
+    failedCandidate: 0,
   };
 }
 

@@ -1,0 +1,116 @@
+import { mcnemarExact, normalSurvival } from "../stats/index.js";
+import { REPORT_SIDES, rateBounds, ratioOfMeansBounds, scoreDeltaBounds, toolShareBounds } from "./bounds.js";
+import type { PairedMoments, ScoreAggregate, ToolAggregate } from "./report-aggregate.js";
+import type { Moments, Rate, ScoreReport, ToolReport } from "./report-types.js";
+
+/** Scores and checks of one segment (pure): what `overall.scores.<name>` holds. */
+export function scoresReport(scores: readonly ScoreAggregate[]): Record<string, ScoreReport> {
+  return Object.fromEntries(scores.map((score) => [score.name, scoreReport(score)]));
+}
+
+function scoreReport(score: ScoreAggregate): ScoreReport {
+  const m = score.moments;
+  const binary = score.nonBinary === 0;
+  const bounds = scoreDeltaBounds(
+    m,
+    binary ? { gained: score.gained, lost: score.lost } : null,
+    REPORT_SIDES,
+  );
+  return {
+    source: score.source,
+    binary,
+    pairs: m.n,
+    one_sided: { baseline: score.baselineOnly, candidate: score.candidateOnly },
+    baseline: { mean: m.n === 0 ? null : m.sumX / m.n },
+    candidate: { mean: m.n === 0 ? null : m.sumY / m.n },
+    delta: {
+      value: bounds?.estimate ?? null,
+      low: bounds === undefined ? null : bounds.low,
+      high: bounds === undefined ? null : bounds.high,
+    },
+    p_value: m.n === 0 ? null : binary ? mcnemarExact(score.lost, score.gained) : pairedZ(m),
+    gained: binary ? score.gained : null,
+    lost: binary ? score.lost : null,
+    ...(score.source === "check"
+      ? { baseline_counts: score.baselineCounts, candidate_counts: score.candidateCounts }
+      : {}),
+    moments: momentsOf(m),
+  };
+}
+
+/** Two-sided p of the paired z test on the mean difference (the CLT; n is in the hundreds or more). */
+function pairedZ(m: PairedMoments): number | null {
+  if (m.n < 2) return null;
+  const mean = (m.sumY - m.sumX) / m.n;
+  const variance = (m.sumYY - 2 * m.sumXY + m.sumXX - m.n * mean * mean) / (m.n - 1);
+  if (!(variance > 0)) return mean === 0 ? 1 : 0;
+  return Math.min(1, 2 * normalSurvival(Math.abs(mean) / Math.sqrt(variance / m.n)));
+}
+
+/** Per-tool rates of one segment over its `tasks` completed pairs (pure): `overall.tools.<name>`. */
+export function toolsReport(tools: readonly ToolAggregate[], tasks: number): Record<string, ToolReport> {
+  return Object.fromEntries(tools.map((tool) => [tool.tool, toolReport(tool, tasks)]));
+}
+
+function toolReport(tool: ToolAggregate, tasks: number): ToolReport {
+  const share = toolShareBounds(tool, tasks, REPORT_SIDES);
+  const baselineTasks = tool.both + tool.lost;
+  const candidateTasks = tool.both + tool.gained;
+  const p = mcnemarExact(tool.lost, tool.gained);
+  const calls = ratioOfMeansBounds(tool.calls, REPORT_SIDES);
+  const finite = (value: number | undefined) =>
+    value === undefined || !Number.isFinite(value) ? null : value;
+  return {
+    share: {
+      baseline: rate(baselineTasks, tasks),
+      candidate: rate(candidateTasks, tasks),
+      gained: tool.gained,
+      lost: tool.lost,
+      p_value: p,
+      p_adjusted: p,
+      delta: share?.estimate ?? 0,
+      low: share?.low ?? -1,
+      high: share?.high ?? 1,
+    },
+    calls: {
+      baseline_mean: tasks === 0 ? 0 : tool.calls.sumX / tasks,
+      candidate_mean: tasks === 0 ? 0 : tool.calls.sumY / tasks,
+      ratio: tool.calls.sumX > 0 ? tool.calls.sumY / tool.calls.sumX : null,
+      low: finite(calls?.low),
+      high: finite(calls?.high),
+      moments: momentsOf(tool.calls),
+    },
+    failures: {
+      baseline: rate(tool.failedBaseline, tool.calls.sumX),
+      candidate: rate(tool.failedCandidate, tool.calls.sumY),
+    },
+  };
+}
+
+function rate(count: number, total: number): Rate {
+  const bounds = rateBounds(count, total, REPORT_SIDES);
+  return { count, total, rate: bounds.estimate, low: bounds.low, high: bounds.high };
+}
+
+export function momentsOf(m: PairedMoments): Moments {
+  return {
+    n: m.n,
+    sum_baseline: m.sumX,
+    sum_candidate: m.sumY,
+    sum_baseline_squares: m.sumXX,
+    sum_candidate_squares: m.sumYY,
+    sum_products: m.sumXY,
+  };
+}
+
+/** The moments back in the bounds' shape. */
+export function pairedMomentsOf(m: Moments): PairedMoments {
+  return {
+    n: m.n,
+    sumX: m.sum_baseline,
+    sumY: m.sum_candidate,
+    sumXX: m.sum_baseline_squares,
+    sumYY: m.sum_candidate_squares,
+    sumXY: m.sum_products,
+  };
+}
