@@ -75,6 +75,7 @@ const RULES = resolveRules({
               steps: {
                 items: {
                   if: { properties: { name: { const: "refund_order" } } },
+                  // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword if/then, not a thenable
                   then: { properties: { arguments: { required: ["currency"] } } },
                 },
               },
