@@ -3,7 +3,9 @@
  * decision code (test/statistical/simulation.ts → buildDriftReport → evaluate). Prints
  * P(promote) / P(hold) / P(fail) per scenario and n, fixed and sequential, with Monte-Carlo errors.
  *
- *   npx tsx bench/gate-validity/run.ts [--runs 400] [--sequential-runs 100] [--only NAME]
+ *   npx tsx bench/gate-validity/run.ts [--runs 400] [--sequential-runs 100] [--only NAME] [--part I/K]
+ *
+ * `--part I/K` runs every K-th case from the I-th, so K processes share the cores.
  */
 import { parseArgs } from "node:util";
 import type { Policy } from "../../src/gate/policy.js";
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "400" },
     "sequential-runs": { type: "string", default: "100" },
     only: { type: "string" },
+    part: { type: "string", default: "0/1" },
   },
 });
 const runs = Number(values.runs);
@@ -45,6 +48,14 @@ interface Case {
 }
 
 const SIZES = [200, 500, 1000, 2000, 4000, 10000];
+const DIRECTIONAL: Policy = {
+  ...OVERALL_POLICY,
+  guardrails: {
+    ...OVERALL_POLICY.guardrails,
+    score_delta: { task_success: { min: -0.02 } },
+    tool_share_delta: { escalate_to_human: { max: 0.05 } },
+  },
+};
 const cases: Case[] = [
   {
     name: "A/A, fixture policy overall",
@@ -145,6 +156,36 @@ const cases: Case[] = [
     sizes: [1000],
     check: "cost_per_task_ratio",
   },
+  {
+    name: "A/A, directional policy (task success, escalation share)",
+    scenario: CLEAN,
+    policy: DIRECTIONAL,
+    sizes: SIZES,
+    sequential: 4000,
+  },
+  {
+    name: "task success at its limit (−2 pt)",
+    scenario: { ...CLEAN, successDelta: -0.02 },
+    policy: only(OVERALL_POLICY, { score_delta: { task_success: { min: -0.02 } } }),
+    sizes: SIZES,
+    check: "score_delta(task_success)",
+    sequential: 4000,
+  },
+  {
+    name: "escalation share at its limit (+5 pt)",
+    scenario: { ...CLEAN, escalationDelta: 0.05 },
+    policy: only(OVERALL_POLICY, { tool_share_delta: { escalate_to_human: { max: 0.05 } } }),
+    sizes: SIZES,
+    check: "tool_share_delta(escalate_to_human)",
+    sequential: 4000,
+  },
+  {
+    name: "task success −8 pt (loses 10%, gains 2%), directional policy",
+    scenario: { ...CLEAN, successDelta: -0.08 },
+    policy: DIRECTIONAL,
+    sizes: [500, 1000],
+    check: "score_delta(task_success)",
+  },
 ];
 
 const pct = (count: number, total: number) =>
@@ -162,8 +203,10 @@ console.log(
 console.log(
   "| scenario | n | P(promote) | P(hold) | P(fail) | P(check fails) |\n| --- | --- | --- | --- | --- | --- |",
 );
-for (const testCase of cases) {
+const [partIndex, partCount] = (values.part ?? "0/1").split("/").map(Number) as [number, number];
+for (const [index, testCase] of cases.entries()) {
   if (values.only !== undefined && !testCase.name.includes(values.only)) continue;
+  if (index % partCount !== partIndex) continue;
   for (const n of testCase.sizes) {
     line(
       testCase.name,

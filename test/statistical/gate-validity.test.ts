@@ -44,4 +44,24 @@ describe("gate validity (seeded simulation, short)", () => {
     const tally = sequentialRuns(CLEAN, OVERALL_POLICY, 1500, 100, 20, 29);
     expect(tally.fail).toBe(0);
   });
+
+  it("task success exactly at its limit is not promoted; its check does not fail beyond 2.5%", () => {
+    const policy = { ...OVERALL_POLICY, guardrails: { score_delta: { task_success: { min: -0.02 } } } };
+    const tally = fixedRuns({ ...CLEAN, successDelta: -0.02 }, policy, 2000, RUNS, 31);
+    expect(within(tally.promote, tally.runs, 0.025)).toBe(true);
+    expect(within(tally.checkFails.get("score_delta(task_success)") ?? 0, tally.runs, 0.025)).toBe(true);
+  });
+
+  it("A/A with task success and escalation-share guardrails: no false fail", () => {
+    const policy = {
+      ...OVERALL_POLICY,
+      guardrails: {
+        ...OVERALL_POLICY.guardrails,
+        score_delta: { task_success: { min: -0.02 } },
+        tool_share_delta: { escalate_to_human: { max: 0.05 } },
+      },
+    };
+    const tally = fixedRuns(CLEAN, policy, 2000, RUNS, 37);
+    expect(within(tally.fail, tally.runs, 0.025)).toBe(true);
+  });
 });

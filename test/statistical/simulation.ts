@@ -15,8 +15,9 @@ import { buildDriftReport } from "../../src/analyze/report-builder.js";
 import { LATENCY_LEVELS } from "../../src/analyze/report-queries.js";
 import type { ReportData } from "../../src/analyze/report-reader.js";
 import { emptyCategoryCounts } from "../../src/diff/category.js";
-import { evaluate, type Verdict } from "../../src/gate/evaluate.js";
+import { evaluate, type GuardrailResult, type Verdict } from "../../src/gate/evaluate.js";
 import type { Policy } from "../../src/gate/policy.js";
+import { checkName } from "../../src/gate/verdict.js";
 import { mulberry32 } from "../../src/stats/index.js";
 
 /** One simulated request: what the store would hold for its candidate pair and its A/A pair. */
@@ -416,8 +417,7 @@ export function judge(pairs: readonly SimPair[], policy: Policy, sequential: boo
   const byTenant = (policy.segments ?? []).some((segment) => segment.by === "tenant");
   const report = buildDriftReport(reportDataOf(pairs, byTenant), { minPairs: policy.min_pairs_per_segment });
   const result = evaluate(report, policy, { sequential });
-  const name = (g: { guardrail: string; segment: string | null }) =>
-    g.segment ? `${g.guardrail} [${g.segment}]` : g.guardrail;
+  const name = (g: GuardrailResult) => (g.segment ? `${checkName(g)} [${g.segment}]` : checkName(g));
   return {
     verdict: result.verdict,
     failed: result.guardrails.filter((g) => g.status === "fail").map(name),
