@@ -41,6 +41,7 @@ exec node bin/shadowdiff.js run \
   --candidate "file:$F/captures/candidate-model-upgrade.jsonl" \
   --candidate "file:$F/captures/candidate-prompt-tweak.jsonl" \
   --noise "file:$F/captures/aa.jsonl" \
+  --rules "$F/rules.yaml" \
   --release "$F/releases/baseline.yaml" \
   --release "$F/releases/candidate-model-upgrade.yaml" \
   --release "$F/releases/candidate-prompt-tweak.yaml" \

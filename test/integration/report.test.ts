@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -69,6 +69,23 @@ describe.each(BACKENDS)("report on %s", (backend) => {
         identical: 219,
       });
       expect(overall.errors.gained).toBe(14);
+      // The generator's own task_success tally (pairs where neither run failed).
+      const summary = JSON.parse(await readFile(`${CAPTURES}/expected-summary.json`, "utf8")) as Record<
+        string,
+        { task_success: { pairs: number; baseline: number; candidate: number; gained: number; lost: number } }
+      >;
+      const expected = summary["candidate-model-upgrade.jsonl"]?.task_success;
+      expect(overall.scores.task_success).toMatchObject({
+        source: "record",
+        binary: true,
+        pairs: expected?.pairs,
+        gained: expected?.gained,
+        lost: expected?.lost,
+      });
+      expect(overall.scores.task_success?.candidate.mean).toBeCloseTo(
+        (expected?.candidate ?? 0) / (expected?.pairs ?? 1),
+        12,
+      );
       expect(overall.refusal.gained).toBe(5);
       expect(overall.tool_calls.candidate.validity.count).toBeLessThan(overall.tool_calls.candidate.calls);
       expect(report.noise?.aa_pairs).toBe(600);
