@@ -148,7 +148,9 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
       candidateCost,
       baselineLatency,
       candidateLatency,
-      differs: bernoulli(rateOf(scenario.noise + scenario.driftExcess)),
+      // Both runs also differ through refusal flips (2% of pairs either way), so an excess x on
+      // behaviour moves net drift by 0.98·x: scale it so net drift moves by exactly driftExcess.
+      differs: bernoulli(rateOf(scenario.noise + scenario.driftExcess / 0.98)),
       textDiffers: scenario.wordingOnly === true || bernoulli(0.4),
       baselineSuccess,
       candidateSuccess,
