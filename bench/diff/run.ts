@@ -12,10 +12,12 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as jsondiffpatch from "jsondiffpatch";
 import microdiff from "microdiff";
+import { parse as parseYaml } from "yaml";
 import { parseExchangeLine } from "../../src/contracts/validate-record.js";
 import { diffPair } from "../../src/diff/pair-diff.js";
 import { DiffTally } from "../../src/diff/tally.js";
 import { compileRules } from "../../src/normalize/compile-rules.js";
+import { pairScores, toolCounts } from "../../src/normalize/pair-scores.js";
 import { resolveRules } from "../../src/normalize/resolve-rules.js";
 import { ToolSchemaRegistry } from "../../src/normalize/tool-validity.js";
 import { normalizeTrace } from "../../src/normalize/trace.js";
@@ -51,6 +53,9 @@ while (pairs.length < targetPairs) pairs.push(...mix);
 pairs.length = targetPairs;
 
 const rules = compileRules(resolveRules(undefined));
+const checkedRules = compileRules(
+  resolveRules(parseYaml(await readFile("fixtures/rules.yaml", "utf8")), "fixtures/rules.yaml"),
+);
 const registry = new ToolSchemaRegistry();
 for (const name of ["baseline", "candidate-model-upgrade", "candidate-prompt-tweak"]) {
   registry.register(await loadRelease(`fixtures/releases/${name}.yaml`));
@@ -83,6 +88,24 @@ const contenders: Contender[] = [
         const bt = normalizeTrace(x.record, rules, registry.validatorFor(x.record.release.id));
         const ct = normalizeTrace(y.record, rules, registry.validatorFor(y.record.release.id));
         tally.add(x.record.id, diffPair(bt, ct, rules), bt, ct);
+      }
+      sink += tally.pairs;
+      return pairs.length;
+    },
+  },
+  {
+    name: "shadowdiff with scores, checks (fixtures/rules.yaml) and per-tool counts",
+    run: () => {
+      const tally = new DiffTally();
+      for (const [b, c] of pairs) {
+        const x = parseExchangeLine(b, origin);
+        const y = parseExchangeLine(c, origin);
+        if (!x.ok || !y.ok) throw new Error("fixture record invalid");
+        const bt = normalizeTrace(x.record, checkedRules, registry.validatorFor(x.record.release.id));
+        const ct = normalizeTrace(y.record, checkedRules, registry.validatorFor(y.record.release.id));
+        tally.add(x.record.id, diffPair(bt, ct, checkedRules), bt, ct);
+        sink +=
+          pairScores(x.record, y.record, checkedRules.checks).names.length + toolCounts(bt, ct).names.length;
       }
       sink += tally.pairs;
       return pairs.length;
