@@ -9,6 +9,7 @@ import type {
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
 import { escapeMarkup, type GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
+import { outcomesHtml } from "./outcome-html.js";
 import { renderReleaseDiff } from "./release-diff.js";
 import { percent } from "./text-table.js";
 
@@ -45,6 +46,7 @@ tr.changed td{background:#fff3cd}tr.removed td{background:#fde8e8}tr.added td{ba
 ${verdict === null ? "" : banner(verdict)}
 ${overall.sufficient ? metrics(overall) : `<p>${escapeMarkup(overall.note)}</p>`}
 ${overall.sufficient ? categories(overall) : ""}
+${overall.sufficient ? outcomesHtml(overall) : ""}
 ${Object.entries(report.segments)
   .map(([dimension, segments]) => segmentTable(dimension, segments))
   .join("\n")}

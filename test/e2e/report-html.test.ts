@@ -58,6 +58,10 @@ describe("report --format html", () => {
       expect(await page.textContent("#verdict")).toBe("verdict: fail");
       // Net drift of the regressed candidate: (123 − 11) / 586 paired requests (candidate-only minus A/A-only).
       expect(await page.textContent("#drift-rate")).toBe("+19.1 pt");
+      // Task success from the fixture records and the rules file's check, both sides, in the page.
+      expect(await page.textContent("#scores")).toContain("task_success");
+      expect(await page.textContent("#scores")).toContain("refund_has_currency");
+      expect(await page.textContent("#tools")).toContain("refund_order");
       expect(await page.textContent("#release-diff")).toContain(
         "model: openai/gpt-4o-2024-08-06 → openai/gpt-4.1-2025-04-14",
       );
