@@ -64,6 +64,23 @@ const origin = { source: "bench", line: 1 };
 const differ = jsondiffpatch.create({ objectHash: (item: object) => (item as { id?: string }).id ?? "" });
 
 type Contender = { name: string; run: () => number };
+
+/** The pipeline's per-pair work: with `scored`, also what a stored pair row adds (scores, checks, tools). */
+function shadowdiff(compiled: typeof rules, scored: boolean): number {
+  const tally = new DiffTally();
+  for (const [b, c] of pairs) {
+    const x = parseExchangeLine(b, origin);
+    const y = parseExchangeLine(c, origin);
+    if (!x.ok || !y.ok) throw new Error("fixture record invalid");
+    const bt = normalizeTrace(x.record, compiled, registry.validatorFor(x.record.release.id));
+    const ct = normalizeTrace(y.record, compiled, registry.validatorFor(y.record.release.id));
+    tally.add(x.record.id, diffPair(bt, ct, compiled), bt, ct);
+    if (scored)
+      sink += pairScores(x.record, y.record, compiled.checks).names.length + toolCounts(bt, ct).names.length;
+  }
+  sink += tally.pairs;
+  return pairs.length;
+}
 let sink = 0;
 const contenders: Contender[] = [
   {
@@ -79,37 +96,11 @@ const contenders: Contender[] = [
   },
   {
     name: "shadowdiff: parse + validate + normalize + diff + tally",
-    run: () => {
-      const tally = new DiffTally();
-      for (const [b, c] of pairs) {
-        const x = parseExchangeLine(b, origin);
-        const y = parseExchangeLine(c, origin);
-        if (!x.ok || !y.ok) throw new Error("fixture record invalid");
-        const bt = normalizeTrace(x.record, rules, registry.validatorFor(x.record.release.id));
-        const ct = normalizeTrace(y.record, rules, registry.validatorFor(y.record.release.id));
-        tally.add(x.record.id, diffPair(bt, ct, rules), bt, ct);
-      }
-      sink += tally.pairs;
-      return pairs.length;
-    },
+    run: () => shadowdiff(rules, false),
   },
   {
     name: "shadowdiff with scores, checks (fixtures/rules.yaml) and per-tool counts",
-    run: () => {
-      const tally = new DiffTally();
-      for (const [b, c] of pairs) {
-        const x = parseExchangeLine(b, origin);
-        const y = parseExchangeLine(c, origin);
-        if (!x.ok || !y.ok) throw new Error("fixture record invalid");
-        const bt = normalizeTrace(x.record, checkedRules, registry.validatorFor(x.record.release.id));
-        const ct = normalizeTrace(y.record, checkedRules, registry.validatorFor(y.record.release.id));
-        tally.add(x.record.id, diffPair(bt, ct, checkedRules), bt, ct);
-        sink +=
-          pairScores(x.record, y.record, checkedRules.checks).names.length + toolCounts(bt, ct).names.length;
-      }
-      sink += tally.pairs;
-      return pairs.length;
-    },
+    run: () => shadowdiff(checkedRules, true),
   },
   {
     name: "microdiff: parse + structural diff",

@@ -1,4 +1,5 @@
 import type { PairCategory } from "../contracts/categories.js";
+import type { PairedMoments } from "../stats/paired-moments.js";
 import type { SampledPairRow } from "./report-queries.js";
 
 /**
@@ -89,15 +90,8 @@ export interface CostAggregate {
   readonly moments: PairedMoments;
 }
 
-/** x = baseline, y = candidate. */
-export interface PairedMoments {
-  readonly n: number;
-  readonly sumX: number;
-  readonly sumY: number;
-  readonly sumXX: number;
-  readonly sumYY: number;
-  readonly sumXY: number;
-}
+/** x = baseline, y = candidate (the stats' paired moments). */
+export type { PairedMoments } from "../stats/paired-moments.js";
 
 export interface MatchedTable {
   readonly both: number;

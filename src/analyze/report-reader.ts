@@ -277,9 +277,8 @@ function decodeSegment(
   tools: readonly ToolAggregate[],
 ): SegmentAggregate {
   const n = (column: string) => Number(row[column] ?? 0);
-  const exact = (name: string) =>
-    Number(BigInt(String(row[`${name}_hi`] ?? 0)) * 4294967296n + BigInt(String(row[`${name}_lo`] ?? 0))) /
-    1e12;
+  // Cost squares are micro-dollars² (report-queries.ts): 10^12 of them to a dollar².
+  const exact = (name: string) => halves(row, name, 1e12);
   const binary = (baseline: string, candidate: string, gained: string, lost: string) => ({
     baseline: n(baseline),
     candidate: n(candidate),

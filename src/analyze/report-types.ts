@@ -159,14 +159,7 @@ export interface PricedCost {
   readonly ratio: number | null;
   readonly ratio_low: number | null;
   readonly ratio_high: number | null;
-  readonly moments: {
-    readonly n: number;
-    readonly sum_baseline: number;
-    readonly sum_candidate: number;
-    readonly sum_baseline_squares: number;
-    readonly sum_candidate_squares: number;
-    readonly sum_products: number;
-  };
+  readonly moments: Moments;
   readonly typical: PairedRatio;
 }
 

@@ -7,7 +7,7 @@ import {
   wilcoxonSignedRank,
 } from "../stats/index.js";
 import { netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds, ratioOfMeansBounds } from "./bounds.js";
-import { scoresReport, toolsReport } from "./outcome-report.js";
+import { momentsOf, scoresReport, toolsReport } from "./outcome-report.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type { SampledPairRow } from "./report-queries.js";
@@ -198,14 +198,7 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
     ratio: cost.baselineSum > 0 ? cost.candidateSum / cost.baselineSum : null,
     ratio_low: bounds === undefined || !Number.isFinite(bounds.low) ? null : bounds.low,
     ratio_high: bounds === undefined || !Number.isFinite(bounds.high) ? null : bounds.high,
-    moments: {
-      n: m.n,
-      sum_baseline: m.sumX,
-      sum_candidate: m.sumY,
-      sum_baseline_squares: m.sumXX,
-      sum_candidate_squares: m.sumYY,
-      sum_products: m.sumXY,
-    },
+    moments: momentsOf(m),
     typical: pairedRatio(
       cost.pairs,
       cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,

@@ -294,19 +294,9 @@ function boundsOf(
       return pairedDeltaBounds(countsOf(report.tool_calls.all_ok), report.pairs, sides) ?? "no pairs";
     case "cost_per_task_ratio": {
       if (!report.cost.priced) return "unpriced: no price for the model(s), so no cost ratio";
-      const m = report.cost.moments;
       return (
-        ratioOfMeansBounds(
-          {
-            n: m.n,
-            sumX: m.sum_baseline,
-            sumY: m.sum_candidate,
-            sumXX: m.sum_baseline_squares,
-            sumYY: m.sum_candidate_squares,
-            sumXY: m.sum_products,
-          },
-          sides,
-        ) ?? "too few completed, priced pairs for a cost interval"
+        ratioOfMeansBounds(pairedMomentsOf(report.cost.moments), sides) ??
+        "too few completed, priced pairs for a cost interval"
       );
     }
     case "p95_latency_ratio":
