@@ -2,6 +2,7 @@ import { type NetDriftCounts, netDriftMethod } from "../diff/net-drift.js";
 import {
   betaBinomialMixtureBounds,
   clopperPearsonBounds,
+  differenceSkewness,
   fiellerBounds,
   normalMixtureHalfWidth,
   normalQuantile,
@@ -9,6 +10,8 @@ import {
   pairedRateDifference,
   ratioBoundsByRoot,
   sequentialOrderStatisticRanks,
+  skewCorrectedCriticalValues,
+  type ThirdMoments,
 } from "../stats/index.js";
 import type { BinaryCounts, PairedMoments } from "./report-aggregate.js";
 
@@ -127,10 +130,19 @@ export function netDriftBounds(input: NetDriftInput, sides: Sides): Bounds | und
  * interval from the paired moments; sequentially, the set of ratios R at which the always-valid
  * sequence for mean(cost_C − R·cost_B) contains 0, hulled with Fieller's.
  */
-export function ratioOfMeansBounds(moments: PairedMoments, sides: Sides): Bounds | undefined {
+export function ratioOfMeansBounds(
+  moments: PairedMoments,
+  sides: Sides,
+  third?: ThirdMoments,
+): Bounds | undefined {
   if (moments.n < 2 || moments.sumX <= 0) return undefined;
-  const zLow = normalQuantile(1 - sides.alphaLow);
-  const zHigh = normalQuantile(1 - sides.alphaHigh);
+  let zLow = normalQuantile(1 - sides.alphaLow);
+  let zHigh = normalQuantile(1 - sides.alphaHigh);
+  // Skewed costs (a few tasks looping at many times the cost) leave Fieller's upper bound short;
+  // with third moments, both critical values get the first-order Cornish–Fisher correction.
+  const skewness =
+    third === undefined ? null : differenceSkewness(moments, third, moments.sumY / moments.sumX);
+  if (skewness !== null) ({ zLow, zHigh } = skewCorrectedCriticalValues(zLow, zHigh, skewness, moments.n));
   const fixed = fiellerBounds(moments, zLow, zHigh);
   if (fixed === undefined) return undefined;
   if (!sides.sequential) return fixed;

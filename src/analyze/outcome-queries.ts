@@ -106,6 +106,10 @@ const TOOL_SUMS = [
   "sum_bb",
   "sum_cc",
   "sum_bc",
+  "sum_bbb",
+  "sum_bbc",
+  "sum_bcc",
+  "sum_ccc",
   "failed_b",
   "failed_c",
 ];
@@ -131,6 +135,10 @@ FROM (
       sum(toUInt64(b) * b) AS sum_bb,
       sum(toUInt64(c) * c) AS sum_cc,
       sum(toUInt64(b) * c) AS sum_bc,
+      sum(toUInt64(b) * b * b) AS sum_bbb,
+      sum(toUInt64(b) * b * c) AS sum_bbc,
+      sum(toUInt64(b) * c * c) AS sum_bcc,
+      sum(toUInt64(c) * c * c) AS sum_ccc,
       sum(toUInt64(fb)) AS failed_b,
       sum(toUInt64(fc)) AS failed_c
     FROM ${sqlIdentifier(scope.database)}.pairs FINAL

@@ -1,7 +1,7 @@
-import { mcnemarExact, normalSurvival } from "../stats/index.js";
+import { mcnemarExact, normalSurvival, type ThirdMoments } from "../stats/index.js";
 import { REPORT_SIDES, rateBounds, ratioOfMeansBounds, scoreDeltaBounds, toolShareBounds } from "./bounds.js";
 import type { PairedMoments, ScoreAggregate, ToolAggregate } from "./report-aggregate.js";
-import type { Moments, Rate, ScoreReport, ToolReport } from "./report-types.js";
+import type { Moments, Rate, ScoreReport, ThirdPowerSums, ToolReport } from "./report-types.js";
 
 /** Scores and checks of one segment (pure): what `overall.scores.<name>` holds. */
 export function scoresReport(scores: readonly ScoreAggregate[]): Record<string, ScoreReport> {
@@ -57,7 +57,7 @@ function toolReport(tool: ToolAggregate, tasks: number): ToolReport {
   const baselineTasks = tool.both + tool.lost;
   const candidateTasks = tool.both + tool.gained;
   const p = mcnemarExact(tool.lost, tool.gained);
-  const calls = ratioOfMeansBounds(tool.calls, REPORT_SIDES);
+  const calls = ratioOfMeansBounds(tool.calls, REPORT_SIDES, tool.callsThird);
   const finite = (value: number | undefined) =>
     value === undefined || !Number.isFinite(value) ? null : value;
   return {
@@ -79,6 +79,7 @@ function toolReport(tool: ToolAggregate, tasks: number): ToolReport {
       low: finite(calls?.low),
       high: finite(calls?.high),
       moments: momentsOf(tool.calls),
+      third_moments: thirdOf(tool.callsThird),
     },
     failures: {
       baseline: rate(tool.failedBaseline, tool.calls.sumX),
@@ -100,6 +101,24 @@ export function momentsOf(m: PairedMoments): Moments {
     sum_baseline_squares: m.sumXX,
     sum_candidate_squares: m.sumYY,
     sum_products: m.sumXY,
+  };
+}
+
+export function thirdOf(third: ThirdMoments): ThirdPowerSums {
+  return {
+    sum_baseline_cubes: third.sumXXX,
+    sum_baseline_squares_times_candidate: third.sumXXY,
+    sum_baseline_times_candidate_squares: third.sumXYY,
+    sum_candidate_cubes: third.sumYYY,
+  };
+}
+
+export function thirdMomentsOf(third: ThirdPowerSums): ThirdMoments {
+  return {
+    sumXXX: third.sum_baseline_cubes,
+    sumXXY: third.sum_baseline_squares_times_candidate,
+    sumXYY: third.sum_baseline_times_candidate_squares,
+    sumYYY: third.sum_candidate_cubes,
   };
 }
 

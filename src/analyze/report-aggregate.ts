@@ -1,5 +1,6 @@
 import type { PairCategory } from "../contracts/categories.js";
 import type { PairedMoments } from "../stats/paired-moments.js";
+import type { ThirdMoments } from "../stats/ratio-skewness.js";
 import type { SampledPairRow } from "./report-queries.js";
 
 /**
@@ -88,6 +89,8 @@ export interface CostAggregate {
   readonly candidateMedian: number;
   /** Moments in dollars (exact integer sums of micro-dollars underneath). */
   readonly moments: PairedMoments;
+  /** Third-order power sums in dollars³ (for the skewness correction of the ratio's bounds). */
+  readonly third: ThirdMoments;
 }
 
 /** x = baseline, y = candidate (the stats' paired moments). */
@@ -135,6 +138,7 @@ export interface ToolAggregate {
   readonly lost: number;
   /** Calls per task, x = baseline, y = candidate, over all the segment's completed pairs. */
   readonly calls: PairedMoments;
+  readonly callsThird: ThirdMoments;
   readonly failedBaseline: number;
   readonly failedCandidate: number;
 }

@@ -102,6 +102,19 @@ export const LATENCY_LEVELS: readonly number[] = (() => {
  * 2^32 − 1 micro-dollars (~$4,295) per side per task.
  */
 const MICRO = "1000000";
+/** Third moments in units of 10 micro-dollars: a cube of three capped values stays in a UInt64. */
+const CUBE_UNIT = "100000";
+const CUBE_CAP = "2642245";
+
+/** Σ of a product of three costs in 10-µ$ units, as two exact 32-bit halves (costs up to ~$26). */
+function exactCubeSums(name: string, factors: readonly [string, string, string]): string[] {
+  const capped = factors.map((factor) => `least(${toUnits(factor, CUBE_UNIT)}, ${CUBE_CAP})`);
+  const product = `(${capped.join(" * ")})`;
+  return [
+    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
+    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
+  ];
+}
 
 /**
  * Dollars to whole units, rounding halves up on both engines: ClickHouse 18.16's round() takes a
@@ -263,7 +276,10 @@ export function segmentAggregatesSql(
     "candidate_cost_nano",
     "cost_b_micro",
     "cost_c_micro",
-    ...["cost_bb", "cost_cc", "cost_bc"].flatMap((name) => [`${name}_hi`, `${name}_lo`]),
+    ...["cost_bb", "cost_cc", "cost_bc", "cost_bbb", "cost_bbc", "cost_bcc", "cost_ccc"].flatMap((name) => [
+      `${name}_hi`,
+      `${name}_lo`,
+    ]),
     "baseline_failed",
     "completed_pairs",
     "completed_differing",
@@ -312,6 +328,10 @@ export function segmentAggregatesSql(
     ${exactSquareSums("cost_bb", "baseline_cost", "baseline_cost").join(",\n    ")},
     ${exactSquareSums("cost_cc", "candidate_cost", "candidate_cost").join(",\n    ")},
     ${exactSquareSums("cost_bc", "baseline_cost", "candidate_cost").join(",\n    ")},
+    ${exactCubeSums("cost_bbb", ["baseline_cost", "baseline_cost", "baseline_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_bbc", ["baseline_cost", "baseline_cost", "candidate_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_bcc", ["baseline_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_ccc", ["candidate_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
     countIf(baseline_error != '') AS baseline_failed,
     countIf(${COMPLETED}) AS completed_pairs,
     countIf(${COMPLETED} AND ${DIFFERS}) AS completed_differing,

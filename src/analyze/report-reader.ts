@@ -264,6 +264,7 @@ function decodeTool(row: Row, completed: number): ToolAggregate {
       sumYY: n("sum_cc"),
       sumXY: n("sum_bc"),
     },
+    callsThird: { sumXXX: n("sum_bbb"), sumXXY: n("sum_bbc"), sumXYY: n("sum_bcc"), sumYYY: n("sum_ccc") },
     failedBaseline: n("failed_b"),
     failedCandidate: n("failed_c"),
   };
@@ -332,6 +333,13 @@ function decodeSegment(
         sumXX: exact("cost_bb"),
         sumYY: exact("cost_cc"),
         sumXY: exact("cost_bc"),
+      },
+      // Cubes are in (10 µ$)³: 10^15 of them to a dollar³.
+      third: {
+        sumXXX: halves(row, "cost_bbb", 1e15),
+        sumXXY: halves(row, "cost_bbc", 1e15),
+        sumXYY: halves(row, "cost_bcc", 1e15),
+        sumYYY: halves(row, "cost_ccc", 1e15),
       },
     },
     baselineFailed: n("baseline_failed"),

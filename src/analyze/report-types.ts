@@ -160,6 +160,7 @@ export interface PricedCost {
   readonly ratio_low: number | null;
   readonly ratio_high: number | null;
   readonly moments: Moments;
+  readonly third_moments: ThirdPowerSums;
   readonly typical: PairedRatio;
 }
 
@@ -269,6 +270,14 @@ export interface ScoreReport {
   readonly moments: Moments;
 }
 
+/** Third-order paired sums (for the skewness correction of a ratio's bounds). */
+export interface ThirdPowerSums {
+  readonly sum_baseline_cubes: number;
+  readonly sum_baseline_squares_times_candidate: number;
+  readonly sum_baseline_times_candidate_squares: number;
+  readonly sum_candidate_cubes: number;
+}
+
 /** Paired sums: x = baseline, y = candidate. */
 export interface Moments {
   readonly n: number;
@@ -289,6 +298,7 @@ export interface ToolReport {
     readonly low: number | null;
     readonly high: number | null;
     readonly moments: Moments;
+    readonly third_moments: ThirdPowerSums;
   };
   readonly failures: { readonly baseline: Rate; readonly candidate: Rate };
 }

@@ -7,7 +7,7 @@ import {
   wilcoxonSignedRank,
 } from "../stats/index.js";
 import { netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds, ratioOfMeansBounds } from "./bounds.js";
-import { momentsOf, scoresReport, toolsReport } from "./outcome-report.js";
+import { momentsOf, scoresReport, thirdOf, toolsReport } from "./outcome-report.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type { SampledPairRow } from "./report-queries.js";
@@ -183,7 +183,7 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
     return { priced: false, unpriced_models: unpriced, unpriced_pairs: unpricedPairs };
   }
   const m = cost.moments;
-  const bounds = ratioOfMeansBounds(m, REPORT_SIDES);
+  const bounds = ratioOfMeansBounds(m, REPORT_SIDES, cost.third);
   const sample = input.sample
     .filter((pair) => Number(pair.priced) === 1)
     .map((pair): [number, number] => [Number(pair.baseline_cost), Number(pair.candidate_cost)]);
@@ -199,6 +199,7 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
     ratio_low: bounds === undefined || !Number.isFinite(bounds.low) ? null : bounds.low,
     ratio_high: bounds === undefined || !Number.isFinite(bounds.high) ? null : bounds.high,
     moments: momentsOf(m),
+    third_moments: thirdOf(cost.third),
     typical: pairedRatio(
       cost.pairs,
       cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,

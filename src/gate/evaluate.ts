@@ -9,7 +9,7 @@ import {
   scoreDeltaBounds,
   toolShareBounds,
 } from "../analyze/bounds.js";
-import { pairedMomentsOf } from "../analyze/outcome-report.js";
+import { pairedMomentsOf, thirdMomentsOf } from "../analyze/outcome-report.js";
 import type { DriftReport, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { normalQuantile } from "../stats/index.js";
 import { type GuardrailName, type Limit, type Policy, policyChecks } from "./policy.js";
@@ -262,8 +262,11 @@ function boundsOf(
       const tool = report.tools[target ?? ""];
       if (tool === undefined) return `no calls to '${target}' on either side`;
       return (
-        ratioOfMeansBounds(pairedMomentsOf(tool.calls.moments), sides) ??
-        `no baseline calls to '${target}' to compare with`
+        ratioOfMeansBounds(
+          pairedMomentsOf(tool.calls.moments),
+          sides,
+          thirdMomentsOf(tool.calls.third_moments),
+        ) ?? `no baseline calls to '${target}' to compare with`
       );
     }
     case "drift_rate": {
@@ -295,8 +298,11 @@ function boundsOf(
     case "cost_per_task_ratio": {
       if (!report.cost.priced) return "unpriced: no price for the model(s), so no cost ratio";
       return (
-        ratioOfMeansBounds(pairedMomentsOf(report.cost.moments), sides) ??
-        "too few completed, priced pairs for a cost interval"
+        ratioOfMeansBounds(
+          pairedMomentsOf(report.cost.moments),
+          sides,
+          thirdMomentsOf(report.cost.third_moments),
+        ) ?? "too few completed, priced pairs for a cost interval"
       );
     }
     case "p95_latency_ratio":

@@ -189,6 +189,7 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
   let baselineFailed = 0;
   const matched = { both: 0, candidateOnly: 0, aaOnly: 0, neither: 0 };
   const moments = { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
+  const third = { sumXXX: 0, sumXXY: 0, sumXYY: 0, sumYYY: 0 };
   let baselineSum = 0;
   let candidateSum = 0;
   const baselineLatency: number[] = [];
@@ -246,6 +247,12 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       moments.sumXX += x * x;
       moments.sumYY += y * y;
       moments.sumXY += x * y;
+      // Cubes in 10-µ$ units, as the store sums them.
+      const [u, v] = [Math.round(pair.baselineCost * 1e5), Math.round(pair.candidateCost * 1e5)];
+      third.sumXXX += u * u * u;
+      third.sumXXY += u * u * v;
+      third.sumXYY += u * v * v;
+      third.sumYYY += v * v * v;
       baselineSum += pair.baselineCost;
       candidateSum += pair.candidateCost;
       baselineLatency.push(pair.baselineLatency);
@@ -289,6 +296,12 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
         sumXX: moments.sumXX / micro2,
         sumYY: moments.sumYY / micro2,
         sumXY: moments.sumXY / micro2,
+      },
+      third: {
+        sumXXX: third.sumXXX / 1e15,
+        sumXXY: third.sumXXY / 1e15,
+        sumXYY: third.sumXYY / 1e15,
+        sumYYY: third.sumYYY / 1e15,
       },
     },
     baselineFailed,
@@ -367,6 +380,7 @@ function escalationOf(pairs: readonly SimPair[], completed: number): ToolAggrega
     gained,
     lost,
     calls: { n: completed, sumX, sumY, sumXX: sumX, sumYY: sumY, sumXY },
+    callsThird: { sumXXX: sumX, sumXXY: sumXY, sumXYY: sumXY, sumYYY: sumY },
     failedBaseline: 0,
     failedCandidate: 0,
   };
