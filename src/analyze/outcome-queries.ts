@@ -1,111 +1,153 @@
-import { sqlNumber } from "../store/sql.js";
+import { sqlIdentifier, sqlString } from "../store/sql.js";
+import { type PairScope, scopeFilter, segmentExpression } from "./report-queries.js";
 
 /**
- * SQL of the directional metrics, folded into the main aggregate (report-queries.ts): scores and
- * checks per name, and per-tool rates per tool, as multi-value `sumMap`s over each pair's aligned
- * arrays, keyed by a hash of the name (18.16's sumMap takes numeric keys only) with the names
- * beside them. No second pass over the pairs: measured on 10M pairs, two separate ARRAY JOIN
- * passes with FINAL cost ~9 s; the folded states cost ~1 s. Only completed pairs (neither side
- * failed) count. Sums are exact integers (scores in micro-units, squares in milli-units split into
- * 32-bit halves), so a report is byte-identical however the parts merged.
+ * SQL of the directional metrics: scores and checks per (segment, name), and per-tool rates per
+ * (segment, tool). Each reads the pairs once with `FINAL`, unrolls the aligned arrays with
+ * ARRAY JOIN and fans each combination of dimension values out to its segments, as the main
+ * aggregate does. Only completed pairs (neither side failed) take part: a failed run has no score
+ * to compare and calls no tools. Sums are exact integers (scores in micro-units, their squares in
+ * milli-units split into 32-bit halves), so a report is byte-identical however the parts merged.
  */
 const COMPLETED = "(baseline_error = '' AND candidate_error = '')";
 const MICRO = "1000000";
 const MILLI = "1000";
+
+function fanOut(dimensions: readonly string[]): { columns: string; groupBy: string; grouping: string } {
+  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
+  return {
+    columns: dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column}, `).join(""),
+    groupBy: dims.map(({ column }) => `${column}, `).join(""),
+    grouping: `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`,
+  };
+}
 
 /** A signed value in whole units, halves rounded up on both engines (see report-queries.ts). */
 function units(value: string, unit: string): string {
   return `toInt64(floor(${value} * ${unit} + 0.5))`;
 }
 
-/** The two 32-bit halves of value², value in milli-units (|value| below ~4.29 million). */
-function squareHalves(value: string): [string, string] {
+/** Σ value² as two exact UInt64 halves, value in milli-units (|value| below ~4.29 million). */
+function squareSums(name: string, value: string, condition: string): string[] {
   const magnitude = `least(toUInt64(abs(${units(value, MILLI)})), 4294967295)`;
   const square = `(${magnitude} * ${magnitude})`;
-  return [`intDiv(${square}, 4294967296)`, `${square} % 4294967296`];
+  return [
+    `sumIf(intDiv(${square}, 4294967296), ${condition}) AS ${name}_hi`,
+    `sumIf(${square} % 4294967296, ${condition}) AS ${name}_lo`,
+  ];
 }
 
-const both = "(bs = 1 AND cs = 1)";
-const u = (condition: string) => `toUInt64(${condition})`;
-
-/** Per score: the statistic's name (decoded by it) and its per-pair value from b, c, bs, cs. */
-export const SCORE_STATS: readonly (readonly [string, string])[] = [
-  ["both", u(both)],
-  ["baseline_only", u("bs = 1 AND cs = 0")],
-  ["candidate_only", u("bs = 0 AND cs = 1")],
-  ["non_binary", u(`${both} AND NOT (b IN (0, 1) AND c IN (0, 1))`)],
-  ["gained", u(`${both} AND b = 0 AND c = 1`)],
-  ["lost", u(`${both} AND b = 1 AND c = 0`)],
-  ["baseline_pass", u("bs = 1 AND b = 1")],
-  ["baseline_fail", u("bs = 1 AND b = 0")],
-  ["baseline_na", u("bs = 0")],
-  ["candidate_pass", u("cs = 1 AND c = 1")],
-  ["candidate_fail", u("cs = 1 AND c = 0")],
-  ["candidate_na", u("cs = 0")],
-  ["sum_b", `if(${both}, ${units("b", MICRO)}, toInt64(0))`],
-  ["sum_c", `if(${both}, ${units("c", MICRO)}, toInt64(0))`],
-  ...(["bb", "cc", "ss"] as const).flatMap((name): [string, string][] => {
-    const value = name === "bb" ? "b" : name === "cc" ? "c" : "(b + c)";
-    const [hi, lo] = squareHalves(value);
-    return [
-      [`${name}_hi`, `if(${both}, ${hi}, toUInt64(0))`],
-      [`${name}_lo`, `if(${both}, ${lo}, toUInt64(0))`],
-    ];
-  }),
-];
-
-/** Per tool: the statistic's name and its per-pair value from b, c (calls), fb, fc (failed calls). */
-export const TOOL_STATS: readonly (readonly [string, string])[] = [
-  ["both", u("b > 0 AND c > 0")],
-  ["gained", u("b = 0 AND c > 0")],
-  ["lost", u("b > 0 AND c = 0")],
-  ["sum_b", "toUInt64(b)"],
-  ["sum_c", "toUInt64(c)"],
-  ["sum_bb", "toUInt64(b) * b"],
-  ["sum_cc", "toUInt64(c) * c"],
-  ["sum_bc", "toUInt64(b) * c"],
-  ["sum_bbb", "toUInt64(b) * b * b"],
-  ["sum_bbc", "toUInt64(b) * b * c"],
-  ["sum_bcc", "toUInt64(b) * c * c"],
-  ["sum_ccc", "toUInt64(c) * c * c"],
-  ["failed_b", "toUInt64(fb)"],
-  ["failed_c", "toUInt64(fc)"],
+const SCORE_SUMS = [
+  "both",
+  "baseline_only",
+  "candidate_only",
+  "non_binary",
+  "gained",
+  "lost",
+  "baseline_pass",
+  "baseline_fail",
+  "baseline_na",
+  "candidate_pass",
+  "candidate_fail",
+  "candidate_na",
+  "sum_b",
+  "sum_c",
+  ...["bb", "cc", "ss"].flatMap((name) => [`${name}_hi`, `${name}_lo`]),
 ];
 
 /**
- * Inner-level aggregates (one row per combination of dimension values): the states and the names
- * behind their keys. Completed pairs only: a failed run has no score to compare and calls no tools.
+ * Per (segment, score name, source): pairs where both sides have the score, the paired moments
+ * (b = baseline, c = candidate; `ss` is Σ(b + c)², from which Σbc = (ss − bb − cc) / 2), the
+ * flips for 0/1 scores and the pass / fail / not-applicable counts of checks.
  */
-export function outcomeStates(): string[] {
-  const scoreKeys = `if(${COMPLETED}, arrayMap((n, s) -> cityHash64(n, s), score_names, score_sources), emptyArrayUInt64())`;
-  const scoreValues = SCORE_STATS.map(
-    ([, value]) =>
-      `arrayMap((b, c, bs, cs) -> ${value}, baseline_scores, candidate_scores, baseline_scored, candidate_scored)`,
-  );
-  const toolKeys = `if(${COMPLETED}, arrayMap(t -> cityHash64(t), tool_names), emptyArrayUInt64())`;
-  const toolValues = TOOL_STATS.map(
-    ([, value]) =>
-      `arrayMap((b, c, fb, fc) -> ${value}, baseline_tool_counts, candidate_tool_counts, baseline_tool_failures, candidate_tool_failures)`,
-  );
-  // A pair that did not complete contributes empty key arrays; its value arrays are cut to match.
-  const cut = (values: string[], keys: string) =>
-    values.map((value) => `arraySlice(${value}, 1, length(${keys}))`);
-  return [
-    `sumMap(${[scoreKeys, ...cut(scoreValues, scoreKeys)].join(", ")}) AS score_state`,
-    "groupUniqArrayArray(arrayMap((n, s) -> (cityHash64(n, s), concat(s, '\\t', n)), score_names, score_sources)) AS score_names_state",
-    `sumMap(${[toolKeys, ...cut(toolValues, toolKeys)].join(", ")}) AS tool_state`,
-    "groupUniqArrayArray(arrayMap(t -> (cityHash64(t), t), tool_names)) AS tool_names_state",
-  ];
+export function scoresSql(scope: PairScope, dimensions: readonly string[]): string {
+  const { columns, groupBy, grouping } = fanOut(dimensions);
+  const both = "(bs = 1 AND cs = 1)";
+  return `SELECT grouping.1 AS dimension, grouping.2 AS segment, name, source,
+  ${SCORE_SUMS.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")}
+FROM (
+  SELECT *, arrayJoin(${grouping}) AS grouping
+  FROM (
+    SELECT ${columns}name, source,
+      countIf(${both}) AS both,
+      countIf(bs = 1 AND cs = 0) AS baseline_only,
+      countIf(bs = 0 AND cs = 1) AS candidate_only,
+      countIf(${both} AND NOT (b IN (0, 1) AND c IN (0, 1))) AS non_binary,
+      countIf(${both} AND b = 0 AND c = 1) AS gained,
+      countIf(${both} AND b = 1 AND c = 0) AS lost,
+      countIf(bs = 1 AND b = 1) AS baseline_pass,
+      countIf(bs = 1 AND b = 0) AS baseline_fail,
+      countIf(bs = 0) AS baseline_na,
+      countIf(cs = 1 AND c = 1) AS candidate_pass,
+      countIf(cs = 1 AND c = 0) AS candidate_fail,
+      countIf(cs = 0) AS candidate_na,
+      sumIf(${units("b", MICRO)}, ${both}) AS sum_b,
+      sumIf(${units("c", MICRO)}, ${both}) AS sum_c,
+      ${squareSums("bb", "b", both).join(",\n      ")},
+      ${squareSums("cc", "c", both).join(",\n      ")},
+      ${squareSums("ss", "(b + c)", both).join(",\n      ")}
+    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    ARRAY JOIN score_names AS name, score_sources AS source, baseline_scores AS b, candidate_scores AS c,
+      baseline_scored AS bs, candidate_scored AS cs
+    WHERE ${scopeFilter(scope)} AND ${COMPLETED}
+    GROUP BY ${groupBy}name, source
+  )
+)
+GROUP BY dimension, segment, name, source
+ORDER BY dimension, segment, name, source`;
 }
 
-/** Outer-level merges of `outcomeStates`, named `score_sums` / `score_names` and `tool_sums` / `tool_names_seen`. */
-export function outcomeMerges(): string[] {
-  const merge = (state: string, count: number) =>
-    `sumMap(${Array.from({ length: count + 1 }, (_, index) => `tupleElement(${state}, ${sqlNumber(index + 1)})`).join(", ")})`;
-  return [
-    `${merge("score_state", SCORE_STATS.length)} AS score_sums`,
-    "groupUniqArrayArray(score_names_state) AS score_names",
-    `${merge("tool_state", TOOL_STATS.length)} AS tool_sums`,
-    "groupUniqArrayArray(tool_names_state) AS tool_names_seen",
-  ];
+const TOOL_SUMS = [
+  "both",
+  "gained",
+  "lost",
+  "sum_b",
+  "sum_c",
+  "sum_bb",
+  "sum_cc",
+  "sum_bc",
+  "sum_bbb",
+  "sum_bbc",
+  "sum_bcc",
+  "sum_ccc",
+  "failed_b",
+  "failed_c",
+];
+
+/**
+ * Per (segment, tool): tasks calling it on both sides, on the candidate only (gained), on the
+ * baseline only (lost), the paired call-count moments (calls per task), and failed calls. Tasks
+ * calling it on neither side are the segment's completed pairs less these.
+ */
+export function toolsSql(scope: PairScope, dimensions: readonly string[]): string {
+  const { columns, groupBy, grouping } = fanOut(dimensions);
+  return `SELECT grouping.1 AS dimension, grouping.2 AS segment, tool,
+  ${TOOL_SUMS.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")}
+FROM (
+  SELECT *, arrayJoin(${grouping}) AS grouping
+  FROM (
+    SELECT ${columns}tool,
+      countIf(b > 0 AND c > 0) AS both,
+      countIf(b = 0 AND c > 0) AS gained,
+      countIf(b > 0 AND c = 0) AS lost,
+      sum(toUInt64(b)) AS sum_b,
+      sum(toUInt64(c)) AS sum_c,
+      sum(toUInt64(b) * b) AS sum_bb,
+      sum(toUInt64(c) * c) AS sum_cc,
+      sum(toUInt64(b) * c) AS sum_bc,
+      sum(toUInt64(b) * b * b) AS sum_bbb,
+      sum(toUInt64(b) * b * c) AS sum_bbc,
+      sum(toUInt64(b) * c * c) AS sum_bcc,
+      sum(toUInt64(c) * c * c) AS sum_ccc,
+      sum(toUInt64(fb)) AS failed_b,
+      sum(toUInt64(fc)) AS failed_c
+    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    ARRAY JOIN tool_names AS tool, baseline_tool_counts AS b, candidate_tool_counts AS c,
+      baseline_tool_failures AS fb, candidate_tool_failures AS fc
+    WHERE ${scopeFilter(scope)} AND ${COMPLETED}
+    GROUP BY ${groupBy}tool
+  )
+)
+GROUP BY dimension, segment, tool
+ORDER BY dimension, segment, tool`;
 }

@@ -1,7 +1,6 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
 import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
-import { outcomeMerges, outcomeStates } from "./outcome-queries.js";
 
 const DRIFT_CATEGORY_LIST = [...DRIFT_CATEGORIES].map(sqlString).join(", ");
 
@@ -160,17 +159,6 @@ const AGGREGATE_COLUMNS = [
   "candidate_cost",
   "baseline_latency_ms",
   "candidate_latency_ms",
-  "score_names",
-  "score_sources",
-  "baseline_scores",
-  "candidate_scores",
-  "baseline_scored",
-  "candidate_scored",
-  "tool_names",
-  "baseline_tool_counts",
-  "candidate_tool_counts",
-  "baseline_tool_failures",
-  "candidate_tool_failures",
 ].join(", ");
 
 /**
@@ -359,7 +347,6 @@ export function segmentAggregatesSql(
       (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
-    ${outcomeStates().join(",\n    ")},
     min(ts) AS first_ts_state,
     max(ts) AS last_ts_state
   FROM (
@@ -379,7 +366,6 @@ export function segmentAggregatesSql(
   grouping.2 AS segment,
   ${summed.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")},
   sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
-  ${outcomeMerges().join(",\n  ")},
   groupUniqArrayArray(pathset_names_state) AS pathset_names,
   quantileExactMerge(0.5)(baseline_tokens_state) AS baseline_tokens_median,
   quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,

@@ -3,7 +3,7 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import { netDriftMethod } from "../diff/net-drift.js";
 import type { PathTally } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
-import { SCORE_STATS, TOOL_STATS } from "./outcome-queries.js";
+import { scoresSql, toolsSql } from "./outcome-queries.js";
 import type {
   AaSegment,
   PathsetCount,
@@ -89,24 +89,28 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   }));
   const sampleCap = 10 * sampleLimit;
   // The A/A path counts run beside the main aggregate; its A/A lookups find nothing without an A/A run.
-  const [rows, aaCounts] = await Promise.all([
+  const [rows, aaCounts, scoreRows, toolRows] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
+    store.query<Row>(scoresSql(scope, dimensions)),
+    store.query<Row>(toolsSql(scope, dimensions)),
   ]);
   const aaPaths = aaTally(aaCounts);
+  const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {
     const share = bounds.find(
       (bound) => bound.dimension === row.dimension && bound.segment === row.segment,
     )?.share;
+    const key = segmentKey(String(row.dimension), String(row.segment));
     const completed = Number(row.completed_pairs ?? 0);
     return decodeSegment(
       row,
       BigInt(hashBound(share ?? 1)),
       sampleCap,
-      keyedSums(row.score_sums, row.score_names, SCORE_STATS, "score").map(decodeScore),
-      keyedSums(row.tool_sums, row.tool_names_seen, TOOL_STATS, "tool").map((sums) =>
-        decodeTool(sums, completed),
-      ),
+      scoresOf.get(key) ?? [],
+      toolRows
+        .filter((toolRow) => segmentKey(String(toolRow.dimension), String(toolRow.segment)) === key)
+        .map((toolRow) => decodeTool(toolRow, completed)),
     );
   });
   const overall = segments.find((segment) => segment.dimension === "") as SegmentAggregate;
@@ -198,36 +202,15 @@ function aaTally(rows: readonly { path: string; n: string | number }[]): PathTal
   return pairs === 0 ? null : { pairs, counts };
 }
 
-/**
- * A multi-value sumMap (`[keys, sums of stat 1, sums of stat 2, …]`) and its key → name pairs, as
- * one row per name with every stat by its name (outcome-queries.ts's list, in its order).
- */
-function keyedSums(
-  sums: unknown,
-  names: unknown,
-  stats: readonly (readonly [string, string])[],
-  kind: "score" | "tool",
-): Row[] {
-  const columns = (sums as (string | number)[][] | undefined) ?? [];
-  const keys = columns[0] ?? [];
-  const nameOf = new Map(
-    ((names as [string | number, string][] | undefined) ?? []).map(([key, name]) => [String(key), name]),
-  );
-  return keys
-    .map((key, index) => {
-      const name = nameOf.get(String(key));
-      if (name === undefined)
-        throw new ShadowdiffError("STORE_QUERY_FAILED", `score or tool key ${key} has no name`);
-      // A score's name is `source<TAB>name`; a tool's is the tool name as it is.
-      const tab = name.indexOf("\t");
-      const row: Record<string, unknown> =
-        kind === "tool" ? { name, tool: name } : { source: name.slice(0, tab), name: name.slice(tab + 1) };
-      stats.forEach(([stat], position) => {
-        row[stat] = columns[position + 1]?.[index] ?? 0;
-      });
-      return row;
-    })
-    .sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
+function groupBySegment<T>(rows: readonly Row[], decode: (row: Row) => T): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = segmentKey(String(row.dimension), String(row.segment));
+    const list = groups.get(key) ?? [];
+    list.push(decode(row));
+    groups.set(key, list);
+  }
+  return groups;
 }
 
 /** Two 32-bit halves of an exact UInt64 sum, as one number in the given unit. */
