@@ -159,6 +159,7 @@ const AGGREGATE_COLUMNS = [
   "candidate_cost",
   "baseline_latency_ms",
   "candidate_latency_ms",
+  "score_names",
 ].join(", ");
 
 /**
@@ -288,6 +289,7 @@ export function segmentAggregatesSql(
     "matched_aa_only",
     "matched_neither",
     "sample_candidates",
+    "scored_pairs",
   ];
   const inner = `SELECT
     ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column},`).join("\n    ")}
@@ -347,6 +349,7 @@ export function segmentAggregatesSql(
       (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
+    countIf(notEmpty(score_names)) AS scored_pairs,
     min(ts) AS first_ts_state,
     max(ts) AS last_ts_state
   FROM (

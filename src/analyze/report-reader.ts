@@ -89,12 +89,15 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   }));
   const sampleCap = 10 * sampleLimit;
   // The A/A path counts run beside the main aggregate; its A/A lookups find nothing without an A/A run.
-  const [rows, aaCounts, scoreRows, toolRows] = await Promise.all([
+  const [rows, aaCounts, toolRows] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
-    store.query<Row>(scoresSql(scope, dimensions)),
     store.query<Row>(toolsSql(scope, dimensions)),
   ]);
+  // The scores pass (a FINAL scan of its own, ~5 s at 10M pairs) runs only when some pair has a
+  // score or a check: most stores have none.
+  const scored = rows.some((row) => row.dimension === "" && Number(row.scored_pairs ?? 0) > 0);
+  const scoreRows = scored ? await store.query<Row>(scoresSql(scope, dimensions)) : [];
   const aaPaths = aaTally(aaCounts);
   const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {
