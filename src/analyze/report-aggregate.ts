@@ -1,7 +1,7 @@
 import type { PairCategory } from "../contracts/categories.js";
 import type { PairedMoments } from "../stats/paired-moments.js";
 import type { ThirdMoments } from "../stats/ratio-skewness.js";
-import type { SampledPairRow } from "./report-queries.js";
+import type { SampledPairRow } from "./aggregate-queries.js";
 
 /**
  * One segment's aggregates as the report reader decodes them from the store, by column name: the

@@ -1,7 +1,7 @@
 import { PAIR_CATEGORIES, type PairCategory } from "../contracts/categories.js";
 import { ShadowdiffError } from "../contracts/errors.js";
+import { decodeSampledPair, LATENCY_LEVELS, type SampledPairRow } from "./aggregate-queries.js";
 import type { PathsetCount, ScoreAggregate, SegmentAggregate, ToolAggregate } from "./report-aggregate.js";
-import { decodeSampledPair, LATENCY_LEVELS, type SampledPairRow } from "./report-queries.js";
 
 /** Decoding the report's store rows by column name into the builder's named aggregates. */
 type Row = Readonly<Record<string, unknown>>;

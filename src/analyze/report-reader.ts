@@ -3,6 +3,7 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import { netDriftMethod } from "../diff/net-drift.js";
 import type { PathTally } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
+import { aaSegmentsSql, segmentAggregatesSql } from "./aggregate-queries.js";
 import { scoresSql, toolsSql } from "./outcome-queries.js";
 import type { AaSegment, PathsetCount, SegmentAggregate } from "./report-aggregate.js";
 import { decodeScore, decodeSegment, decodeTool, pathsetsOf } from "./report-decode.js";
@@ -10,13 +11,11 @@ import { loadExamples } from "./report-examples.js";
 import { judgeNoise, type NoiseJudgement } from "./report-noise.js";
 import {
   aaPathCountsSql,
-  aaSegmentsSql,
   DIMENSION_NAME,
   hashBound,
   PAIRS_PATH,
   type PairScope,
   pathsetCountsSql,
-  segmentAggregatesSql,
   segmentKey,
   segmentSizesSql,
   unpairedSql,

@@ -6,11 +6,11 @@ import {
   normalQuantile,
   wilcoxonSignedRank,
 } from "../stats/index.js";
+import type { SampledPairRow } from "./aggregate-queries.js";
 import { netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds, ratioOfMeansBounds } from "./bounds.js";
 import { momentsOf, scoresReport, thirdOf, toolsReport } from "./outcome-report.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
-import type { SampledPairRow } from "./report-queries.js";
 import type {
   CostComparison,
   LatencyComparison,

@@ -5,6 +5,7 @@
  * `evaluate`). Nothing here decides anything: it only counts what the decision code decided.
  */
 
+import { LATENCY_LEVELS } from "../../src/analyze/aggregate-queries.js";
 import type {
   AaSegment,
   ScoreAggregate,
@@ -12,7 +13,6 @@ import type {
   ToolAggregate,
 } from "../../src/analyze/report-aggregate.js";
 import { buildDriftReport } from "../../src/analyze/report-builder.js";
-import { LATENCY_LEVELS } from "../../src/analyze/report-queries.js";
 import type { ReportData } from "../../src/analyze/report-reader.js";
 import { emptyCategoryCounts } from "../../src/diff/category.js";
 import { evaluate, type GuardrailResult, type Verdict } from "../../src/gate/evaluate.js";

@@ -1,0 +1,370 @@
+import { PAIR_CATEGORIES } from "../contracts/categories.js";
+import { DRIFT_CATEGORIES } from "../diff/category.js";
+import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
+import { hashBound, type PairScope, scopeFilter, segmentExpression, segmentKey } from "./report-queries.js";
+
+/**
+ * SQL of the report's main aggregate: every segment's counters, exact sums and quantile states,
+ * path sets and hash sample in one pass over the pairs (see `segmentAggregatesSql`), and the A/A
+ * indicators it looks requests up in.
+ */
+const DRIFT_CATEGORY_LIST = [...DRIFT_CATEGORIES].map(sqlString).join(", ");
+
+const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
+const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_calls = 0)";
+/** Neither side failed: the pairs that compare behaviour, cost and latency (failures count under errors). */
+const COMPLETED = "(baseline_error = '' AND candidate_error = '')";
+const PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
+/** The pairs cost is compared on: both priced and completed. */
+const BOTH_PRICED = `(${PRICED} AND ${COMPLETED})`;
+const NANO = "1000000000";
+/** The raw behavioural difference of a completed pair (diff/net-drift.ts's `behaviourDiffers`). */
+const DIFFERS = `(category IN (${DRIFT_CATEGORY_LIST}))`;
+
+/**
+ * Levels at which both sides' latency is read exactly: the usual three, plus a grid around p95 from
+ * which the report takes distribution-free order-statistic bounds (analyze/latency-bounds.ts).
+ * The grid is finer near 0.95, where large segments need it; a bound falls on the nearest grid
+ * level on its conservative side.
+ */
+export const LATENCY_LEVELS: readonly number[] = (() => {
+  const levels = new Set<number>([0.5, 0.8, 0.95, 0.99, 0.995]);
+  // Each level costs the merge a selection over the segment's latencies (~0.01 s per level at
+  // 10M pairs): 0.005 apart from 0.85 to 0.99, and 0.001 apart around 0.95, where large
+  // segments' bounds fall (±3 standard errors of the rank at n = 10^5 is ±0.002).
+  for (let i = 0; i <= 28; i++) levels.add(Math.round((0.85 + i * 0.005) * 1e6) / 1e6);
+  for (let i = 0; i <= 10; i++) levels.add(Math.round((0.945 + i * 0.001) * 1e6) / 1e6);
+  return [...levels].sort((a, b) => a - b);
+})();
+
+/**
+ * Second moments of cost (for the ratio-of-means interval) are summed as exact integers of
+ * micro-dollars, split into the high and low 32 bits of each square: a float sum would depend on
+ * the order parts are merged in (a report is byte-identical however its pairs were written), and
+ * a plain UInt64 sum of squares overflows past ~10^13 micro-dollars². Costs are capped at
+ * 2^32 − 1 micro-dollars (~$4,295) per side per task.
+ */
+const MICRO = "1000000";
+/** Third moments in units of 10 micro-dollars: a cube of three capped values stays in a UInt64. */
+const CUBE_UNIT = "100000";
+const CUBE_CAP = "2642245";
+
+/** Σ of a product of three costs in 10-µ$ units, as two exact 32-bit halves (costs up to ~$26). */
+function exactCubeSums(name: string, factors: readonly [string, string, string]): string[] {
+  const capped = factors.map((factor) => `least(${toUnits(factor, CUBE_UNIT)}, ${CUBE_CAP})`);
+  const product = `(${capped.join(" * ")})`;
+  return [
+    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
+    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
+  ];
+}
+
+/**
+ * Dollars to whole units, rounding halves up on both engines: ClickHouse 18.16's round() takes a
+ * half away from zero and chDB's (26.x) to even, and prices per million tokens land on exact
+ * halves of a micro-dollar often enough to make the two stores disagree.
+ */
+function toUnits(column: string, unit: string): string {
+  return `toUInt64(floor(${column} * ${unit} + 0.5))`;
+}
+function exactSquareSums(name: string, left: string, right: string): string[] {
+  const product = `(least(${toUnits(left, MICRO)}, 4294967295) * least(${toUnits(right, MICRO)}, 4294967295))`;
+  return [
+    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
+    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
+  ];
+}
+
+/** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
+const AGGREGATE_COLUMNS = [
+  "request_id",
+  "replica",
+  "ts",
+  "category",
+  "paths",
+  "baseline_refusal",
+  "candidate_refusal",
+  "baseline_error",
+  "candidate_error",
+  "baseline_tool_calls",
+  "candidate_tool_calls",
+  "baseline_invalid_calls",
+  "candidate_invalid_calls",
+  "baseline_failed_calls",
+  "candidate_failed_calls",
+  "baseline_input_tokens",
+  "baseline_output_tokens",
+  "candidate_input_tokens",
+  "candidate_output_tokens",
+  "baseline_priced",
+  "candidate_priced",
+  "baseline_cost",
+  "candidate_cost",
+  "baseline_latency_ms",
+  "candidate_latency_ms",
+  "score_names",
+].join(", ");
+
+/**
+ * The fields of a sampled pair, in the order the SQL tuple carries them: the tuple is built from
+ * this list and decoded by it (`decodeSampledPair`), so no position is written by hand.
+ */
+const SAMPLE_FIELDS = [
+  ["hash", "pair_hash"],
+  ["request_id", "request_id"],
+  ["replica", "replica"],
+  ["baseline_latency", "baseline_latency_ms"],
+  ["candidate_latency", "candidate_latency_ms"],
+  ["baseline_cost", "baseline_cost"],
+  ["candidate_cost", "candidate_cost"],
+  ["priced", `toUInt8(${BOTH_PRICED})`],
+  ["completed", `toUInt8(${COMPLETED})`],
+  ["baseline_tokens", "baseline_tokens"],
+  ["candidate_tokens", "candidate_tokens"],
+  ["category", "category"],
+  ["pathset_key", "pathset_key"],
+] as const;
+
+export type SampledPairRow = { readonly [field in (typeof SAMPLE_FIELDS)[number][0]]: string | number };
+
+export function decodeSampledPair(tuple: readonly (string | number)[]): SampledPairRow {
+  return Object.fromEntries(
+    SAMPLE_FIELDS.map(([name], index) => [name, tuple[index] ?? 0]),
+  ) as SampledPairRow;
+}
+
+/** A sample bound per segment: pairs whose key hash is at most the bound are sampled. */
+export interface SampleBound {
+  readonly dimension: string;
+  readonly segment: string;
+  /** Share of the hash space, 0 < share <= 1. */
+  readonly share: number;
+}
+
+/**
+ * Every segment of every dimension, plus the overall `('', 'all')` row, in one query of two
+ * levels. The inner level reads the pairs once (with `FINAL`) and groups them by their
+ * combination of dimension values, keeping mergeable states (counters, exact-quantile states,
+ * path-set counts, sample candidates); the outer level fans each combination out to the segments
+ * it belongs to and merges. Fanning out a few hundred combinations instead of every pair is what
+ * keeps a report over millions of pairs within seconds.
+ *
+ * Besides the counters, each row carries
+ * - `pathset_counts` / `pathset_names`: how many pairs of each category had each exact set of
+ *   differing paths (keyed by a hash, because ClickHouse 18.16's sumMap takes numeric keys only),
+ *   from which Node derives per-path counts and the pairs whose every path is noise;
+ * - `sample`: pairs whose key hash lies under the bound of one of the segments the pair belongs
+ *   to, as (hash, request id, replica, latencies, costs, priced, tokens, category); the overall
+ *   sample also yields the example pairs of each category. Node keeps, per
+ *   segment, those under that segment's bound and takes the `limit` smallest hashes. When a
+ *   combination had more candidates than `sampleCap` (`sample_candidates` tells), the array was
+ *   cut in read order and is refused, not used.
+ */
+export function segmentAggregatesSql(
+  scope: PairScope,
+  dimensions: readonly string[],
+  bounds: readonly SampleBound[],
+  sampleCap: number,
+): string {
+  const db = sqlIdentifier(scope.database);
+  // Each candidate pair looks its request up in two sets built once from the A/A pairs of
+  // replica 1 (completed; completed and differing): the paired table behind net drift. Set
+  // membership carries one bit across instead of joined columns. Without an A/A run the sets are
+  // empty (an empty primary-key range: nothing to read).
+  const aaColumns = `, toUInt8(request_id IN (${aaRequestsSql(scope, false)})) AS aa_completed,
+      toUInt8(request_id IN (${aaRequestsSql(scope, true)})) AS aa_differs`;
+  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
+  const keys = bounds.map((bound) => sqlString(segmentKey(bound.dimension, bound.segment)));
+  const limits = bounds.map((bound) => `toUInt64(${hashBound(bound.share)})`);
+  const boundOf = (dimension: string, value: string) =>
+    bounds.length === 0
+      ? "toUInt64(0)"
+      : `transform(concat(${sqlString(`${dimension}=`)}, ${value}), [${keys.join(", ")}], [${limits.join(", ")}], toUInt64(0))`;
+  // A pair is a sample candidate if it is under the bound of any segment it belongs to.
+  // ClickHouse 18.16's greatest() takes exactly two arguments.
+  const pairBound = [
+    boundOf("", "'all'"),
+    ...dims.map(({ dimension, column }) => boundOf(dimension, column)),
+  ].reduce((left, right) => `greatest(${left}, ${right})`);
+  const categoryCounts = PAIR_CATEGORIES.map(
+    (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
+  );
+  const summed = [
+    "pairs",
+    ...PAIR_CATEGORIES.map((category) => `c_${category}`),
+    "baseline_refusals",
+    "candidate_refusals",
+    "refusal_gained",
+    "refusal_lost",
+    "baseline_errors",
+    "candidate_errors",
+    "error_gained",
+    "error_lost",
+    "sum_baseline_tool_calls",
+    "sum_candidate_tool_calls",
+    "sum_baseline_invalid_calls",
+    "sum_candidate_invalid_calls",
+    "sum_baseline_failed_calls",
+    "sum_candidate_failed_calls",
+    "baseline_tools_ok",
+    "candidate_tools_ok",
+    "tools_ok_lost",
+    "tools_ok_gained",
+    "sum_baseline_tokens",
+    "sum_candidate_tokens",
+    "priced_pairs",
+    "cost_pairs",
+    "baseline_unpriced",
+    "candidate_unpriced",
+    "baseline_cost_nano",
+    "candidate_cost_nano",
+    "cost_b_micro",
+    "cost_c_micro",
+    ...["cost_bb", "cost_cc", "cost_bc", "cost_bbb", "cost_bbc", "cost_bcc", "cost_ccc"].flatMap((name) => [
+      `${name}_hi`,
+      `${name}_lo`,
+    ]),
+    "baseline_failed",
+    "completed_pairs",
+    "completed_differing",
+    "matched_both",
+    "matched_candidate_only",
+    "matched_aa_only",
+    "matched_neither",
+    "sample_candidates",
+    "scored_pairs",
+  ];
+  const inner = `SELECT
+    ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column},`).join("\n    ")}
+    count() AS pairs,
+    ${categoryCounts.join(",\n    ")},
+    sumMap([pathset_key], [toUInt64(1)]) AS pathset_state,
+    groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names_state,
+    sum(baseline_refusal) AS baseline_refusals,
+    sum(candidate_refusal) AS candidate_refusals,
+    countIf(baseline_refusal = 0 AND candidate_refusal = 1) AS refusal_gained,
+    countIf(baseline_refusal = 1 AND candidate_refusal = 0) AS refusal_lost,
+    countIf(baseline_error != '') AS baseline_errors,
+    countIf(candidate_error != '') AS candidate_errors,
+    countIf(baseline_error = '' AND candidate_error != '') AS error_gained,
+    countIf(baseline_error != '' AND candidate_error = '') AS error_lost,
+    sum(baseline_tool_calls) AS sum_baseline_tool_calls,
+    sum(candidate_tool_calls) AS sum_candidate_tool_calls,
+    sum(baseline_invalid_calls) AS sum_baseline_invalid_calls,
+    sum(candidate_invalid_calls) AS sum_candidate_invalid_calls,
+    sum(baseline_failed_calls) AS sum_baseline_failed_calls,
+    sum(candidate_failed_calls) AS sum_candidate_failed_calls,
+    countIf(${TOOLS_OK_BASELINE}) AS baseline_tools_ok,
+    countIf(${TOOLS_OK_CANDIDATE}) AS candidate_tools_ok,
+    countIf(${TOOLS_OK_BASELINE} AND NOT ${TOOLS_OK_CANDIDATE}) AS tools_ok_lost,
+    countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
+    sum(baseline_tokens) AS sum_baseline_tokens,
+    sum(candidate_tokens) AS sum_candidate_tokens,
+    quantileExactState(0.5)(baseline_tokens) AS baseline_tokens_state,
+    quantileExactState(0.5)(candidate_tokens) AS candidate_tokens_state,
+    countIf(${PRICED}) AS priced_pairs,
+    countIf(${BOTH_PRICED}) AS cost_pairs,
+    countIf(baseline_priced = 0) AS baseline_unpriced,
+    countIf(candidate_priced = 0) AS candidate_unpriced,
+    sumIf(${toUnits("baseline_cost", NANO)}, ${BOTH_PRICED}) AS baseline_cost_nano,
+    sumIf(${toUnits("candidate_cost", NANO)}, ${BOTH_PRICED}) AS candidate_cost_nano,
+    sumIf(${toUnits("baseline_cost", MICRO)}, ${BOTH_PRICED}) AS cost_b_micro,
+    sumIf(${toUnits("candidate_cost", MICRO)}, ${BOTH_PRICED}) AS cost_c_micro,
+    ${exactSquareSums("cost_bb", "baseline_cost", "baseline_cost").join(",\n    ")},
+    ${exactSquareSums("cost_cc", "candidate_cost", "candidate_cost").join(",\n    ")},
+    ${exactSquareSums("cost_bc", "baseline_cost", "candidate_cost").join(",\n    ")},
+    ${exactCubeSums("cost_bbb", ["baseline_cost", "baseline_cost", "baseline_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_bbc", ["baseline_cost", "baseline_cost", "candidate_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_bcc", ["baseline_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
+    ${exactCubeSums("cost_ccc", ["candidate_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
+    countIf(baseline_error != '') AS baseline_failed,
+    countIf(${COMPLETED}) AS completed_pairs,
+    countIf(${COMPLETED} AND ${DIFFERS}) AS completed_differing,
+    countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 1) AS matched_both,
+    countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 0) AS matched_candidate_only,
+    countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 1) AS matched_aa_only,
+    countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 0) AS matched_neither,
+    quantileExactIfState(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
+    quantileExactIfState(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
+    quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(baseline_latency_ms, ${COMPLETED}) AS baseline_latency_state,
+    quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(candidate_latency_ms, ${COMPLETED}) AS candidate_latency_state,
+    groupArrayIf(${sqlNumber(sampleCap)})(
+      (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
+      pair_hash <= ${pairBound}) AS sample_state,
+    countIf(pair_hash <= ${pairBound}) AS sample_candidates,
+    countIf(notEmpty(score_names)) AS scored_pairs,
+    min(ts) AS first_ts_state,
+    max(ts) AS last_ts_state
+  FROM (
+    SELECT ${AGGREGATE_COLUMNS},
+      label_keys, label_values,
+      arrayStringConcat(paths, '\\n') AS pathset,
+      cityHash64(category, pathset) AS pathset_key,
+      cityHash64(request_id, replica) AS pair_hash,
+      baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
+      candidate_input_tokens + candidate_output_tokens AS candidate_tokens${aaColumns}
+    FROM ${db}.pairs FINAL
+    WHERE ${scopeFilter(scope)}
+  )${dims.length === 0 ? "" : `\n  GROUP BY ${dims.map(({ column }) => column).join(", ")}`}`;
+  const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
+  return `SELECT
+  grouping.1 AS dimension,
+  grouping.2 AS segment,
+  ${summed.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")},
+  sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
+  groupUniqArrayArray(pathset_names_state) AS pathset_names,
+  quantileExactMerge(0.5)(baseline_tokens_state) AS baseline_tokens_median,
+  quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,
+  quantileExactIfMerge(0.5)(baseline_cost_state) AS baseline_cost_median,
+  quantileExactIfMerge(0.5)(candidate_cost_state) AS candidate_cost_median,
+  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(baseline_latency_state) AS baseline_latency,
+  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(candidate_latency_state) AS candidate_latency,
+  groupArrayArray(sample_state) AS sample,
+  toUnixTimestamp(min(first_ts_state)) AS first_ts,
+  toUnixTimestamp(max(last_ts_state)) AS last_ts
+FROM (
+  SELECT *, arrayJoin(${fanOut}) AS grouping
+  FROM (
+  ${inner}
+  )
+)
+GROUP BY dimension, segment
+ORDER BY dimension, pairs DESC, segment`;
+}
+
+/** A completed candidate pair whose request has a completed A/A pair. */
+const MATCHED = `(${COMPLETED} AND aa_completed = 1)`;
+
+/**
+ * The requests whose first A/A replica (replica 1) completed, or completed and differs. A/A
+ * replicas are numbered from 1 (DESIGN: exchange record `replica`), so the first is replica 1.
+ */
+function aaRequestsSql(scope: PairScope, differing: boolean): string {
+  const aa: PairScope = { ...scope, candidate: scope.baseline };
+  return `SELECT request_id FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+      WHERE ${scopeFilter(aa)} AND replica = 1 AND ${COMPLETED}${differing ? ` AND ${DIFFERS}` : ""}`;
+}
+
+/**
+ * The A/A pairs per segment (by their own labels): how many completed and how many of those
+ * differ, for the independent net-drift interval when the A/A run does not cover the candidate's
+ * requests.
+ */
+export function aaSegmentsSql(scope: PairScope, dimensions: readonly string[]): string {
+  const aa: PairScope = { ...scope, candidate: scope.baseline };
+  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
+  const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
+  return `SELECT grouping.1 AS dimension, grouping.2 AS segment,
+  sum(completed) AS aa_completed, sum(differing) AS aa_differing
+FROM (
+  SELECT *, arrayJoin(${fanOut}) AS grouping
+  FROM (
+    SELECT ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column}, `).join("")}
+      countIf(${COMPLETED}) AS completed, countIf(${COMPLETED} AND ${DIFFERS}) AS differing
+    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    WHERE ${scopeFilter(aa)}${dims.length === 0 ? "" : `\n    GROUP BY ${dims.map(({ column }) => column).join(", ")}`}
+  )
+)
+GROUP BY dimension, segment
+ORDER BY dimension, segment`;
+}
