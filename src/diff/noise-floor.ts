@@ -1,5 +1,6 @@
 import { benjaminiHochberg } from "../stats/benjamini-hochberg.js";
 import { normalSurvival } from "../stats/normal.js";
+import { wilsonBoundsAt } from "../stats/wilson.js";
 import { isBehaviouralPath, pathKind } from "./path-kind.js";
 
 /**
@@ -44,21 +45,6 @@ export interface PathVerdict {
 /** The false-discovery rate of the path screening (one-sided, as the old 95% two-sided bound). */
 export const NOISE_FDR = 0.025;
 
-/** Wilson score bounds at critical value z. */
-export function wilsonBounds(
-  successes: number,
-  trials: number,
-  z = 1.959963984540054,
-): { low: number; high: number } {
-  if (trials === 0) return { low: 0, high: 1 };
-  const p = successes / trials;
-  const z2 = z * z;
-  const denominator = 1 + z2 / trials;
-  const centre = (p + z2 / (2 * trials)) / denominator;
-  const margin = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
-  return { low: Math.max(0, centre - margin), high: Math.min(1, centre + margin) };
-}
-
 /** Lower bound of the Newcombe hybrid-score interval for p1 − p2 (independent samples) at z. */
 export function newcombeDifferenceLow(
   count1: number,
@@ -69,8 +55,8 @@ export function newcombeDifferenceLow(
 ): number {
   const p1 = count1 / trials1;
   const p2 = count2 / trials2;
-  const low1 = wilsonBounds(count1, trials1, z).low;
-  const high2 = wilsonBounds(count2, trials2, z).high;
+  const low1 = wilsonBoundsAt(count1, trials1, z).low;
+  const high2 = wilsonBoundsAt(count2, trials2, z).high;
   return p1 - p2 - Math.sqrt((p1 - low1) ** 2 + (high2 - p2) ** 2);
 }
 

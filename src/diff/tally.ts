@@ -79,7 +79,7 @@ export class DiffTally {
         noiseOnly += signature.count;
       }
     }
-    return { categories: net, noiseOnly, verdicts, noisePaths: noisy };
+    return { categories: net, noiseOnly, verdicts };
   }
 
   private remember(diff: PairDiff): void {
@@ -96,7 +96,6 @@ export interface DriftSummary {
   /** Raw drift pairs whose net category is not drift: every behavioural path was noise. */
   readonly noiseOnly: number;
   readonly verdicts: readonly PathVerdict[];
-  readonly noisePaths: ReadonlySet<string>;
 }
 
 function emptyToolCalls(): ToolCallTotals {

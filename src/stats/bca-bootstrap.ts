@@ -1,4 +1,4 @@
-import { type BootstrapOptions, mulberry32 } from "./bootstrap.js";
+import { type BootstrapOptions, resampledStatistics } from "./bootstrap.js";
 import { assertCount, type Interval, twoSidedCriticalValue } from "./interval.js";
 import { normalCdf, normalQuantile } from "./normal.js";
 import { mean, quantileOfSorted } from "./quantile.js";
@@ -56,7 +56,7 @@ export function bcaBootstrapMeanInterval(
     return { estimate: first, low: first, high: first, biasCorrection: 0, acceleration: 0 };
   }
   const estimate = mean(values);
-  const means = resampledMeans(values, resamples, options.seed).sort();
+  const means = resampledStatistics(values, resamples, options.seed, mean).sort();
   let below = 0;
   let tied = 0;
   for (const resampled of means) {
@@ -89,17 +89,4 @@ function adjustedLevel(biasCorrection: number, acceleration: number, z: number):
   const denominator = 1 - acceleration * shifted;
   if (denominator <= 0) return shifted > 0 ? 1 : 0;
   return normalCdf(biasCorrection + shifted / denominator);
-}
-
-/** Means of `resamples` resamples drawn exactly as `bootstrapMeanInterval` draws them. */
-function resampledMeans(values: readonly number[], resamples: number, seed: number): Float64Array {
-  const n = values.length;
-  const random = mulberry32(seed);
-  const scratch = new Float64Array(n);
-  const means = new Float64Array(resamples);
-  for (let round = 0; round < resamples; round++) {
-    for (let draw = 0; draw < n; draw++) scratch[draw] = values[Math.floor(random() * n)] as number;
-    means[round] = mean(scratch);
-  }
-  return means;
 }

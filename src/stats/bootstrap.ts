@@ -62,20 +62,35 @@ function bootstrapInterval(
   }
   const n = values.length;
   if (n === 0) return undefined;
-  const random = mulberry32(options.seed);
-  const scratch = new Float64Array(n);
-  const estimates = new Float64Array(resamples);
-  for (let round = 0; round < resamples; round++) {
-    for (let draw = 0; draw < n; draw++) scratch[draw] = values[Math.floor(random() * n)] as number;
-    estimates[round] = statistic(scratch);
-  }
-  estimates.sort();
+  const estimates = resampledStatistics(values, resamples, options.seed, statistic).sort();
   const tail = (1 - confidence) / 2;
   return {
     estimate: statistic(Float64Array.from(values)),
     low: quantileOfSorted(estimates, tail),
     high: quantileOfSorted(estimates, 1 - tail),
   };
+}
+
+/**
+ * The statistic of `resamples` resamples with replacement, drawn from one mulberry32 stream: every
+ * bootstrap here (percentile and BCa) draws the same resamples for a seed. `statistic` may reorder
+ * the scratch array it is given.
+ */
+export function resampledStatistics(
+  values: readonly number[],
+  resamples: number,
+  seed: number,
+  statistic: (sample: Float64Array) => number,
+): Float64Array {
+  const n = values.length;
+  const random = mulberry32(seed);
+  const scratch = new Float64Array(n);
+  const estimates = new Float64Array(resamples);
+  for (let round = 0; round < resamples; round++) {
+    for (let draw = 0; draw < n; draw++) scratch[draw] = values[Math.floor(random() * n)] as number;
+    estimates[round] = statistic(scratch);
+  }
+  return estimates;
 }
 
 /**

@@ -40,6 +40,11 @@ export type { PairedMoments } from "./paired-moments.js";
 export { mean, median, quantile, quantileOfSorted } from "./quantile.js";
 export { type HalfWidth, ratioBoundsByRoot } from "./ratio-by-root.js";
 export { differenceSkewness, skewCorrectedCriticalValues, type ThirdMoments } from "./ratio-skewness.js";
-export { twoProportionExcessP } from "./two-proportion.js";
 export { type SignedRankOptions, type SignedRankResult, wilcoxonSignedRank } from "./wilcoxon.js";
-export { type NoTrials, type ObservedRate, type RateInterval, wilsonInterval } from "./wilson.js";
+export {
+  type NoTrials,
+  type ObservedRate,
+  type RateInterval,
+  wilsonBoundsAt,
+  wilsonInterval,
+} from "./wilson.js";

@@ -37,13 +37,18 @@ export function wilsonInterval(successes: number, trials: number, confidence = 0
   }
   const z = twoSidedCriticalValue(confidence);
   if (trials === 0) return { trials: 0, rate: null, low: 0, high: 1 };
-  const rate = successes / trials;
+  return { trials, rate: successes / trials, ...wilsonBoundsAt(successes, trials, z) };
+}
+
+/** The Wilson bounds at critical value z (the noise floor bisects on z); trials 0 gives [0, 1]. */
+export function wilsonBoundsAt(successes: number, trials: number, z: number): { low: number; high: number } {
+  if (trials === 0) return { low: 0, high: 1 };
   if (successes <= trials / 2) {
     const [low, high] = minorityBounds(successes, trials, z);
-    return { trials, rate, low, high };
+    return { low, high };
   }
   const [failureLow, failureHigh] = minorityBounds(trials - successes, trials, z);
-  return { trials, rate, low: 1 - failureHigh, high: 1 - failureLow };
+  return { low: 1 - failureHigh, high: 1 - failureLow };
 }
 
 /** Wilson bounds for a rate of at most ½. */

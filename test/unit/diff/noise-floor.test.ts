@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  excessPValue,
-  isNoise,
-  judgePaths,
-  newcombeDifferenceLow,
-  wilsonBounds,
-} from "../../../src/diff/noise-floor.js";
+import { excessPValue, isNoise, judgePaths, newcombeDifferenceLow } from "../../../src/diff/noise-floor.js";
+import { wilsonBoundsAt } from "../../../src/stats/wilson.js";
+
+// The noise floor's Wilson bounds are the stats module's, at the z of 95%.
+const wilsonBounds = (successes: number, trials: number) =>
+  wilsonBoundsAt(successes, trials, 1.959963984540054);
+
 import { normalQuantile } from "../../../src/stats/index.js";
 
 describe("noise floor", () => {

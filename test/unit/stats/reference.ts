@@ -79,13 +79,6 @@ export interface Reference {
     high: number | null;
   }[];
   readonly benjamini_hochberg: readonly { p: number[]; adjusted: number[] }[];
-  readonly two_proportion: readonly {
-    count1: number;
-    trials1: number;
-    count2: number;
-    trials2: number;
-    p: number;
-  }[];
   readonly bca_same_stream: readonly {
     name: string;
     values: number[];

@@ -4,7 +4,7 @@ benjamini-hochberg.ts, two-proportion.ts, bca-bootstrap.ts), computed independen
 make_reference.py, which writes them into reference.json with the rest.
 
 Where a library has the quantity, it is the reference: scipy's beta quantiles, binomial tails and
-BCa bootstrap, statsmodels' Benjamini-Hochberg and pooled z-test, numpy's covariances. Where none
+BCa bootstrap, statsmodels' Benjamini-Hochberg, numpy's covariances. Where none
 has it (the two mixture confidence sequences, BCa on our own resampling stream, Clopper-Pearson to
 more digits than scipy gives at n = 1e7), the formula is written out here at 50 digits with mpmath
 or in exact rational arithmetic, independently of the TypeScript.
@@ -18,7 +18,6 @@ import numpy as np
 from reference_common import agree, mulberry32
 from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportions_ztest, test_proportions_2indep
 
 JEFFREYS = (mpmath.mpf(1) / 2, mpmath.mpf(1) / 2)
 
@@ -34,7 +33,6 @@ def bounds_references():
         "fieller": fieller_cases(rng),
         "order_statistic_ranks": order_statistic_ranks(),
         "benjamini_hochberg": benjamini_hochberg(rng),
-        "two_proportion": two_proportion(),
         "bca_same_stream": bca_same_stream_cases(rng),
         "bca_scipy": bca_scipy(rng),
     }
@@ -308,28 +306,6 @@ def benjamini_hochberg(rng):
     return [{"p": p_values, "adjusted": multipletests(p_values, method="fdr_bh")[1].tolist()}
             for p_values in [[0.01, 0.04, 0.03, 0.005, 0.2, 0.5, 0.04], [0.5], [0.01, 0.01, 0.01],
                              [0, 1, 0.3, 0.02], [0.9, 0.8, 0.95], (rng.uniform(0, 1, 60) ** 4).tolist()]]
-
-
-# --- two-proportion excess: statsmodels' pooled z-test ----------------------------------------------
-
-
-def two_proportion():
-    rows = []
-    for c1, n1, c2, n2 in [(30, 200, 20, 210), (5, 50, 1, 60), (0, 100, 3, 100), (3, 100, 0, 100), (1, 1, 0, 1),
-                           (1000, 10**6, 900, 10**6), (50, 50, 49, 50), (12, 3000, 2, 400),
-                           (4400, 8400, 4000, 8400), (7, 20, 7, 20), (300, 1000, 10, 1000)]:
-        _, p = proportions_ztest([c1, c2], [n1, n2], alternative="larger")
-        # The score test without the Miettinen-Nurminen N/(N-1) factor is this same pooled test. (It
-        # also reports a ratio and an odds ratio, which divide by zero when count2 = 0.)
-        with np.errstate(divide="ignore"):
-            uncorrected = test_proportions_2indep(c1, n1, c2, n2, method="score", compare="diff",
-                                                  alternative="larger", correction=False)
-        agree(f"pooled z {(c1, n1, c2, n2)}", float(uncorrected.pvalue), p, 1e-12)
-        rows.append({"count1": c1, "trials1": n1, "count2": c2, "trials2": n2, "p": float(p)})
-    return rows
-
-
-# --- BCa bootstrap --------------------------------------------------------------------------------
 
 
 def bca_same_stream(values, seed, resamples, confidence):
