@@ -62,11 +62,13 @@ function exactCubeSums(name: string, factors: readonly [string, string, string])
 /**
  * Dollars to whole units, rounding halves up on both engines: ClickHouse 18.16's round() takes a
  * half away from zero and chDB's (26.x) to even, and prices per million tokens land on exact
- * halves of a micro-dollar often enough to make the two stores disagree.
+ * halves of a micro-dollar often enough to make the two stores disagree. Unsigned for costs;
+ * signed for scores, which may be negative.
  */
-function toUnits(column: string, unit: string): string {
-  return `toUInt64(floor(${column} * ${unit} + 0.5))`;
+export function toUnits(column: string, unit: string, signed = false): string {
+  return `${signed ? "toInt64" : "toUInt64"}(floor(${column} * ${unit} + 0.5))`;
 }
+
 function exactSquareSums(name: string, left: string, right: string): string[] {
   const product = `(least(${toUnits(left, MICRO)}, 4294967295) * least(${toUnits(right, MICRO)}, 4294967295))`;
   return [

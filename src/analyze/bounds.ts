@@ -218,21 +218,15 @@ function valueAtRank(
   rank: number | null,
   side: "below" | "above",
 ): number {
-  if (rank === null) return side === "below" ? 0 : Number.POSITIVE_INFINITY;
+  const none = side === "below" ? 0 : Number.POSITIVE_INFINITY;
+  if (rank === null) return none;
   const index = rank - 1;
-  let chosen: number | undefined;
-  grid.levels.forEach((level, position) => {
-    const held = Math.floor(level * grid.pairs);
-    const fits = side === "below" ? held <= index : held >= index;
-    if (!fits) return;
-    if (chosen === undefined) chosen = position;
-    else {
-      const best = Math.floor((grid.levels[chosen] as number) * grid.pairs);
-      if (side === "below" ? held > best : held < best) chosen = position;
-    }
-  });
-  if (chosen === undefined) return side === "below" ? 0 : Number.POSITIVE_INFINITY;
-  return values[chosen] ?? (side === "below" ? 0 : Number.POSITIVE_INFINITY);
+  // Levels are ascending, so the index each holds is too: the last at or below the rank, or the
+  // first at or above it.
+  const held = grid.levels.map((level) => Math.floor(level * grid.pairs));
+  const position =
+    side === "below" ? held.findLastIndex((at) => at <= index) : held.findIndex((at) => at >= index);
+  return position === -1 ? none : (values[position] ?? none);
 }
 
 function hull(a: Bounds, b: Bounds): Bounds {

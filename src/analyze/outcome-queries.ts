@@ -1,4 +1,5 @@
 import { sqlIdentifier, sqlString } from "../store/sql.js";
+import { toUnits } from "./aggregate-queries.js";
 import { type PairScope, scopeFilter, segmentExpression } from "./report-queries.js";
 
 /**
@@ -22,10 +23,8 @@ function fanOut(dimensions: readonly string[]): { columns: string; groupBy: stri
   };
 }
 
-/** A signed value in whole units, halves rounded up on both engines (see report-queries.ts). */
-function units(value: string, unit: string): string {
-  return `toInt64(floor(${value} * ${unit} + 0.5))`;
-}
+/** A signed value in whole units, halves rounded up on both engines (aggregate-queries.ts). */
+const units = (value: string, unit: string) => toUnits(value, unit, true);
 
 /** Σ value² as two exact UInt64 halves, value in milli-units (|value| below ~4.29 million). */
 function squareSums(name: string, value: string, condition: string): string[] {
