@@ -67,11 +67,10 @@ export async function gateVerdict(
   const latest = verdictOf(await reportUntil(options.until), policy, sequential);
   const consecutive = policy.policy.consecutive;
   if (!sequential || consecutive === undefined) return latest;
-  // Earlier looks are needed only to confirm a promote; a hold or a fail stands as it is.
   const ends = lookEnds(options.until ?? now(), consecutive);
   const looks: Look[] = [{ until: ends[0] as number, verdict: latest.verdict }];
-  for (const until of ends.slice(1)) {
-    if (latest.verdict !== "promote") break;
+  // Earlier looks are needed only to confirm a promote; a hold or a fail stands as it is.
+  for (const until of latest.verdict === "promote" ? ends.slice(1) : []) {
     const earlier = await reportUntil(until).catch((error: unknown) => {
       // A look before any pair existed has nothing to promote on.
       if (isShadowdiffError(error) && error.code === "BAD_USAGE") return null;

@@ -1,6 +1,6 @@
 import { PAIR_CATEGORIES } from "../diff/category.js";
 import type { DiffCapturesResult } from "../pipeline/diff-captures.js";
-import { percent, textTable } from "./text-table.js";
+import { percent, signedPoints, textTable } from "./text-table.js";
 
 const TOP_PATHS = 12;
 
@@ -78,9 +78,4 @@ export function renderDiffSummary(result: DiffCapturesResult): string {
   if (result.invalid > result.invalid_lines.length)
     out.push(`  … and ${result.invalid - result.invalid_lines.length} more`);
   return out.join("\n");
-}
-
-function signedPoints(value: number): string {
-  const points = value * 100;
-  return `${points >= 0 ? "+" : ""}${points.toFixed(1)} pt`;
 }

@@ -1,6 +1,6 @@
 import type { SufficientSegment } from "../analyze/report-types.js";
 import { escapeMarkup } from "../gate/verdict.js";
-import { percent } from "./text-table.js";
+import { percent, signedPoints } from "./text-table.js";
 
 /** Scores, checks and per-tool rates of the HTML report (the tools whose share moved most first). */
 export function outcomesHtml(segment: SufficientSegment): string {
@@ -13,7 +13,7 @@ function scoresHtml(segment: SufficientSegment): string {
   const value = (x: number | null, binary: boolean) =>
     x === null ? "n/a" : binary ? percent(x) : x.toPrecision(4);
   const delta = (x: number | null, binary: boolean) =>
-    x === null ? "n/a" : binary ? points(x) : `${x >= 0 ? "+" : ""}${x.toPrecision(3)}`;
+    x === null ? "n/a" : binary ? signedPoints(x) : `${x >= 0 ? "+" : ""}${x.toPrecision(3)}`;
   const rows = entries.map(
     ([name, score]) =>
       `<tr><td>${escapeMarkup(name)}</td><td>${score.source}</td><td class="n">${score.pairs}</td><td class="n">${value(score.baseline.mean, score.binary)} → ${value(score.candidate.mean, score.binary)}</td><td class="n">${delta(score.delta.value, score.binary)} (${delta(score.delta.low, score.binary)} – ${delta(score.delta.high, score.binary)})</td><td class="n">${score.binary ? `+${score.gained ?? 0} / −${score.lost ?? 0}` : ""}</td></tr>`,
@@ -28,11 +28,7 @@ function toolsHtml(segment: SufficientSegment): string {
   if (entries.length === 0) return "";
   const rows = entries.map(
     ([name, tool]) =>
-      `<tr><td>${escapeMarkup(name)}</td><td class="n">${percent(tool.share.baseline.rate)} → ${percent(tool.share.candidate.rate)}</td><td class="n">${points(tool.share.delta)} (${points(tool.share.low)} – ${points(tool.share.high)})</td><td class="n">${tool.calls.baseline_mean.toFixed(2)} → ${tool.calls.candidate_mean.toFixed(2)}</td><td class="n">${percent(tool.failures.baseline.rate)} → ${percent(tool.failures.candidate.rate)}</td></tr>`,
+      `<tr><td>${escapeMarkup(name)}</td><td class="n">${percent(tool.share.baseline.rate)} → ${percent(tool.share.candidate.rate)}</td><td class="n">${signedPoints(tool.share.delta)} (${signedPoints(tool.share.low)} – ${signedPoints(tool.share.high)})</td><td class="n">${tool.calls.baseline_mean.toFixed(2)} → ${tool.calls.candidate_mean.toFixed(2)}</td><td class="n">${percent(tool.failures.baseline.rate)} → ${percent(tool.failures.candidate.rate)}</td></tr>`,
   );
   return `<h2>Tools</h2><table id="tools"><tr><th>tool</th><th>share of tasks</th><th>Δ share (95%)</th><th>calls per task</th><th>failed calls</th></tr>${rows.join("")}</table>`;
-}
-
-function points(value: number): string {
-  return `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)} pt`;
 }

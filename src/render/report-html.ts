@@ -11,7 +11,7 @@ import { escapeMarkup, type GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
 import { outcomesHtml } from "./outcome-html.js";
 import { renderReleaseDiff } from "./release-diff.js";
-import { percent } from "./text-table.js";
+import { percent, signedPoints } from "./text-table.js";
 
 /**
  * The drift report as one self-contained HTML file: inline CSS and SVG, no script, no network.
@@ -129,15 +129,13 @@ ${row("latency p95", `${segment.latency.baseline.p95.toFixed(0)} → ${segment.l
 }
 
 function netDrift(drift: NetDrift): string {
-  return drift.estimate === null ? "n/a (no A/A)" : points(drift.estimate);
+  return drift.estimate === null ? "n/a (no A/A)" : signedPoints(drift.estimate);
 }
 
 function netDriftInterval(drift: NetDrift): string {
-  return drift.low === null || drift.high === null ? "" : `${points(drift.low)} – ${points(drift.high)}`;
-}
-
-function points(value: number): string {
-  return `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)} pt`;
+  return drift.low === null || drift.high === null
+    ? ""
+    : `${signedPoints(drift.low)} – ${signedPoints(drift.high)}`;
 }
 
 function categories(segment: Extract<SegmentReport, { sufficient: true }>): string {

@@ -1,6 +1,6 @@
 import type { DriftReport, PairedBinary, PairedRatio, SegmentReport } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { percent, textTable } from "./text-table.js";
+import { percent, signedPoints, textTable } from "./text-table.js";
 
 /**
  * The drift report as text: `terminal` (aligned columns) or `markdown` (GitHub tables). Both are
@@ -265,4 +265,3 @@ const quantiles = (q: { p50: number; p95: number; p99: number }) =>
   `${q.p50.toFixed(0)} / ${q.p95.toFixed(0)} / ${q.p99.toFixed(0)}`;
 const ratio = (value: number | null) => (value === null ? "n/a" : value.toFixed(2));
 const pValue = (value: number) => (value < 0.001 ? "<0.001" : value.toFixed(3));
-const signedPoints = (delta: number) => `${delta >= 0 ? "+" : ""}${(delta * 100).toFixed(1)} pt`;

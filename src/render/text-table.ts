@@ -19,3 +19,8 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 export function percent(rate: number, digits = 1): string {
   return Number.isFinite(rate) ? `${(rate * 100).toFixed(digits)}%` : "n/a";
 }
+
+/** A difference of rates in percentage points, signed: `+1.2 pt`, `-0.5 pt`. */
+export function signedPoints(delta: number): string {
+  return `${delta >= 0 ? "+" : ""}${(delta * 100).toFixed(1)} pt`;
+}
