@@ -1,4 +1,10 @@
-import { type Layout, MIGRATIONS, migrationTableStatement } from "./migrations.js";
+import {
+  addColumnsStatement,
+  type Layout,
+  MIGRATIONS,
+  type MigrationStep,
+  migrationTableStatement,
+} from "./migrations.js";
 import { sqlNumber, sqlString } from "./sql.js";
 import type { Store } from "./store.js";
 
@@ -18,13 +24,40 @@ export async function migrate(store: Store, layout: Layout = SINGLE): Promise<Mi
   const done: MigrationState[] = [];
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.id)) continue;
-    for (const statement of migration.statements(store.database, layout)) await store.exec(statement);
+    for (const step of migration.steps(store.database, layout)) await applyStep(store, step);
     await store.exec(
       `INSERT INTO ${store.database}.schema_migrations (id, name, applied_at) VALUES (${sqlNumber(migration.id)}, ${sqlString(migration.name)}, now())`,
     );
     done.push({ id: migration.id, name: migration.name, applied: true, appliedAt: null });
   }
   return done;
+}
+
+/**
+ * Runs one step. Columns are added only where missing; when the ALTER fails because another
+ * process added them in between (two members of a consumer group starting together), the step is
+ * done once every column is there.
+ */
+async function applyStep(store: Store, step: MigrationStep): Promise<void> {
+  if (step.kind === "sql") return store.exec(step.sql);
+  const missing = await missingColumns(store, step);
+  if (missing.length === 0) return;
+  try {
+    await store.exec(addColumnsStatement(step, missing));
+  } catch (error) {
+    if ((await missingColumns(store, step)).length > 0) throw error;
+  }
+}
+
+async function missingColumns(
+  store: Store,
+  step: Extract<MigrationStep, { kind: "add-columns" }>,
+): Promise<(readonly [string, string])[]> {
+  const rows = await store.query<{ name: string }>(
+    `SELECT name FROM system.columns WHERE database = ${sqlString(step.database)} AND table = ${sqlString(step.table)}`,
+  );
+  const present = new Set(rows.map((row) => row.name));
+  return step.columns.filter(([name]) => !present.has(name));
 }
 
 export async function migrationStatus(store: Store): Promise<MigrationState[]> {

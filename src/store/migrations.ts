@@ -18,10 +18,26 @@ export interface ClusterLayout {
 
 export type Layout = { readonly kind: "single" } | ClusterLayout;
 
+/**
+ * One step of a migration: a statement that is safe to run again (`CREATE TABLE IF NOT EXISTS`),
+ * or columns to add to a table, of which the migrator adds only the ones it does not find. Two
+ * processes may migrate one store at the same moment (the members of a consumer group start
+ * together), and ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`.
+ */
+export type MigrationStep =
+  | { readonly kind: "sql"; readonly sql: string }
+  | {
+      readonly kind: "add-columns";
+      readonly database: string;
+      readonly table: string;
+      readonly onCluster: string | undefined;
+      readonly columns: readonly (readonly [name: string, type: string])[];
+    };
+
 export interface Migration {
   readonly id: number;
   readonly name: string;
-  readonly statements: (database: string, layout: Layout) => string[];
+  readonly steps: (database: string, layout: Layout) => MigrationStep[];
 }
 
 const PAIR_COLUMNS = `
@@ -123,36 +139,37 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: "pairs and releases",
-    statements: (database, layout) => [
-      ...replacingTable(
-        database,
-        layout,
-        "pairs",
-        PAIR_COLUMNS,
-        "(candidate_release, request_id, replica)",
-        " PARTITION BY toYYYYMM(ts)",
-      ),
-      ...replacingTable(
-        database,
-        layout,
-        "unpaired",
-        UNPAIRED_COLUMNS,
-        "(candidate_release, side, request_id, replica)",
-      ),
-      // Releases replace by id; `version` is the write version (registration time in ms).
-      ...replacingTable(
-        database,
-        layout,
-        "releases",
-        `${RELEASE_COLUMNS},\n  version UInt64`,
-        "(release_id)",
-      ),
-    ],
+    steps: (database, layout) =>
+      [
+        ...replacingTable(
+          database,
+          layout,
+          "pairs",
+          PAIR_COLUMNS,
+          "(candidate_release, request_id, replica)",
+          " PARTITION BY toYYYYMM(ts)",
+        ),
+        ...replacingTable(
+          database,
+          layout,
+          "unpaired",
+          UNPAIRED_COLUMNS,
+          "(candidate_release, side, request_id, replica)",
+        ),
+        // Releases replace by id; `version` is the write version (registration time in ms).
+        ...replacingTable(
+          database,
+          layout,
+          "releases",
+          `${RELEASE_COLUMNS},\n  version UInt64`,
+          "(release_id)",
+        ),
+      ].map((sql) => ({ kind: "sql", sql })),
   },
   {
     id: 2,
     name: "scores, checks and per-tool counts on pairs",
-    statements: (database, layout) => addColumns(database, layout, "pairs", SCORE_AND_TOOL_COLUMNS),
+    steps: (database, layout) => addColumns(database, layout, "pairs", SCORE_AND_TOOL_COLUMNS),
   },
 ];
 
@@ -179,23 +196,37 @@ const SCORE_AND_TOOL_COLUMNS: readonly [string, string][] = [
 
 /**
  * Additive columns on a replacing table (and, in a cluster, its local tables and the Distributed
- * one), in one ALTER so they arrive together. No `IF NOT EXISTS`: ClickHouse 18.16 does not parse
- * it, and a migration runs once (recorded in schema_migrations).
+ * one, local first: the Distributed table reads the columns it names from them).
  */
 function addColumns(
   database: string,
   layout: Layout,
   table: string,
   columns: readonly [string, string][],
-): string[] {
+): MigrationStep[] {
   const db = sqlIdentifier(database);
-  const add = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(", ");
-  if (layout.kind === "single") return [`ALTER TABLE ${db}.${table} ${add}`];
+  if (layout.kind === "single")
+    return [{ kind: "add-columns", database: db, table, onCluster: undefined, columns }];
   const cluster = sqlIdentifier(layout.cluster);
   return [
-    `ALTER TABLE ${db}.${table}_local ON CLUSTER ${cluster} ${add}`,
-    `ALTER TABLE ${db}.${table} ON CLUSTER ${cluster} ${add}`,
+    { kind: "add-columns", database: db, table: `${table}_local`, onCluster: cluster, columns },
+    { kind: "add-columns", database: db, table, onCluster: cluster, columns },
   ];
+}
+
+/** The one ALTER that adds `columns` (a subset of the step's), so they arrive together. */
+export function addColumnsStatement(
+  step: Extract<MigrationStep, { kind: "add-columns" }>,
+  columns: readonly (readonly [string, string])[],
+): string {
+  const onCluster = step.onCluster === undefined ? "" : ` ON CLUSTER ${step.onCluster}`;
+  const add = columns.map(([name, type]) => `ADD COLUMN ${name} ${type}`).join(", ");
+  return `ALTER TABLE ${step.database}.${step.table}${onCluster} ${add}`;
+}
+
+/** Every statement of a step as it would run on an empty store (for review and tests). */
+export function stepStatements(step: MigrationStep): string[] {
+  return step.kind === "sql" ? [step.sql] : [addColumnsStatement(step, step.columns)];
 }
 
 export function migrationTableStatement(database: string, layout: Layout): string {

@@ -79,10 +79,16 @@ function lastJoin(stderr: string): string {
   );
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+/** Waits for `condition`; on timeout the error carries what the consumers printed, to find out why. */
+async function until(condition: () => boolean, timeoutMs: number, ...runs: RunningCli[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const printed = runs
+        .map((run, index) => `--- consumer ${index + 1} stderr:\n${run.stderr()}`)
+        .join("\n");
+      throw new Error(`condition not met within ${timeoutMs} ms\n${printed}`);
+    }
     await sleep(100);
   }
 }
@@ -162,7 +168,7 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const first = consumer(topic, store);
-    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000);
+    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000, first);
     // 3 s of replay; the kill comes once the first consumer has stored something, mid-run.
     const replaying = replayAt(topic, 200);
     let storedBeforeKill = 0;
@@ -185,7 +191,7 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const first = consumer(topic, store);
-    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000);
+    await until(() => /partitions \[\d/.test(lastJoin(first.stderr())), 30_000, first);
     await replayAt(topic, 600);
     await sleep(300);
     const stoppedAt = Date.now();
@@ -211,7 +217,12 @@ describe("shadowdiff consume on a real broker", () => {
     const two = consumer(topic, store, ["--idle-exit", "6"]);
     // Records must not arrive before both members hold partitions, or the first one to join
     // rightly takes them all: wait until each reports a non-empty assignment.
-    await until(() => [one, two].every((run) => /partitions \[\d/.test(lastJoin(run.stderr()))), 30_000);
+    await until(
+      () => [one, two].every((run) => /partitions \[\d/.test(lastJoin(run.stderr()))),
+      30_000,
+      one,
+      two,
+    );
     await replayAt(topic, 300);
     const [first, second] = await Promise.all([one.exited, two.exited]);
     expect(first.code, first.stderr).toBe(0);
@@ -228,7 +239,7 @@ describe("shadowdiff consume on a real broker", () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
     const run = consumer(topic, store, ["--idle-exit", "10"]);
-    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000);
+    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000, run);
 
     // Records keep coming while the broker goes away: the producer retries, the consumer rejoins.
     const replaying = replayAt(topic, 150);
@@ -250,7 +261,7 @@ describe("shadowdiff consume on a real broker", () => {
     const proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.open();
     const run = consumer(topic, store, ["--idle-exit", "8"], { storeUrl: `http://127.0.0.1:${proxy.port}` });
-    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000);
+    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000, run);
 
     const replaying = replayAt(topic, 300);
     await sleep(600);

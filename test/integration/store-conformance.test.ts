@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
 import { migrate, migrationStatus } from "../../src/store/migrate.js";
-import { MIGRATIONS } from "../../src/store/migrations.js";
+import { addColumnsStatement, MIGRATIONS, migrationTableStatement } from "../../src/store/migrations.js";
 import { sqlString } from "../../src/store/sql.js";
 import { pairRow } from "../support/pair-rows.js";
 import { BACKENDS, freshStore, removeChdbDirectory } from "../support/stores.js";
@@ -32,6 +33,32 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
         MIGRATIONS.map((migration) => [migration.id, true]),
       );
     });
+  });
+
+  it("finishes a migration that stopped half way: adds only the columns still missing", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      const [tables, columns] = MIGRATIONS;
+      if (tables === undefined || columns === undefined) throw new Error("expected two migrations");
+      await store.exec(migrationTableStatement(store.database, { kind: "single" }));
+      for (const step of tables.steps(store.database, { kind: "single" })) {
+        if (step.kind === "sql") await store.exec(step.sql);
+      }
+      await store.exec(
+        `INSERT INTO ${store.database}.schema_migrations (id, name, applied_at) VALUES (1, 'x', now())`,
+      );
+      const [addStep] = columns.steps(store.database, { kind: "single" });
+      if (addStep?.kind !== "add-columns") throw new Error("expected an add-columns step");
+      await store.exec(addColumnsStatement(addStep, addStep.columns.slice(0, 3)));
+      expect((await migrate(store)).map((state) => state.id)).toEqual([2]);
+      const present = await store.query<{ name: string }>(
+        `SELECT name FROM system.columns WHERE database = ${sqlString(store.database)} AND table = 'pairs'`,
+      );
+      const names = new Set(present.map((row) => row.name));
+      expect(addStep.columns.filter(([name]) => !names.has(name))).toEqual([]);
+    } finally {
+      await dispose();
+    }
   });
 
   it("writing the same pairs twice counts them once", async () => {
@@ -176,5 +203,24 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
         })),
       );
     });
+  });
+});
+
+describe("store migrations on the ClickHouse server", () => {
+  it("succeed when several processes migrate one fresh database at the same moment", async () => {
+    // The members of a consumer group start together and each migrates the store first: every
+    // one must come up, whichever of them adds the columns.
+    const { store, dispose } = await freshStore("clickhouse");
+    const members = await Promise.all(
+      [1, 2, 3, 4].map(() => openClickHouseStore({ url: inject("clickhouseUrl"), database: store.database })),
+    );
+    try {
+      const results = await Promise.allSettled(members.map((member) => migrate(member)));
+      expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+      expect((await migrationStatus(store)).every((state) => state.applied)).toBe(true);
+    } finally {
+      for (const member of members) await member.close();
+      await dispose();
+    }
   });
 });

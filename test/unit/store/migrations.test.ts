@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS, migrationTableStatement } from "../../../src/store/migrations.js";
+import { MIGRATIONS, migrationTableStatement, stepStatements } from "../../../src/store/migrations.js";
 import { sqlString, sqlTuple } from "../../../src/store/sql.js";
 
 const cluster = { kind: "cluster", cluster: "prod", zooPath: "/clickhouse/tables" } as const;
@@ -10,7 +10,9 @@ describe("migrations", () => {
   });
 
   it("create replacing tables keyed by pair in the single layout", () => {
-    const statements = MIGRATIONS.flatMap((migration) => migration.statements("sd", { kind: "single" }));
+    const statements = MIGRATIONS.flatMap((migration) => migration.steps("sd", { kind: "single" })).flatMap(
+      stepStatements,
+    );
     const pairs = statements.find((statement) => statement.includes("sd.pairs "));
     expect(pairs).toContain(
       "ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(ts) ORDER BY (candidate_release, request_id, replica)",
@@ -20,7 +22,9 @@ describe("migrations", () => {
   });
 
   it("create Replicated local tables under Distributed ones in the cluster layout", () => {
-    const statements = MIGRATIONS.flatMap((migration) => migration.statements("sd", cluster));
+    const statements = MIGRATIONS.flatMap((migration) => migration.steps("sd", cluster)).flatMap(
+      stepStatements,
+    );
     expect(statements).toContain(
       "CREATE TABLE IF NOT EXISTS sd.pairs ON CLUSTER prod AS sd.pairs_local ENGINE = Distributed(prod, sd, pairs_local, cityHash64(candidate_release, request_id, replica))",
     );
