@@ -36,7 +36,8 @@ if [ "$EXECUTED" = 1 ]; then
   exit 0
 fi
 
-exec node bin/shadowdiff.js run \
+STORE="${SHADOWDIFF_STORE:-chdb:./.shadowdiff/demo}"
+node bin/shadowdiff.js run \
   --source "file:$F/captures/baseline.jsonl" \
   --candidate "file:$F/captures/candidate-model-upgrade.jsonl" \
   --candidate "file:$F/captures/candidate-prompt-tweak.jsonl" \
@@ -45,6 +46,25 @@ exec node bin/shadowdiff.js run \
   --release "$F/releases/baseline.yaml" \
   --release "$F/releases/candidate-model-upgrade.yaml" \
   --release "$F/releases/candidate-prompt-tweak.yaml" \
-  --store "${SHADOWDIFF_STORE:-chdb:./.shadowdiff/demo}" \
+  --store "$STORE" \
   --by tenant,intent \
   ${ARGS[@]+"${ARGS[@]}"}
+
+# The verdict CI would give each candidate, and what to run next, on stderr: stdout stays the
+# reports alone (`npm run demo -- --format json | jq` works). gate exits 1 (fail) or 3 (hold)
+# by design: the demo shows the verdict, it does not stop on it.
+{
+for candidate in support-agent@1.5.0-rc.1 support-agent@1.4.1; do
+  echo
+  echo "== shadowdiff gate --candidate $candidate --policy $F/releases/gate.yaml --store $STORE --format markdown"
+  node bin/shadowdiff.js gate --candidate "$candidate" --policy "$F/releases/gate.yaml" --store "$STORE" --format markdown || true
+done
+
+cat <<NEXT
+
+Next, on this store (the demo's, not the default one):
+  node bin/shadowdiff.js report --candidate support-agent@1.5.0-rc.1 --store $STORE --format html --out reports/drift.html --policy $F/releases/gate.yaml
+  node bin/shadowdiff.js gate --candidate support-agent@1.5.0-rc.1 --store $STORE --policy $F/releases/gate.yaml --format markdown
+  node bin/shadowdiff.js harvest --candidate support-agent@1.5.0-rc.1 --store $STORE --out /tmp/shadowdiff-bench
+NEXT
+} >&2

@@ -11,11 +11,38 @@ KAFKA_VERSION="${SHADOWDIFF_KAFKA_VERSION:-4.1.2}"
 LOG4J_VERSION="2.24.3"
 KAFKA_HOME="${SHADOWDIFF_SERVICES_CACHE:-$HOME/.cache/shadowdiff/kafka-$KAFKA_VERSION}"
 KAFKA_LIBS="$KAFKA_HOME/libs"
-KAFKA_PORT="${SHADOWDIFF_KAFKA_PORT:-19092}"
-KAFKA_CONTROLLER_PORT="${SHADOWDIFF_KAFKA_CONTROLLER_PORT:-19093}"
-CH_HTTP_PORT="${SHADOWDIFF_CLICKHOUSE_HTTP_PORT:-18123}"
-CH_TCP_PORT="${SHADOWDIFF_CLICKHOUSE_TCP_PORT:-19000}"
-CH_INTERSERVER_PORT="${SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT:-19009}"
+# Ports: a port set in the environment is used as given. Otherwise the one recorded in
+# $STATE/ports.env when this directory last started the service (so a restart with --keep-data
+# comes back where clients expect it), else the default, else, when that is taken by something
+# this directory did not start (another checkout's services, say), a free one: see choose_ports.
+PORT_FILE="$STATE/ports.env"
+PORT_NAMES="KAFKA_PORT KAFKA_CONTROLLER_PORT CH_HTTP_PORT CH_TCP_PORT CH_INTERSERVER_PORT"
+declare -A PORT_ENV=(
+  [KAFKA_PORT]=SHADOWDIFF_KAFKA_PORT [KAFKA_CONTROLLER_PORT]=SHADOWDIFF_KAFKA_CONTROLLER_PORT
+  [CH_HTTP_PORT]=SHADOWDIFF_CLICKHOUSE_HTTP_PORT [CH_TCP_PORT]=SHADOWDIFF_CLICKHOUSE_TCP_PORT
+  [CH_INTERSERVER_PORT]=SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT
+)
+declare -A PORT_DEFAULT=(
+  [KAFKA_PORT]=19092 [KAFKA_CONTROLLER_PORT]=19093
+  [CH_HTTP_PORT]=18123 [CH_TCP_PORT]=19000 [CH_INTERSERVER_PORT]=19009
+)
+declare -A PORT_EXPLICIT=()
+for name in $PORT_NAMES; do
+  env_name="${PORT_ENV[$name]}"
+  if [ -n "${!env_name:-}" ]; then
+    printf -v "$name" '%s' "${!env_name}"
+    PORT_EXPLICIT[$name]=1
+  else
+    printf -v "$name" '%s' "${PORT_DEFAULT[$name]}"
+  fi
+done
+if [ -f "$PORT_FILE" ]; then
+  while IFS='=' read -r name value; do
+    case " $PORT_NAMES " in *" $name "*) ;; *) continue ;; esac
+    [[ "$value" =~ ^[0-9]+$ ]] || continue
+    [ -n "${PORT_EXPLICIT[$name]:-}" ] || printf -v "$name" '%s' "$value"
+  done <"$PORT_FILE"
+fi
 CH_CONFIG=/etc/clickhouse-server/config.xml
 CH_READY_SECONDS=60
 KAFKA_READY_SECONDS=90
@@ -25,25 +52,34 @@ die() { printf 'services: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
   cat <<USAGE
-usage: scripts/services.sh COMMAND [kafka|clickhouse|all] [--keep-data]
+usage: scripts/services.sh COMMAND [kafka|clickhouse|browser|all] [--keep-data]
 
-  install   fetch what is missing: Kafka $KAFKA_VERSION jars (Maven Central), clickhouse-server (apt)
+  install   fetch what is missing: Kafka $KAFKA_VERSION jars (Maven Central), clickhouse-server (apt),
+            and the headless chromium the HTML report's test uses (apt; "browser")
   start     start the services, installing first if needed; a service already running is reused,
             otherwise it starts on fresh data, or on its old data with --keep-data
   stop      SIGTERM, then SIGKILL after 30 s; the data stays until the next start
   status    one line per service: "kafka running 127.0.0.1:PORT" or "kafka stopped", and
             "clickhouse running http://127.0.0.1:PORT" or "clickhouse stopped"
-  env       export lines for eval: SHADOWDIFF_KAFKA_BROKERS, SHADOWDIFF_CLICKHOUSE_URL
+  env       export lines for eval: SHADOWDIFF_KAFKA_BROKERS, SHADOWDIFF_CLICKHOUSE_URL (the ports
+            the services were started on)
+  ports     the ports a start would use now (nothing is started or recorded), NAME=PORT lines
+
+Ports: one set in the environment is used as given (start fails if it is taken). Otherwise the
+one this state directory used last, else the default, else (when something this directory did
+not start holds it: another checkout's services, say) a free port chosen at start and recorded
+in <state>/ports.env, which env and status read.
 
 environment [default]:
   SHADOWDIFF_SERVICES_DIR                 data, logs, pid files [<repo>/.services]
   SHADOWDIFF_SERVICES_CACHE               Kafka jar cache [~/.cache/shadowdiff/kafka-<version>]
   SHADOWDIFF_KAFKA_VERSION                [4.1.2]
-  SHADOWDIFF_KAFKA_PORT                   [19092]
-  SHADOWDIFF_KAFKA_CONTROLLER_PORT        [19093]
-  SHADOWDIFF_CLICKHOUSE_HTTP_PORT         [18123]
-  SHADOWDIFF_CLICKHOUSE_TCP_PORT          [19000]
-  SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT  [19009]
+  SHADOWDIFF_CHROMIUM                     a chromium binary to use instead of Debian's
+  SHADOWDIFF_KAFKA_PORT                   [19092, or a free one]
+  SHADOWDIFF_KAFKA_CONTROLLER_PORT        [19093, or a free one]
+  SHADOWDIFF_CLICKHOUSE_HTTP_PORT         [18123, or a free one]
+  SHADOWDIFF_CLICKHOUSE_TCP_PORT          [19000, or a free one]
+  SHADOWDIFF_CLICKHOUSE_INTERSERVER_PORT  [19009, or a free one]
 USAGE
 }
 
@@ -75,6 +111,28 @@ clickhouse_binary() {
     fi
   done
   return 1
+}
+
+# Not a service: the headless browser the HTML report's test renders in. Debian's chromium, or
+# the one named by SHADOWDIFF_CHROMIUM.
+chromium_binary() {
+  local candidate
+  for candidate in "${SHADOWDIFF_CHROMIUM:-}" "$(command -v chromium 2>/dev/null || true)" /usr/bin/chromium; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+install_browser() {
+  if chromium_binary >/dev/null; then
+    say "chromium already installed ($(chromium_binary))"
+    return
+  fi
+  apt_install chromium
+  chromium_binary >/dev/null || die "apt installed chromium, but no chromium binary was found"
 }
 
 install_clickhouse() {
@@ -149,15 +207,49 @@ alive() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A port held by a server we did not start would make ours fail to bind while the other one
-# passes the readiness check, so refuse before starting.
+# A free TCP port on 127.0.0.1, from the kernel (node is present wherever the tests run).
+free_port() {
+  node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# Before a service starts: each of its ports that is taken (by anything: the service itself is
+# not running, reuse_running has checked) moves to a free port, unless the environment set it.
+# The result is recorded for env, status and the next start.
+choose_ports() {
+  local name taken=()
+  for name in "$@"; do
+    if port_taken "${!name}"; then
+      if [ -n "${PORT_EXPLICIT[$name]:-}" ]; then continue; fi
+      local previous="${!name}" port
+      for _ in 1 2 3 4 5; do
+        port="$(free_port)"
+        # A port handed to an earlier name in this round is not free for this one.
+        case " ${taken[*]:-} " in *" $port "*) continue ;; esac
+        break
+      done
+      printf -v "$name" '%s' "$port"
+      say "port $previous ($name) is taken by a process this directory did not start; using $port"
+    fi
+    taken+=("${!name}")
+  done
+}
+
+record_ports() {
+  mkdir -p "$STATE"
+  local name
+  for name in $PORT_NAMES; do echo "$name=${!name}"; done >"$PORT_FILE.partial"
+  mv "$PORT_FILE.partial" "$PORT_FILE"
+}
+
+# A port set in the environment and held by a server we did not start would make ours fail to
+# bind while the other one passes the readiness check, so refuse before starting.
 require_free_ports() {
   local name="$1" port
   shift
   for port in "$@"; do
     if port_taken "$port"; then
-      die "port $port is in use, but not by a $name started from $STATE (no live pid file);" \
-        "stop that process, set SHADOWDIFF_SERVICES_DIR to the directory that started it, or pick other ports (see --help)"
+      die "port $port (set in the environment) is in use, but not by a $name started from $STATE (no live pid file);" \
+        "stop that process, set SHADOWDIFF_SERVICES_DIR to the directory that started it, or unset the port to get a free one (see --help)"
     fi
   done
 }
@@ -203,6 +295,8 @@ clickhouse_answers() { curl -fsS --max-time 2 "http://127.0.0.1:$CH_HTTP_PORT/pi
 start_clickhouse() {
   reuse_running clickhouse clickhouse_answers && return
   install_clickhouse
+  choose_ports CH_HTTP_PORT CH_TCP_PORT CH_INTERSERVER_PORT
+  record_ports
   require_free_ports clickhouse "$CH_HTTP_PORT" "$CH_TCP_PORT" "$CH_INTERSERVER_PORT"
   [ -f "$CH_CONFIG" ] || die "$CH_CONFIG is missing (reinstall clickhouse-server)"
   local dir="$STATE/clickhouse" binary
@@ -248,6 +342,8 @@ start_kafka() {
   reuse_running kafka kafka_answers && return
   [ -d "$ROOT/node_modules/kafkajs" ] || die "kafkajs is missing from node_modules (run npm ci): the readiness check uses it"
   install_kafka
+  choose_ports KAFKA_PORT KAFKA_CONTROLLER_PORT
+  record_ports
   require_free_ports kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
   local dir="$STATE/kafka"
   if [ "$KEEP_DATA" = 1 ] && [ -f "$dir/data/meta.properties" ]; then
@@ -332,7 +428,7 @@ TARGET="all"
 KEEP_DATA=0
 for arg in "$@"; do
   case "$arg" in
-    kafka | clickhouse | all) TARGET="$arg" ;;
+    kafka | clickhouse | browser | all) TARGET="$arg" ;;
     --keep-data) KEEP_DATA=1 ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
@@ -342,6 +438,7 @@ wants() { [ "$TARGET" = all ] || [ "$TARGET" = "$1" ]; }
 
 case "$COMMAND" in
   install)
+    if wants browser; then install_browser; fi
     if wants clickhouse; then install_clickhouse; fi
     if wants kafka; then install_kafka; fi
     ;;
@@ -363,6 +460,13 @@ case "$COMMAND" in
     else
       echo "clickhouse stopped"
     fi
+    ;;
+  ports)
+    # What a start would use now: a running service keeps its ports; a stopped one gets new
+    # ones where its ports are taken (nothing is recorded).
+    if ! alive clickhouse; then choose_ports CH_HTTP_PORT CH_TCP_PORT CH_INTERSERVER_PORT 2>/dev/null; fi
+    if ! alive kafka; then choose_ports KAFKA_PORT KAFKA_CONTROLLER_PORT 2>/dev/null; fi
+    for name in $PORT_NAMES; do echo "$name=${!name}"; done
     ;;
   env)
     echo "export SHADOWDIFF_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"

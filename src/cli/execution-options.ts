@@ -12,11 +12,13 @@ export const executionOptions = {
   }),
   include: option<string[]>({
     flags: "--include <label=value>",
+    defaultText: "every record",
     description: "executed: only records with this label (repeatable)",
     repeatable: true,
   }),
   exclude: option<string[]>({
     flags: "--exclude <label=value>",
+    defaultText: "none",
     description: "executed: skip records with this label (repeatable)",
     repeatable: true,
   }),
@@ -34,6 +36,7 @@ export const executionOptions = {
   }),
   maxSpend: option({
     flags: "--max-spend <budget>",
+    defaultText: "no limit",
     description: "executed: stop spending past this (20usd/h); skipped requests are counted",
   }),
   retries: option<number>({
@@ -50,6 +53,7 @@ export const executionOptions = {
   }),
   baselineReplay: option({
     flags: "--baseline-replay <share>",
+    defaultText: "0, no A/A re-run",
     description:
       "executed: also re-run the baseline release (its --release manifest) on this share, as A/A replica 1",
   }),
@@ -59,6 +63,7 @@ export const executionOptions = {
   }),
   modelBaseUrl: option({
     flags: "--model-base-url <url>",
+    defaultText: "each manifest's endpoint",
     description: "executed: send every provider request here (a proxy, or the scripted fixture server)",
     env: "SHADOWDIFF_MODEL_BASE_URL",
   }),

@@ -15,19 +15,26 @@ export const kafkaOptions = {
   tls: option<boolean>({ flags: "--tls", description: "connect with TLS", env: "SHADOWDIFF_KAFKA_TLS" }),
   caFile: option({
     flags: "--ca-file <pem>",
+    defaultText: "the system CAs",
     description: "CA certificate for TLS",
     env: "SHADOWDIFF_KAFKA_CA_FILE",
   }),
-  certFile: option({ flags: "--cert-file <pem>", description: "client certificate (mutual TLS)" }),
-  keyFile: option({ flags: "--key-file <pem>", description: "client key (mutual TLS)" }),
+  certFile: option({
+    flags: "--cert-file <pem>",
+    defaultText: "none",
+    description: "client certificate (mutual TLS)",
+  }),
+  keyFile: option({ flags: "--key-file <pem>", defaultText: "none", description: "client key (mutual TLS)" }),
   saslMechanism: option<"plain" | "scram-sha-256" | "scram-sha-512">({
     flags: "--sasl-mechanism <mechanism>",
+    defaultText: "no SASL",
     description: "SASL mechanism; the password comes from SHADOWDIFF_KAFKA_PASSWORD",
     choices: ["plain", "scram-sha-256", "scram-sha-512"],
     env: "SHADOWDIFF_KAFKA_SASL_MECHANISM",
   }),
   saslUsername: option({
     flags: "--sasl-username <user>",
+    defaultText: "none",
     description: "SASL user",
     env: "SHADOWDIFF_KAFKA_USERNAME",
   }),

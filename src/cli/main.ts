@@ -12,11 +12,13 @@ import { registerRun } from "./commands/run.js";
 import { registerServe } from "./commands/serve.js";
 import type { CliContext } from "./context.js";
 import { EXIT, exitCodeForError } from "./exit-codes.js";
+import { packageVersion } from "./version.js";
 
 /** Builds the program; every action resolves to an exit code through `run`. */
 export function buildProgram(context: CliContext, onExit: (code: number) => void): Command {
   const program = new Command("shadowdiff")
     .description("Prove a new agent release on real traffic before any user sees it.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .option(
       "--config <file>",
       "config file: one section per command, keys as the flags [env SHADOWDIFF_CONFIG]",

@@ -16,6 +16,11 @@ export interface OptionSpec<T> {
   readonly repeatable?: boolean;
   readonly required?: boolean;
   readonly defaultValue?: T;
+  /**
+   * What happens without the option, for `--help`, when `defaultValue` does not say it (computed
+   * defaults: "the baseline with most pairs", "stdout", "all").
+   */
+  readonly defaultText?: string;
   readonly parse?: (raw: string) => T;
 }
 
@@ -45,8 +50,7 @@ export function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
 
 export function addOptions(command: Command, table: OptionTable): Command {
   for (const [key, spec] of Object.entries(table)) {
-    const description = spec.env ? `${spec.description} [env ${spec.env}]` : spec.description;
-    const commanderOption = new Option(spec.flags, description);
+    const commanderOption = new Option(spec.flags, helpText(spec));
     if (commanderOption.attributeName() !== key)
       throw new Error(`option table key ${key} does not match ${spec.flags}`);
     if (spec.choices) commanderOption.choices(spec.choices);
@@ -55,12 +59,26 @@ export function addOptions(command: Command, table: OptionTable): Command {
         ...(previous ?? []),
         value,
       ]);
-    if (spec.defaultValue !== undefined && typeof spec.defaultValue !== "object") {
-      commanderOption.default(undefined, String(spec.defaultValue));
-    }
     command.addOption(commanderOption);
   }
   return command;
+}
+
+/**
+ * The help line: description, then what applies without the flag, then the env variable. The
+ * default is written into the text rather than given to commander, which would then report the
+ * default as if it were a flag and hide the env variable and config file behind it.
+ */
+function helpText(spec: OptionSpec<unknown>): string {
+  const takesValue = spec.flags.includes("<") || spec.flags.includes("[");
+  const fallback = spec.required
+    ? " (required)"
+    : spec.defaultText !== undefined
+      ? ` (default: ${spec.defaultText})`
+      : takesValue && spec.defaultValue !== undefined
+        ? ` (default: ${Array.isArray(spec.defaultValue) ? spec.defaultValue.join(",") : String(spec.defaultValue)})`
+        : "";
+  return `${spec.description}${fallback}${spec.env ? ` [env ${spec.env}]` : ""}`;
 }
 
 /** Reads option values back through the table: flag, then env, then config file, then default. */

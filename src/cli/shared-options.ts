@@ -8,11 +8,13 @@ import { option } from "./option-table.js";
 export const windowOptions = {
   since: option<number>({
     flags: "--since <time>",
+    defaultText: "the first pair",
     description: "first time included (ISO 8601)",
     parse: parseTime,
   }),
   until: option<number>({
     flags: "--until <time>",
+    defaultText: "now",
     description: "first time excluded (ISO 8601)",
     parse: parseTime,
   }),

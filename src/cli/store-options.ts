@@ -15,15 +15,22 @@ export const storeOptions = {
     env: "SHADOWDIFF_DATABASE",
     defaultValue: "shadowdiff",
   }),
-  user: option({ flags: "--user <name>", description: "ClickHouse user", env: "SHADOWDIFF_CLICKHOUSE_USER" }),
+  user: option({
+    flags: "--user <name>",
+    defaultText: "default",
+    description: "ClickHouse user",
+    env: "SHADOWDIFF_CLICKHOUSE_USER",
+  }),
   password: option({
     // Never a flag value in shell history by preference: the env variable is the documented way.
     flags: "--password <password>",
+    defaultText: "none",
     description: "ClickHouse password (prefer the env variable)",
     env: "SHADOWDIFF_CLICKHOUSE_PASSWORD",
   }),
   caCert: option({
     flags: "--ca-cert <file>",
+    defaultText: "the system CAs",
     description: "PEM CA certificate for a TLS (https) server",
     env: "SHADOWDIFF_CLICKHOUSE_CA_CERT",
   }),

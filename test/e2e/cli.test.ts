@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,15 +28,40 @@ async function shadowdiff(args: readonly string[], env: Record<string, string> =
 describe("shadowdiff CLI (built, in its own process)", () => {
   it("runs the demo into chDB and reports both candidates", async () => {
     const store = `chdb:${await mkdtemp(join(tmpdir(), "shadowdiff-demo-"))}`;
-    const { stdout } = await run("bash", ["scripts/demo.sh", "--format", "json"], {
+    const { stdout, stderr } = await run("bash", ["scripts/demo.sh", "--format", "json"], {
       env: { ...process.env, SHADOWDIFF_STORE: store },
     });
     const { reports } = JSON.parse(stdout) as { reports: DriftReport[] };
+    // It ends with each candidate's verdict and the commands to go on with, on the demo's store.
+    expect(stderr).toMatch(/shadowdiff gate: .*fail/);
+    expect(stderr).toMatch(/shadowdiff gate: .*promote/);
+    expect(stderr).toContain(`report --candidate support-agent@1.5.0-rc.1 --store ${store} --format html`);
     expect(reports.map((report) => report.candidate.version).sort()).toEqual(["1.4.1", "1.5.0-rc.1"]);
     for (const report of reports) {
       expect(report.overall.pairs).toBe(600);
       expect(Object.keys(report.segments)).toEqual(["tenant", "intent"]);
     }
+  });
+
+  it("says a store is missing or empty, names the demo's store, and creates nothing", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-empty-"));
+    const missing = await shadowdiff(["report", "--candidate", "x", "--store", `chdb:${directory}/none`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`there is no store at ${directory}/none`);
+    expect(missing.stderr).toContain("--store chdb:./.shadowdiff/demo");
+    expect(existsSync(`${directory}/none`)).toBe(false);
+    await shadowdiff(["db", "migrate", "--store", `chdb:${directory}/empty`]);
+    const empty = await shadowdiff([
+      "gate",
+      "--candidate",
+      "x",
+      "--policy",
+      "fixtures/releases/gate.yaml",
+      "--store",
+      `chdb:${directory}/empty`,
+    ]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("has no pairs yet");
   });
 
   it("migrates a store, reports its status, and writes a Markdown report to a file", async () => {

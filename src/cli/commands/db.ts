@@ -11,6 +11,7 @@ const migrateOptions = {
   ...storeOptions,
   cluster: option({
     flags: "--cluster <name>",
+    defaultText: "single-server tables",
     description: "create Replicated tables on this cluster under Distributed tables (see docs/STORE.md)",
     env: "SHADOWDIFF_CLUSTER",
   }),

@@ -23,11 +23,18 @@ const diffOptions = {
   }),
   noise: option({
     flags: "--noise <file>",
+    defaultText: "none: raw counts only",
     description: "A/A capture: the baseline release re-run on the same requests",
   }),
-  rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
+  rules: option({
+    flags: "--rules <file>",
+    defaultText: "built-in rules",
+    description: "diff rules (YAML/JSON)",
+    env: "SHADOWDIFF_RULES",
+  }),
   release: option<string[]>({
     flags: "--release <manifest>",
+    defaultText: "none: calls are not checked against tool schemas",
     description:
       "release manifest whose tool schemas check the calls of records stamped with it (repeatable)",
     repeatable: true,

@@ -1,13 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { ShadowdiffError } from "../../contracts/errors.js";
 import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
-import { isCurrent } from "../../store/migrate.js";
-import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { openReadableStore } from "../readable-store.js";
 import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
@@ -39,7 +37,11 @@ const gateOptions = {
     choices: ["json", "junit", "markdown", "github"],
     defaultValue: "json",
   }),
-  out: option({ flags: "--out <file>", description: "write the verdict to a file instead of stdout" }),
+  out: option({
+    flags: "--out <file>",
+    defaultText: "stdout",
+    description: "write the verdict to a file instead of stdout",
+  }),
   ...storeOptions,
 } as const;
 
@@ -56,7 +58,7 @@ export function registerGate(
       `
 Exit codes: 0 promote, 1 fail, 3 hold (inconclusive), 2 bad usage or policy, 4 store error.
 Example:
-  shadowdiff gate --candidate support-agent@1.5.0-rc.1 --policy release/gate.yaml --format junit --out gate.xml`,
+  shadowdiff gate --candidate support-agent@1.5.0-rc.1 --policy fixtures/releases/gate.yaml --format junit --out gate.xml`,
     );
   addOptions(command, gateOptions);
   command.action(() =>
@@ -68,15 +70,9 @@ Example:
         context.env,
       );
       const policy = await loadPolicy(options.policy);
-      const store = await openStore(storeSettings(options));
+      const store = await openReadableStore(storeSettings(options));
       let verdict: GateVerdict;
       try {
-        if (!(await isCurrent(store))) {
-          throw new ShadowdiffError(
-            "BAD_USAGE",
-            `${store.location}: schema not current; run 'shadowdiff db migrate'`,
-          );
-        }
         verdict = await gateVerdict(store, policy, {
           candidate: options.candidate,
           ...(options.baseline === undefined ? {} : { baseline: options.baseline }),

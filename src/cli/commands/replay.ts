@@ -16,18 +16,26 @@ const replayOptions = {
   }),
   rate: option<number>({
     flags: "--rate <n>",
+    defaultText: "as fast as the broker takes them",
     description: "records per second (e.g. 500 or 500/s)",
     parse: parseRate,
   }),
   speed: option<number>({
     flags: "--speed <factor>",
+    defaultText: "off: --rate applies",
     description: "keep the original gaps between timestamps, sped up (2x = twice as fast)",
     parse: parseSpeed,
   }),
   loop: option<boolean>({ flags: "--loop", description: "start over at the end of the file until stopped" }),
-  limit: option<number>({ flags: "--limit <n>", description: "stop after this many records", parse: Number }),
+  limit: option<number>({
+    flags: "--limit <n>",
+    defaultText: "the whole file",
+    description: "stop after this many records",
+    parse: Number,
+  }),
   partitions: option<number>({
     flags: "--partitions <n>",
+    defaultText: "the broker's num.partitions",
     description: "create the topic with this many partitions when it does not exist",
     parse: Number,
   }),

@@ -1,20 +1,18 @@
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
-import { ShadowdiffError } from "../../contracts/errors.js";
 import type { ResolvedRelease } from "../../contracts/release.js";
 import { redactExamples } from "../../harvest/redact.js";
 import { loadPolicy, verdictOf } from "../../pipeline/gate-verdict.js";
 import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
 import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";
-import { isCurrent } from "../../store/migrate.js";
-import { openStore } from "../../store/open-store.js";
 import { sqlTuple } from "../../store/sql.js";
 import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { openReadableStore } from "../readable-store.js";
 import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
@@ -31,6 +29,7 @@ const reportOptions = {
   }),
   by: option({
     flags: "--by <labels>",
+    defaultText: "no segments",
     description: "segment by these labels, comma-separated (tenant,intent)",
   }),
   ...windowOptions,
@@ -40,14 +39,22 @@ const reportOptions = {
     defaultValue: 30,
     parse: Number,
   }),
-  policy: option({ flags: "--policy <file>", description: "html: show this gate policy's verdict on top" }),
+  policy: option({
+    flags: "--policy <file>",
+    defaultText: "no verdict",
+    description: "html: show this gate policy's verdict on top",
+  }),
   format: option<"terminal" | "markdown" | "json" | "html">({
     flags: "--format <format>",
     description: "output format (html: one self-contained file, use with --out)",
     choices: ["terminal", "markdown", "json", "html"],
     defaultValue: "terminal",
   }),
-  out: option({ flags: "--out <file>", description: "write the report to a file instead of stdout" }),
+  out: option({
+    flags: "--out <file>",
+    defaultText: "stdout",
+    description: "write the report to a file instead of stdout",
+  }),
   ...storeOptions,
 } as const;
 
@@ -74,14 +81,8 @@ Example:
         await loadCommandConfig(command, context.env),
         context.env,
       );
-      const store = await openStore(storeSettings(options));
+      const store = await openReadableStore(storeSettings(options));
       try {
-        if (!(await isCurrent(store))) {
-          throw new ShadowdiffError(
-            "BAD_USAGE",
-            `${store.location}: schema not current; run 'shadowdiff db migrate'`,
-          );
-        }
         // The HTML verdict is judged on this same report (same window), so it also needs the
         // policy's segment dimensions.
         const policy =

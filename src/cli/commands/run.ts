@@ -32,10 +32,20 @@ const runOptions = {
     required: true,
   }),
   ...executionOptions,
-  noise: option({ flags: "--noise <source>", description: "A/A re-run of the baseline: file:A.jsonl" }),
-  rules: option({ flags: "--rules <file>", description: "diff rules (YAML/JSON)", env: "SHADOWDIFF_RULES" }),
+  noise: option({
+    flags: "--noise <source>",
+    defaultText: "none: no noise floor, net drift inconclusive",
+    description: "A/A re-run of the baseline: file:A.jsonl",
+  }),
+  rules: option({
+    flags: "--rules <file>",
+    defaultText: "built-in rules",
+    description: "diff rules (YAML/JSON)",
+    env: "SHADOWDIFF_RULES",
+  }),
   release: option<string[]>({
     flags: "--release <manifest>",
+    defaultText: "none: calls are not checked against tool schemas",
     description: "release manifest (repeatable): names in reports, tool schemas to check calls against",
     repeatable: true,
   }),
@@ -52,6 +62,7 @@ const runOptions = {
   }),
   by: option({
     flags: "--by <labels>",
+    defaultText: "no segments",
     description: "segment the closing summary by these labels (comma-separated)",
   }),
   format: option<"terminal" | "markdown" | "json" | "none">({
