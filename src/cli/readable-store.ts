@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { migrationStatus } from "../store/migrate.js";
 import { openStore, type StoreSettings } from "../store/open-store.js";
+import { sqlString } from "../store/sql.js";
 import type { Store } from "../store/store.js";
 
 /**
@@ -9,15 +10,26 @@ import type { Store } from "../store/store.js";
  * when there is nothing to read: a chDB directory that does not exist (opening would create an
  * empty one), a database nothing was written to, or one with no pairs yet. Each names the
  * store and suggests the --store that holds the data, since the usual cause is reading the
- * default store after writing elsewhere (the demo writes chdb:./.shadowdiff/demo).
+ * default store after writing elsewhere (the demo writes chdb:./.shadowdiff/demo). It creates
+ * nothing, so read-only credentials (a ClickHouse `readonly=1` profile) are enough.
+ * `requirePairs: false` (serve) accepts a store whose pairs have yet to arrive.
  */
-export async function openReadableStore(settings: StoreSettings): Promise<Store> {
+export async function openReadableStore(
+  settings: StoreSettings,
+  { requirePairs = true }: { readonly requirePairs?: boolean } = {},
+): Promise<Store> {
   if (settings.store.startsWith("chdb:")) {
     const directory = settings.store.slice("chdb:".length) || "./.shadowdiff";
     if (!existsSync(directory)) throw nothingThere(settings, `there is no store at ${directory}`);
   }
-  const store = await openStore(settings);
+  const store = await openStore(settings, "read");
   try {
+    const [database] = await store.query<{ n: number | string }>(
+      `SELECT count() AS n FROM system.databases WHERE name = ${sqlString(store.database)}`,
+    );
+    if (Number(database?.n ?? 0) === 0) {
+      throw nothingThere(settings, `${store.location}: there is no database '${store.database}'`);
+    }
     const status = await migrationStatus(store);
     if (status.every((state) => !state.applied)) {
       throw nothingThere(
@@ -31,6 +43,7 @@ export async function openReadableStore(settings: StoreSettings): Promise<Store>
         `${store.location}: schema not current; run 'shadowdiff db migrate --store ${settings.store}'`,
       );
     }
+    if (!requirePairs) return store;
     const [row] = await store.query<{ n: number | string }>(
       `SELECT count() AS n FROM ${store.database}.pairs`,
     );

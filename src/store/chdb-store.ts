@@ -3,7 +3,7 @@ import { drainPending, Session } from "chdb";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
-import type { Store } from "./store.js";
+import type { Store, StoreAccess } from "./store.js";
 import { encodeRows } from "./tab-separated.js";
 
 /**
@@ -11,7 +11,11 @@ import { encodeRows } from "./tab-separated.js";
  * libchdb binds one data directory per process, so a process opens one ChdbStore at a time
  * (another directory only after `close`); two processes cannot share a directory.
  */
-export async function openChdbStore(directory: string, database = "shadowdiff"): Promise<Store> {
+export async function openChdbStore(
+  directory: string,
+  database = "shadowdiff",
+  access: StoreAccess = "write",
+): Promise<Store> {
   await mkdir(directory, { recursive: true });
   await drainPending();
   let session: Session;
@@ -81,7 +85,7 @@ export async function openChdbStore(directory: string, database = "shadowdiff"):
       await drainPending();
     },
   };
-  await store.exec(`CREATE DATABASE IF NOT EXISTS ${db}`);
+  if (access !== "read") await store.exec(`CREATE DATABASE IF NOT EXISTS ${db}`);
   return store;
 }
 

@@ -3,7 +3,7 @@ import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickh
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
-import type { Store } from "./store.js";
+import type { Store, StoreAccess } from "./store.js";
 import { encodeRows } from "./tab-separated.js";
 
 export interface ClickHouseOptions {
@@ -15,6 +15,11 @@ export interface ClickHouseOptions {
   /** PEM CA certificate for TLS servers with a private CA. */
   readonly caCert?: Buffer;
   readonly requestTimeoutMs?: number;
+  /**
+   * `write` (default) creates the database when it is missing; `read` never creates anything, so
+   * read-only credentials (a `readonly=1` profile) work for commands that only read.
+   */
+  readonly access?: StoreAccess;
 }
 
 /**
@@ -25,18 +30,28 @@ export interface ClickHouseOptions {
  */
 export async function openClickHouseStore(options: ClickHouseOptions): Promise<Store> {
   const database = sqlIdentifier(options.database ?? "shadowdiff");
-  const client: ClickHouseClient = createClient({
-    url: options.url,
-    username: options.username ?? "default",
-    password: options.password ?? "",
-    request_timeout: options.requestTimeoutMs ?? 300_000,
-    keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
-    // Failures reach the caller as located ShadowdiffErrors; the client's own log would print
-    // each one a second time, with a stack, on stderr.
-    log: { level: ClickHouseLogLevel.OFF },
-    ...(options.caCert ? { tls: { ca_cert: options.caCert } } : {}),
-  });
-  const location = `${options.url.replace(/\/\/[^@/]*@/, "//")}/${database}`;
+  let client: ClickHouseClient;
+  try {
+    client = createClient({
+      url: options.url,
+      username: options.username ?? "default",
+      password: options.password ?? "",
+      request_timeout: options.requestTimeoutMs ?? 300_000,
+      keep_alive: { enabled: true, idle_socket_ttl: 2_500 },
+      // Failures reach the caller as located ShadowdiffErrors; the client's own log would print
+      // each one a second time, with a stack, on stderr.
+      log: { level: ClickHouseLogLevel.OFF },
+      ...(options.caCert ? { tls: { ca_cert: options.caCert } } : {}),
+    });
+  } catch (cause) {
+    // The client validates the URL (its parameters, its scheme) as it is created: a user's typo.
+    throw new ShadowdiffError(
+      "BAD_USAGE",
+      `--store clickhouse:${displayUrl(options.url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+  const location = `${displayUrl(options.url)}/${database}`;
   const fail = (sql: string, cause: unknown): never => {
     const message = cause instanceof Error ? cause.message : String(cause);
     const unreachable =
@@ -86,6 +101,19 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
       await client.close();
     },
   };
-  await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  if (options.access !== "read") await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
   return store;
+}
+
+/**
+ * The server's address for messages: scheme, host, port and path, without user info, query or
+ * fragment, which may carry credentials (`?password=`) and would make `…?x=1/db` of the location.
+ */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//").replace(/[?#].*$/, "");
+  }
 }

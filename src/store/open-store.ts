@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ShadowdiffError } from "../contracts/errors.js";
-import type { Store } from "./store.js";
+import type { Store, StoreAccess } from "./store.js";
 
 export const DEFAULT_STORE = "chdb:./.shadowdiff";
 
@@ -14,14 +14,14 @@ export interface StoreSettings {
   readonly caCert?: string;
 }
 
-export async function openStore(settings: StoreSettings): Promise<Store> {
+export async function openStore(settings: StoreSettings, access: StoreAccess = "write"): Promise<Store> {
   const spec = settings.store;
   const database = settings.database ?? "shadowdiff";
   // Backends load on demand: chDB maps a ~550 MB engine into the process, which commands that
   // never touch a store (`diff`, `release`) should not pay for in memory or start-up time.
   if (spec.startsWith("chdb:")) {
     const { openChdbStore } = await import("./chdb-store.js");
-    return openChdbStore(spec.slice("chdb:".length) || "./.shadowdiff", database);
+    return openChdbStore(spec.slice("chdb:".length) || "./.shadowdiff", database, access);
   }
   const url = spec.startsWith("clickhouse:") ? spec.slice("clickhouse:".length) : spec;
   if (!/^https?:\/\//.test(url)) {
@@ -35,6 +35,7 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
   return openClickHouseStore({
     url,
     database,
+    access,
     ...(settings.username === undefined ? {} : { username: settings.username }),
     ...(settings.password === undefined ? {} : { password: settings.password }),
     ...(caCert === undefined ? {} : { caCert }),

@@ -24,6 +24,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** `read`: open without creating anything (read-only credentials); `write`: create what is missing. */
+export type StoreAccess = "read" | "write";
+
 /** What the pipeline writes with: idempotent by key, so a retried batch changes nothing. */
 export interface PairWriter {
   writePairs(rows: readonly PairRow[]): Promise<void>;

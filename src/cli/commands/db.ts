@@ -69,19 +69,28 @@ export function registerDb(
         await loadCommandConfig(statusCommand, context.env),
         context.env,
       );
-      const store = await openStore(storeSettings(options));
+      // Reading the status creates nothing: read-only credentials can ask.
+      const store = await openStore(storeSettings(options), "read");
+      let pending = 0;
       try {
         const states = await migrationStatus(store);
+        pending = states.filter((state) => !state.applied).length;
+        const width = Math.max(...states.map((state) => state.name.length));
         context.stdout(`${store.location} (database ${store.database})\n`);
         for (const state of states) {
           const when = state.applied ? `applied ${state.appliedAt ?? ""}`.trim() : "pending";
-          context.stdout(`  ${String(state.id).padStart(3)}  ${state.name.padEnd(28)} ${when}\n`);
+          context.stdout(`  ${String(state.id).padStart(3)}  ${state.name.padEnd(width)}  ${when}\n`);
         }
-        // Pending migrations are not an error for `status`; `run` and `report` say what to do.
+        if (pending > 0) {
+          context.stdout(
+            `${pending} migration(s) pending: run 'shadowdiff db migrate --store ${options.store}'\n`,
+          );
+        }
       } finally {
         await store.close();
       }
-      return EXIT.ok;
+      // A finding, like lint's: a deploy script can check the schema before it starts readers.
+      return pending > 0 ? EXIT.fail : EXIT.ok;
     }),
   );
 }

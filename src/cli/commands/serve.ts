@@ -4,11 +4,11 @@ import type { Command } from "commander";
 import { isShadowdiffError } from "../../contracts/errors.js";
 import type { GateVerdict } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
-import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { shutdownSignal } from "../kafka-options.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { openReadableStore } from "../readable-store.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const serveOptions = {
@@ -61,7 +61,8 @@ export function registerServe(
         context.env,
       );
       const policy = await loadPolicy(options.policy);
-      const store = await openStore(storeSettings(options));
+      // Pairs may not have arrived yet when a canary starts: the store must exist, not be full.
+      const store = await openReadableStore(storeSettings(options), { requirePairs: false });
       const verdictFor = (candidate: string, baseline: string | null): Promise<GateVerdict> =>
         gateVerdict(store, policy, {
           candidate,
