@@ -1,6 +1,7 @@
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseBudget, parseShare } from "../execute/limits.js";
 import type { ExecutionSettings } from "../pipeline/run-executed.js";
+import { budget, numberAbove, share, wholeNumber } from "./option-parsers.js";
 import { option } from "./option-table.js";
 
 /** Flags of executed candidates (`--candidate release:M`), shared by `run` and `consume`. */
@@ -9,6 +10,7 @@ export const executionOptions = {
     flags: "--sample <share>",
     description: "executed: share of sessions shadowed, whole sessions (5%)",
     defaultValue: "100%",
+    parse: share,
   }),
   include: option<string[]>({
     flags: "--include <label=value>",
@@ -26,36 +28,38 @@ export const executionOptions = {
     flags: "--concurrency <n>",
     description: "executed: requests in flight",
     defaultValue: 8,
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   rateLimit: option<number>({
     flags: "--rate-limit <n>",
     description: "executed: requests per second per provider",
     defaultValue: 20,
-    parse: Number,
+    parse: numberAbove(0),
   }),
   maxSpend: option({
     flags: "--max-spend <budget>",
     defaultText: "no limit",
     description: "executed: stop spending past this (20usd/h); skipped requests are counted",
+    parse: budget,
   }),
   retries: option<number>({
     flags: "--retries <n>",
     description: "executed: retries of 429/5xx/connection failures",
     defaultValue: 3,
-    parse: Number,
+    parse: wholeNumber(0),
   }),
   maxSteps: option<number>({
     flags: "--max-steps <n>",
     description: "executed: model calls per request",
     defaultValue: 12,
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   baselineReplay: option({
     flags: "--baseline-replay <share>",
     defaultText: "0, no A/A re-run",
     description:
       "executed: also re-run the baseline release (its --release manifest) on this share, as A/A replica 1",
+    parse: share,
   }),
   allowFloating: option<boolean>({
     flags: "--allow-floating",

@@ -48,6 +48,11 @@ function reportError(error: unknown, context: CliContext): number {
     context.stderr(`shadowdiff: ${error.message}\n`);
     return exitCodeForError(error.code);
   }
+  const file = fileProblem(error);
+  if (file !== undefined) {
+    context.stderr(`shadowdiff: ${file}\n`);
+    return EXIT.usage;
+  }
   context.stderr(
     `shadowdiff: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
@@ -73,4 +78,27 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       resolve(reportError(error, context));
     }
   });
+}
+
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory, not a file",
+  ENOTDIR: "a part of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EEXIST: "already exists",
+  EROFS: "read-only file system",
+};
+
+/**
+ * A file the user named that cannot be read or written (a directory given as a capture, an
+ * `--out` under a file) is their mistake to fix, not an infrastructure failure: one line naming
+ * the path, exit 2. Anything else stays an unexpected error with its stack.
+ */
+function fileProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code === undefined || path === undefined) return undefined;
+  const problem = FILE_PROBLEMS[code];
+  return problem === undefined ? undefined : `${path}: ${problem}`;
 }

@@ -113,15 +113,37 @@ export function readOptions<Table extends OptionTable>(
 }
 
 function parseValue(spec: OptionSpec<unknown>, raw: unknown, from: string): unknown {
-  if (Array.isArray(raw)) return raw.map((item) => parseValue({ ...spec, repeatable: false }, item, from));
-  if (typeof raw === "boolean" || typeof raw === "number") return raw;
-  if (typeof raw !== "string") return raw;
+  if (spec.repeatable && !Array.isArray(raw)) return [parseValue({ ...spec, repeatable: false }, raw, from)];
+  if (Array.isArray(raw)) {
+    if (!spec.repeatable) throw new ShadowdiffError("BAD_USAGE", `${from}: expected one value, got a list`);
+    return raw.map((item) => parseValue({ ...spec, repeatable: false }, item, from));
+  }
+  const takesValue = spec.flags.includes("<") || spec.flags.includes("[");
+  if (!takesValue) {
+    if (typeof raw === "boolean") return raw;
+    // A boolean flag given by env or config as text.
+    if (typeof raw === "string") return raw === "1" || raw.toLowerCase() === "true";
+    throw new ShadowdiffError("BAD_USAGE", `${from}: expected true or false, got ${JSON.stringify(raw)}`);
+  }
+  // A config file may hold numbers (`limit: 5`): they are checked as their text is. Objects and
+  // nulls are no option's value.
+  if (typeof raw === "number") raw = String(raw);
+  if (typeof raw !== "string") {
+    throw new ShadowdiffError("BAD_USAGE", `${from}: expected a value, got ${JSON.stringify(raw)}`);
+  }
   if (spec.choices && !spec.choices.includes(raw)) {
     throw new ShadowdiffError("BAD_USAGE", `${from}: '${raw}' is not one of ${spec.choices.join(", ")}`);
   }
-  if (spec.flags.includes("<") || spec.flags.includes("[")) return spec.parse ? spec.parse(raw) : raw;
-  // A boolean flag given by env or config as text.
-  return raw === "1" || raw.toLowerCase() === "true";
+  if (spec.parse === undefined) return raw;
+  try {
+    return spec.parse(raw);
+  } catch (error) {
+    if (error instanceof ShadowdiffError) throw error;
+    throw new ShadowdiffError(
+      "BAD_USAGE",
+      `${from}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 function kebab(key: string): string {

@@ -1,4 +1,5 @@
 import { DEFAULT_STORE, type StoreSettings } from "../store/open-store.js";
+import { plainIdentifier } from "./option-parsers.js";
 import { option } from "./option-table.js";
 
 /** The store flags every command that reads or writes pairs shares. */
@@ -14,6 +15,7 @@ export const storeOptions = {
     description: "database holding shadowdiff's tables",
     env: "SHADOWDIFF_DATABASE",
     defaultValue: "shadowdiff",
+    parse: plainIdentifier,
   }),
   user: option({
     flags: "--user <name>",

@@ -78,6 +78,14 @@ export async function* readLines(path: string, range?: ByteRange): AsyncGenerato
         cause,
       });
     }
+    // A read error carries no path (`EISDIR: illegal operation on a directory, read`): name it.
+    if (code === "EISDIR" || code === "EACCES" || code === "EPERM") {
+      const problem =
+        code === "EISDIR"
+          ? "is a directory, expected a JSONL capture file"
+          : "cannot be read (permission denied)";
+      throw new ShadowdiffError("BAD_USAGE", `${path}: ${problem}`, { context: { source: path }, cause });
+    }
     throw cause;
   }
   if (pending !== undefined && lineStart < end) {

@@ -16,6 +16,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
+import { numberAbove, tcpPort } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -48,7 +49,7 @@ const consumeOptions = {
     flags: "--join-window <seconds>",
     description: "pair-join mode: how long a record waits for its partner before it counts as unpaired",
     defaultValue: 60,
-    parse: Number,
+    parse: numberAbove(0),
   }),
   fromBeginning: option<boolean>({
     flags: "--from-beginning",
@@ -77,13 +78,13 @@ const consumeOptions = {
     defaultText: "no metrics server",
     description: "serve Prometheus metrics on this port (/metrics)",
     env: "SHADOWDIFF_METRICS_PORT",
-    parse: Number,
+    parse: tcpPort,
   }),
   idleExit: option<number>({
     flags: "--idle-exit <seconds>",
     defaultText: "never: run until stopped",
     description: "exit 0 after this long without a record (backfills, tests)",
-    parse: Number,
+    parse: numberAbove(0),
   }),
   diffThreads: option<number>({
     flags: "--diff-threads <n>",
@@ -109,7 +110,7 @@ const consumeOptions = {
     flags: "--flush-interval <seconds>",
     description: "store what is waiting after at most this long",
     defaultValue: DEFAULT_FLUSH.maxDelayMs / 1000,
-    parse: Number,
+    parse: numberAbove(0),
   }),
   ...executionOptions,
   ...kafkaOptions,

@@ -1,10 +1,10 @@
-import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { writeOutputFile } from "../output-file.js";
 import { openReadableStore } from "../readable-store.js";
 import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -91,7 +91,7 @@ Example:
               ? renderGithub(verdict)
               : `${JSON.stringify(verdict, null, 2)}\n`;
       if (options.out === undefined) context.stdout(text);
-      else await writeFile(options.out, text);
+      else await writeOutputFile(options.out, text);
       context.stderr(`shadowdiff gate: ${verdict.verdict}\n`);
       return verdict.verdict === "promote" ? EXIT.ok : verdict.verdict === "hold" ? EXIT.hold : EXIT.fail;
     }),

@@ -4,6 +4,7 @@ import { replay } from "../../pipeline/replay.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
+import { wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
 
@@ -31,13 +32,13 @@ const replayOptions = {
     flags: "--limit <n>",
     defaultText: "the whole file",
     description: "stop after this many records",
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   partitions: option<number>({
     flags: "--partitions <n>",
     defaultText: "the broker's num.partitions",
     description: "create the topic with this many partitions when it does not exist",
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   ...kafkaOptions,
 } as const;

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import type { ResolvedRelease } from "../../contracts/release.js";
@@ -11,7 +10,9 @@ import { sqlTuple } from "../../store/sql.js";
 import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { writeOutputFile } from "../output-file.js";
 import { openReadableStore } from "../readable-store.js";
 import { windowOf, windowOptions } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -37,7 +38,7 @@ const reportOptions = {
     flags: "--min-pairs <n>",
     description: "segments with fewer pairs say so instead of printing rates",
     defaultValue: 30,
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   policy: option({
     flags: "--policy <file>",
@@ -119,7 +120,7 @@ Example:
         }
         if (options.out === undefined) context.stdout(text);
         else {
-          await writeFile(options.out, text);
+          await writeOutputFile(options.out, text);
           context.stderr(`report written to ${options.out}\n`);
         }
       } finally {

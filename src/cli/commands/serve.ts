@@ -7,6 +7,7 @@ import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { shutdownSignal } from "../kafka-options.js";
+import { tcpPort } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { openReadableStore } from "../readable-store.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -23,7 +24,7 @@ const serveOptions = {
     description: "HTTP port",
     env: "SHADOWDIFF_PORT",
     defaultValue: 8080,
-    parse: Number,
+    parse: tcpPort,
   }),
   host: option({ flags: "--host <host>", description: "listen address", defaultValue: "127.0.0.1" }),
   sequential: option<boolean>({
