@@ -52,6 +52,8 @@ export function kafkaClient(
     readonly saslUsername: string | undefined;
   },
   env: NodeJS.ProcessEnv,
+  /** Fewer retries for a start-up check, which should fail in seconds, not half a minute. */
+  { retries }: { readonly retries?: number } = {},
 ): Kafka {
   let sasl:
     | { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string }
@@ -66,20 +68,19 @@ export function kafkaClient(
     }
     sasl = { mechanism: values.saslMechanism, username: values.saslUsername, password };
   }
-  return new Kafka(
-    kafkaConfig({
-      brokers: values.brokers
-        .split(",")
-        .map((broker) => broker.trim())
-        .filter(Boolean),
-      clientId: values.clientId,
-      ...(values.tls ? { tls: true } : {}),
-      ...(values.caFile === undefined ? {} : { caFile: values.caFile }),
-      ...(values.certFile === undefined ? {} : { certFile: values.certFile }),
-      ...(values.keyFile === undefined ? {} : { keyFile: values.keyFile }),
-      ...(sasl === undefined ? {} : { sasl }),
-    }),
-  );
+  const config = kafkaConfig({
+    brokers: values.brokers
+      .split(",")
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+    clientId: values.clientId,
+    ...(values.tls ? { tls: true } : {}),
+    ...(values.caFile === undefined ? {} : { caFile: values.caFile }),
+    ...(values.certFile === undefined ? {} : { certFile: values.certFile }),
+    ...(values.keyFile === undefined ? {} : { keyFile: values.keyFile }),
+    ...(sasl === undefined ? {} : { sasl }),
+  });
+  return new Kafka(retries === undefined ? config : { ...config, retry: { ...config.retry, retries } });
 }
 
 /** An AbortSignal fired by the first SIGTERM or SIGINT (a second one exits at once). */

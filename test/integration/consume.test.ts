@@ -187,6 +187,48 @@ describe("shadowdiff consume on a real broker", () => {
     expect(await storedPairs(store)).toBe(EXPECTED_PAIRS);
   });
 
+  it("fails fast, naming it, when a topic it reads or its dead-letter topic does not exist", async () => {
+    const store = await freshDatabase();
+    const topic = await freshTopic(kafka);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [`${topic}.dead-letter`] });
+    await admin.disconnect();
+    const noDeadLetters = await consumer(topic, store, ["--idle-exit", "3"]).exited;
+    expect(noDeadLetters.code, noDeadLetters.stderr).toBe(2);
+    expect(noDeadLetters.stderr).toContain(
+      `topic '${topic}.dead-letter' (dead letters, --dead-letter-topic) does not exist`,
+    );
+    const missing = await consumer(`${topic}-never-created`, store, ["--idle-exit", "3"]).exited;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`topic '${topic}-never-created' (--topic)`);
+    expect(missing.stderr).not.toMatch(/unexpected error|\n\s+at /);
+  });
+
+  it("names the brokers when none answers, exit 4, no stack", async () => {
+    const store = await freshDatabase();
+    const started = Date.now();
+    const run = startCli(
+      [
+        "consume",
+        "--topic",
+        "t",
+        "--candidate",
+        CANDIDATE,
+        "--store",
+        `clickhouse:${inject("clickhouseUrl")}`,
+        "--database",
+        store.database,
+      ],
+      { SHADOWDIFF_KAFKA_BROKERS: "127.0.0.1:1" },
+    );
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain("cannot reach the Kafka brokers 127.0.0.1:1");
+    expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it("exits 0 within 10 s of SIGTERM, and a restart continues where it stopped", async () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();

@@ -8,6 +8,7 @@ import { DiffWorkers } from "../../pipeline/diff-workers.js";
 import { PairBuilder } from "../../pipeline/pair-builder.js";
 import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
+import { requireTopics } from "../../sources/kafka/require-topics.js";
 import { RecordedCapture } from "../../sources/recorded-capture.js";
 import { migrate } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
@@ -221,12 +222,19 @@ Example:
       );
       let lastReport = 0;
       try {
+        const kafka = kafkaClient(options, context.env);
+        const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
+        await requireTopics(kafkaClient(options, context.env, { retries: 2 }), options.brokers.split(","), [
+          { name: options.topic, role: "--topic" },
+          ...(candidateTopic === undefined ? [] : [{ name: candidateTopic, role: "--candidate topic:" }]),
+          { name: deadLetterTopic, role: "dead letters, --dead-letter-topic" },
+        ]);
         await migrate(store);
         await consume({
-          kafka: kafkaClient(options, context.env),
+          kafka,
           topic: options.topic,
           groupId: options.group,
-          deadLetterTopic: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
+          deadLetterTopic,
           fromBeginning: options.fromBeginning === true,
           candidates,
           ...(execution === undefined ? {} : { execution }),
