@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { isShadowdiffError } from "../../contracts/errors.js";
+import { readDocument } from "../../contracts/read-document.js";
 import { lintRelease } from "../../release/lint.js";
 import { loadRelease } from "../../release/load.js";
 import { diffReleases } from "../../release/release-diff.js";
@@ -54,8 +55,15 @@ export function registerRelease(
       run(async () => {
         let findings = 0;
         let unreadable = 0;
+        let skipped = 0;
         for (const manifest of manifests) {
           try {
+            // A glob over a release folder also takes the gate policy kept beside the manifests.
+            if (await isGatePolicy(manifest)) {
+              skipped++;
+              context.stdout(`${manifest}: skipped: a gate policy, not a release manifest\n`);
+              continue;
+            }
             for (const finding of lintRelease(await loadRelease(manifest))) {
               findings++;
               context.stdout(`${manifest}: ${finding.rule} ${finding.path}: ${finding.message}\n`);
@@ -63,11 +71,11 @@ export function registerRelease(
           } catch (error) {
             if (!isShadowdiffError(error)) throw error;
             unreadable++;
-            context.stdout(`${manifest}: unreadable: ${error.message}\n`);
+            context.stdout(`${manifest}: not a valid manifest: ${error.message}\n`);
           }
         }
         context.stderr(
-          `release lint: ${manifests.length} manifest(s), ${findings} finding(s)${unreadable > 0 ? `, ${unreadable} unreadable` : ""}\n`,
+          `release lint: ${manifests.length - skipped} manifest(s), ${findings} finding(s)${unreadable > 0 ? `, ${unreadable} not valid` : ""}${skipped > 0 ? `, ${skipped} policy file(s) skipped` : ""}\n`,
         );
         if (unreadable > 0) return EXIT.usage;
         return findings > 0 ? EXIT.fail : EXIT.ok;
@@ -86,4 +94,15 @@ export function registerRelease(
       return EXIT.ok;
     }),
   );
+}
+
+/** A YAML/JSON document with `guardrails` is a gate policy (see gate/policy.ts), not a manifest. */
+async function isGatePolicy(path: string): Promise<boolean> {
+  try {
+    const document = await readDocument(path, "manifest");
+    return document !== null && typeof document === "object" && "guardrails" in document;
+  } catch {
+    // Unreadable: loadRelease reports it with its own located message.
+    return false;
+  }
 }

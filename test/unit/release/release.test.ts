@@ -192,6 +192,19 @@ describe("shadowdiff release (CLI)", () => {
     expect((await runShadowdiff(["release", "lint", "no-such.yaml"])).code).toBe(2);
   });
 
+  it("lint over a release folder skips the gate policy kept there instead of calling it unreadable", async () => {
+    const lint = await runShadowdiff([
+      "release",
+      "lint",
+      `${RELEASES}/baseline.yaml`,
+      `${RELEASES}/gate.yaml`,
+      `${RELEASES}/candidate-prompt-tweak.yaml`,
+    ]);
+    expect(lint.code, lint.stdout).toBe(0);
+    expect(lint.stdout).toContain(`${RELEASES}/gate.yaml: skipped: a gate policy, not a release manifest`);
+    expect(lint.stdout).not.toMatch(/unreadable/);
+  });
+
   it("hash prints the id; diff prints the model change", async () => {
     const hash = await runShadowdiff(["release", "hash", `${RELEASES}/baseline.yaml`]);
     expect(hash.stdout.trim()).toBe((await loadRelease(`${RELEASES}/baseline.yaml`)).id);
