@@ -28,7 +28,10 @@ export interface ToolRules {
 export interface DiffRules {
   readonly trajectory: TrajectoryMode;
   readonly arguments: ArgumentMode;
-  /** JSON pointers into the compared view: `/outcome/…`, `/arguments/…` (every tool), `/output`. */
+  /**
+   * JSON pointers into the compared view: `/outcome…`, `/arguments…` (every tool),
+   * `/steps/<tool>/arguments…`, `/output` (see src/normalize/ignore-paths.ts).
+   */
   readonly ignore_paths: readonly string[];
   readonly masks: {
     readonly uuid: boolean;

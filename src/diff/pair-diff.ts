@@ -2,9 +2,14 @@ import type { CompiledRules } from "../normalize/compile-rules.js";
 import type { NormalizedTrace } from "../normalize/trace.js";
 import { alignSteps } from "./alignment.js";
 import type { PairCategory } from "./category.js";
-import { pathSuffix } from "./paths.js";
 import { matchTrajectory, type TrajectoryResult } from "./trajectory.js";
-import { describeDifference, diffValues, valuesEqual } from "./value-diff.js";
+import {
+  describeDifference,
+  differencePath,
+  diffValues,
+  leadingDifference,
+  valuesEqual,
+} from "./value-diff.js";
 
 export interface PairDiff {
   readonly category: PairCategory;
@@ -42,7 +47,7 @@ export function diffPair(
   const outcomeDifferences = outcomeMatch
     ? []
     : diffValues(baseline.outcome, candidate.outcome, rules.tolerance);
-  for (const difference of outcomeDifferences) paths.push(`/outcome${pathSuffix(difference.segments)}`);
+  for (const difference of outcomeDifferences) paths.push(differencePath("/outcome", difference));
 
   const trajectory = matchTrajectory(baseline.steps, candidate.steps, rules);
   paths.push(...trajectory.paths);
@@ -55,7 +60,7 @@ export function diffPair(
       ? { distance: 0, ops: "=".repeat(baseline.steps.length) }
       : alignSteps(baseline.steps, candidate.steps);
 
-  const firstOutcome = outcomeDifferences[0];
+  const firstOutcome = leadingDifference(outcomeDifferences);
   const [category, reason] = classify({
     refusalMatch,
     baselineRefused: baseline.refusal,

@@ -5,13 +5,14 @@
  */
 export type PathKind = "refusal" | "error" | "outcome" | "sequence" | "arguments" | "text";
 
-const SEQUENCE_PATH = /^\/steps(?::order|\/[^/]*:(?:missing|extra))$/;
+const SEQUENCE_PATH = /^\/steps(?::order|:turns|\/[^/]*:(?:missing|extra))$/;
 
 export function pathKind(path: string): PathKind {
   if (path === "/refusal") return "refusal";
   if (path === "/error") return "error";
   if (path === "/output") return "text";
-  if (path === "/outcome" || path.startsWith("/outcome/")) return "outcome";
+  // `/outcome:order` is a root list of the outcome in another order.
+  if (path === "/outcome" || path.startsWith("/outcome/") || path.startsWith("/outcome:")) return "outcome";
   if (SEQUENCE_PATH.test(path)) return "sequence";
   return "arguments";
 }

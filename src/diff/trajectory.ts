@@ -1,10 +1,11 @@
 import type { TrajectoryMode } from "../contracts/rules.js";
 import type { CompiledRules } from "../normalize/compile-rules.js";
 import type { NormalizedStep } from "../normalize/trace.js";
+import { explainArguments } from "./argument-drift.js";
 import { argumentsMatch } from "./argument-match.js";
 import { maximumMatching } from "./bipartite.js";
-import { collapseKey, pathSuffix } from "./paths.js";
-import { describeDifference, diffValues } from "./value-diff.js";
+import { collapseKey } from "./paths.js";
+import { describeTurnChange } from "./turn-structure.js";
 
 export type TrajectoryVerdict = "match" | "sequence" | "args";
 
@@ -12,7 +13,10 @@ export interface TrajectoryResult {
   readonly verdict: TrajectoryVerdict;
   /** One line for a person; empty when the trajectories match. */
   readonly reason: string;
-  /** Collapsed differing paths: `/steps/<tool>:missing`, `/steps:order`, `/steps/<tool>/arguments/…`. */
+  /**
+   * Collapsed differing paths: `/steps/<tool>:missing`, `/steps/<tool>:extra`, `/steps:order`,
+   * `/steps:turns`, `/steps/<tool>/arguments/…`. Only differences the mode does not allow.
+   */
   readonly paths: readonly string[];
 }
 
@@ -38,7 +42,7 @@ export function matchTrajectory(
 ): TrajectoryResult {
   if (sameStepsInOrder(baseline, candidate)) return MATCH;
   const byName = unmatched(baseline, candidate, mode, sameName);
-  if (!acceptable(byName, mode)) return sequenceDrift(baseline, candidate, byName);
+  if (!acceptable(byName, mode)) return sequenceDrift(baseline, candidate, byName, mode);
   const withArgs = unmatched(baseline, candidate, mode, (b, c) => argumentsMatch(b, c, rules));
   if (acceptable(withArgs, mode)) return MATCH;
   return argumentDrift(withArgs, rules);
@@ -149,19 +153,30 @@ function sequenceDrift(
   baseline: readonly NormalizedStep[],
   candidate: readonly NormalizedStep[],
   byName: Unmatched,
+  mode: TrajectoryMode,
 ): TrajectoryResult {
-  // Whether the calls differ or only their order: compare the name multisets as a whole.
+  // Whether the calls differ or only their order: compare the name multisets as a whole. A call
+  // the mode allows to be left out (subset) or added (superset) is no difference: reporting it
+  // would lead the reason with what the mode tolerates and give the noise floor a path it is not.
   const overall = matchWithin(baseline, candidate, sameName, false);
+  const missing = mode === "subset" ? [] : overall.baseline;
+  const extra = mode === "superset" ? [] : overall.candidate;
   const paths = new Set<string>();
   const parts: string[] = [];
-  for (const step of overall.baseline) paths.add(`/steps/${collapseKey(step.name)}:missing`);
-  for (const step of overall.candidate) paths.add(`/steps/${collapseKey(step.name)}:extra`);
-  if (overall.baseline.length > 0) parts.push(`${countedNames(overall.baseline)} missing in candidate`);
-  if (overall.candidate.length > 0) parts.push(`${countedNames(overall.candidate)} added in candidate`);
+  for (const step of missing) paths.add(`/steps/${collapseKey(step.name)}:missing`);
+  for (const step of extra) paths.add(`/steps/${collapseKey(step.name)}:extra`);
+  if (missing.length > 0) parts.push(`${countedNames(missing)} missing in candidate`);
+  if (extra.length > 0) parts.push(`${countedNames(extra)} added in candidate`);
   if (parts.length === 0) {
-    paths.add("/steps:order");
-    const moved = byName.baseline.map((step) => step.name);
-    parts.push(`calls reordered across turns (${[...new Set(moved)].join(", ") || "turn structure"})`);
+    const turnChange = describeTurnChange(baseline, candidate);
+    if (turnChange !== undefined) {
+      paths.add("/steps:turns");
+      parts.push(turnChange);
+    } else {
+      paths.add("/steps:order");
+      const moved = byName.baseline.map((step) => step.name);
+      parts.push(`calls reordered across turns (${[...new Set(moved)].join(", ") || "turn structure"})`);
+    }
   }
   return { verdict: "sequence", reason: parts.join("; "), paths: [...paths].sort() };
 }
@@ -173,25 +188,5 @@ function countedNames(steps: readonly NormalizedStep[]): string {
 }
 
 function argumentDrift(left: Unmatched, rules: CompiledRules): TrajectoryResult {
-  // Pair the calls left over by tool name, then explain each pair by its argument differences.
-  const pairing = maximumMatching(left.baseline.length, left.candidate.length, (b, c) =>
-    sameName(left.baseline[b] as NormalizedStep, left.candidate[c] as NormalizedStep),
-  );
-  const paths = new Set<string>();
-  const reasons: string[] = [];
-  pairing.forEach((c, b) => {
-    if (c === -1) return;
-    const baselineStep = left.baseline[b] as NormalizedStep;
-    const candidateStep = left.candidate[c] as NormalizedStep;
-    const tolerance = rules.toolRules(baselineStep.name).tolerance;
-    const differences = diffValues(baselineStep.args, candidateStep.args, tolerance);
-    const tool = collapseKey(baselineStep.name);
-    for (const difference of differences)
-      paths.add(`/steps/${tool}/arguments${pathSuffix(difference.segments)}`);
-    const first = differences[0];
-    if (first !== undefined && reasons.length < 2)
-      reasons.push(`${baselineStep.name}: ${describeDifference(first, "arguments")}`);
-  });
-  if (paths.size === 0) paths.add("/steps/arguments");
-  return { verdict: "args", reason: reasons.join("; ") || "tool arguments differ", paths: [...paths].sort() };
+  return { verdict: "args", ...explainArguments(left.baseline, left.candidate, rules) };
 }

@@ -1,7 +1,17 @@
 import type { NumericTolerance } from "../contracts/rules.js";
-import { ARRAY_ITEM, collapseKey } from "./paths.js";
+import { isSubsetOf, valuesEqual } from "./equality.js";
+import { alignLists, IDENTITY_KEYS, replacedKey } from "./list-alignment.js";
+import { ARRAY_ITEM, collapseKey, pathSuffix } from "./paths.js";
+import { previewOne, previewPair } from "./preview.js";
 
-export type DifferenceKind = "missing" | "added" | "changed";
+export { isSubsetOf, numbersClose, valuesEqual } from "./equality.js";
+
+/**
+ * `replaced`: a list item paired with one of another kind (its `name` or `type` differs; see
+ * list-alignment.ts), explained by that alone. `reordered`: a list whose items are all there, in
+ * another order.
+ */
+export type DifferenceKind = "missing" | "added" | "changed" | "replaced" | "reordered";
 
 export interface ValueDifference {
   /** Collapsed path segments below the compared root. */
@@ -13,58 +23,43 @@ export interface ValueDifference {
   readonly candidate?: unknown;
 }
 
+/**
+ * One-sided differences a comparison allows: an argument mode of `subset` lets the candidate leave
+ * object fields out (`missing`), `superset` lets it add some (`added`). Lists are compared whole in
+ * both modes (as `isSubsetOf` does), so nothing is allowed inside a list.
+ */
+export type AllowedDifference = "none" | "missing" | "added";
+
 /** Enough differences to explain a pair; beyond this a pair is "very different" and more adds nothing. */
 export const MAX_DIFFERENCES = 16;
-
-export function numbersClose(a: number, b: number, tolerance: NumericTolerance): boolean {
-  if (a === b) return true;
-  const allowed = Math.max(tolerance.absolute, tolerance.relative * Math.max(Math.abs(a), Math.abs(b)));
-  return Math.abs(a - b) <= allowed;
-}
-
-const hasTolerance = (tolerance: NumericTolerance) => tolerance.absolute > 0 || tolerance.relative > 0;
-
-/** Structural equality of canonical values, with numeric tolerance. */
-export function valuesEqual(a: unknown, b: unknown, tolerance: NumericTolerance): boolean {
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number")
-    return hasTolerance(tolerance) && numbersClose(a, b, tolerance);
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => valuesEqual(item, b[index], tolerance));
-  }
-  const objectA = a as Record<string, unknown>;
-  const objectB = b as Record<string, unknown>;
-  const keysA = Object.keys(objectA);
-  if (keysA.length !== Object.keys(objectB).length) return false;
-  return keysA.every((key) => key in objectB && valuesEqual(objectA[key], objectB[key], tolerance));
-}
-
-/**
- * True when every field `part` has is in `whole` with an equal value (recursively for objects).
- * Used by the `subset`/`superset` argument modes.
- */
-export function isSubsetOf(part: unknown, whole: unknown, tolerance: NumericTolerance): boolean {
-  if (part === null || whole === null || typeof part !== "object" || typeof whole !== "object") {
-    return valuesEqual(part, whole, tolerance);
-  }
-  if (Array.isArray(part) || Array.isArray(whole)) return valuesEqual(part, whole, tolerance);
-  const wholeObject = whole as Record<string, unknown>;
-  return Object.entries(part as Record<string, unknown>).every(
-    ([key, value]) => key in wholeObject && isSubsetOf(value, wholeObject[key], tolerance),
-  );
-}
 
 /** The differences between two canonical values, at most MAX_DIFFERENCES of them. */
 export function diffValues(
   baseline: unknown,
   candidate: unknown,
   tolerance: NumericTolerance,
+  allowed: AllowedDifference = "none",
 ): ValueDifference[] {
   const out: ValueDifference[] = [];
-  walk(baseline, candidate, [], [], tolerance, out);
+  walk(baseline, candidate, [], [], tolerance, allowed, out);
   return out;
+}
+
+/** The difference a reason leads with: a replaced item says most about the cause, else the first. */
+export function leadingDifference(differences: readonly ValueDifference[]): ValueDifference | undefined {
+  return differences.find((difference) => difference.kind === "replaced") ?? differences[0];
+}
+
+/** `/outcome/items/[]/sku`, `/outcome/writes:order`: a difference's collapsed path under a prefix. */
+export function differencePath(prefix: string, difference: ValueDifference): string {
+  const path = `${prefix}${pathSuffix(difference.segments)}`;
+  return difference.kind === "reordered" ? `${path}:order` : path;
+}
+
+function agrees(a: unknown, b: unknown, tolerance: NumericTolerance, allowed: AllowedDifference): boolean {
+  if (allowed === "missing") return isSubsetOf(b, a, tolerance);
+  if (allowed === "added") return isSubsetOf(a, b, tolerance);
+  return valuesEqual(a, b, tolerance);
 }
 
 function walk(
@@ -73,48 +68,74 @@ function walk(
   segments: string[],
   literal: string[],
   tolerance: NumericTolerance,
+  allowed: AllowedDifference,
   out: ValueDifference[],
 ): void {
-  if (out.length >= MAX_DIFFERENCES || valuesEqual(a, b, tolerance)) return;
-  const bothObjects = isPlainObject(a) && isPlainObject(b);
-  if (bothObjects) {
-    const objectA = a as Record<string, unknown>;
-    const objectB = b as Record<string, unknown>;
-    for (const key of unionKeys(objectA, objectB)) {
+  if (out.length >= MAX_DIFFERENCES || agrees(a, b, tolerance, allowed)) return;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const key of orderedKeys(a, b)) {
       const nextSegments = [...segments, collapseKey(key)];
       const nextLiteral = [...literal, key];
-      if (!(key in objectB))
-        push(out, { segments: nextSegments, literal: nextLiteral, kind: "missing", baseline: objectA[key] });
-      else if (!(key in objectA))
-        push(out, { segments: nextSegments, literal: nextLiteral, kind: "added", candidate: objectB[key] });
-      else walk(objectA[key], objectB[key], nextSegments, nextLiteral, tolerance, out);
+      if (!(key in b)) {
+        if (allowed !== "missing")
+          push(out, { segments: nextSegments, literal: nextLiteral, kind: "missing", baseline: a[key] });
+      } else if (!(key in a)) {
+        if (allowed !== "added")
+          push(out, { segments: nextSegments, literal: nextLiteral, kind: "added", candidate: b[key] });
+      } else walk(a[key], b[key], nextSegments, nextLiteral, tolerance, allowed, out);
     }
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    const shared = Math.min(a.length, b.length);
-    const itemSegments = [...segments, ARRAY_ITEM];
-    for (let index = 0; index < shared; index++)
-      walk(a[index], b[index], itemSegments, [...literal, String(index)], tolerance, out);
-    for (let index = shared; index < a.length; index++) {
-      push(out, {
-        segments: itemSegments,
-        literal: [...literal, String(index)],
-        kind: "missing",
-        baseline: a[index],
-      });
-    }
-    for (let index = shared; index < b.length; index++) {
-      push(out, {
-        segments: itemSegments,
-        literal: [...literal, String(index)],
-        kind: "added",
-        candidate: b[index],
-      });
-    }
+    walkLists(a, b, segments, literal, tolerance, out);
     return;
   }
   push(out, { segments, literal, kind: "changed", baseline: a, candidate: b });
+}
+
+function walkLists(
+  a: readonly unknown[],
+  b: readonly unknown[],
+  segments: string[],
+  literal: string[],
+  tolerance: NumericTolerance,
+  out: ValueDifference[],
+): void {
+  const alignment = alignLists(a, b, tolerance);
+  const itemSegments = [...segments, ARRAY_ITEM];
+  for (const [baselineIndex, candidateIndex] of alignment.changed) {
+    const baselineItem = a[baselineIndex];
+    const candidateItem = b[candidateIndex];
+    const itemLiteral = [...literal, String(baselineIndex)];
+    const key = replacedKey(baselineItem, candidateItem);
+    if (key === undefined) {
+      walk(baselineItem, candidateItem, itemSegments, itemLiteral, tolerance, "none", out);
+      continue;
+    }
+    // Two items of different kinds: their other fields are not comparable, so the kind is all.
+    push(out, {
+      segments: [...itemSegments, collapseKey(key)],
+      literal: itemLiteral,
+      kind: "replaced",
+      baseline: (baselineItem as Record<string, unknown>)[key],
+      candidate: (candidateItem as Record<string, unknown>)[key],
+    });
+  }
+  for (const index of alignment.missing)
+    push(out, {
+      segments: itemSegments,
+      literal: [...literal, String(index)],
+      kind: "missing",
+      baseline: a[index],
+    });
+  for (const index of alignment.added)
+    push(out, {
+      segments: itemSegments,
+      literal: [...literal, String(index)],
+      kind: "added",
+      candidate: b[index],
+    });
+  if (alignment.reordered) push(out, { segments, literal, kind: "reordered" });
 }
 
 function push(out: ValueDifference[], difference: ValueDifference): void {
@@ -125,20 +146,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].sort();
+/** Both objects' keys, sorted, with the keys that say what kind of thing it is first. */
+function orderedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const kinds: string[] = [];
+  for (const key of IDENTITY_KEYS) if (key in a || key in b) kinds.push(key);
+  return kinds.length === 0 ? keys : [...kinds, ...keys.filter((key) => !kinds.includes(key))];
 }
 
 /** `arguments.currency missing in candidate`, `amount 42 → 40`: one difference in words. */
 export function describeDifference(difference: ValueDifference, prefix: string): string {
   const where = [prefix, ...difference.literal].filter((part) => part !== "").join(".") || "value";
-  if (difference.kind === "missing") return `${where} missing in candidate`;
-  if (difference.kind === "added") return `${where} added in candidate`;
-  return `${where} ${preview(difference.baseline)} → ${preview(difference.candidate)}`;
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? "undefined";
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+  switch (difference.kind) {
+    case "missing":
+      return `${where} missing in candidate`;
+    case "added":
+      return `${where} added in candidate`;
+    case "replaced":
+      return `${where}: ${previewOne(difference.baseline)} → ${previewOne(difference.candidate)}`;
+    case "reordered":
+      return `${where}: same items in another order`;
+    case "changed": {
+      const [baseline, candidate] = previewPair(difference.baseline, difference.candidate);
+      return `${where} ${baseline} → ${candidate}`;
+    }
+  }
 }

@@ -11,6 +11,17 @@ export function canonicalize(
   masks: readonly CompiledMask[],
   ignore: readonly PointerPattern[],
 ): unknown {
+  // An ignore path naming the root itself (`/outcome`, `/arguments`) ignores the whole value;
+  // below the root a parent decides for each child, so the check is made once, here.
+  if (ignore.length > 0 && isIgnoredHere(ignore)) return null;
+  return canonicalNode(value, masks, ignore);
+}
+
+function canonicalNode(
+  value: unknown,
+  masks: readonly CompiledMask[],
+  ignore: readonly PointerPattern[],
+): unknown {
   if (typeof value === "string") return masks.length === 0 ? value : applyMasks(value, masks);
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
@@ -29,9 +40,9 @@ export function canonicalize(
     if (ignore.length > 0) {
       const below = descend(ignore, key);
       if (isIgnoredHere(below)) continue;
-      out[key] = canonicalize(child, masks, below);
+      out[key] = canonicalNode(child, masks, below);
     } else {
-      out[key] = canonicalize(child, masks, ignore);
+      out[key] = canonicalNode(child, masks, ignore);
     }
   }
   return out;
@@ -61,10 +72,10 @@ function canonicalChild(
   masks: readonly CompiledMask[],
   ignore: readonly PointerPattern[],
 ): unknown {
-  if (ignore.length === 0) return canonicalize(child, masks, ignore);
+  if (ignore.length === 0) return canonicalNode(child, masks, ignore);
   const below = descend(ignore, key);
   // An ignored array element keeps its slot (as null) so positions of the others do not shift.
-  return isIgnoredHere(below) ? null : canonicalize(child, masks, below);
+  return isIgnoredHere(below) ? null : canonicalNode(child, masks, below);
 }
 
 /**

@@ -1,7 +1,14 @@
-import type { ArgumentMode, DiffRules, NumericTolerance, TrajectoryMode } from "../contracts/rules.js";
+import type {
+  ArgumentMode,
+  DiffRules,
+  NumericTolerance,
+  ToolRules,
+  TrajectoryMode,
+} from "../contracts/rules.js";
 import { type CompiledCheck, compileChecks } from "./checks.js";
+import { readIgnorePointer, routeIgnorePaths } from "./ignore-paths.js";
 import { type CompiledMask, compileMasks } from "./masks.js";
-import { type PointerPattern, parsePointer, patternsBelow } from "./pointer.js";
+import type { PointerPattern } from "./pointer.js";
 
 /** Per-tool settings with the global defaults already folded in. */
 export interface CompiledToolRules {
@@ -27,27 +34,23 @@ export interface CompiledRules {
 }
 
 export function compileRules(rules: DiffRules): CompiledRules {
-  const patterns = rules.ignore_paths.map(parsePointer);
-  const argumentsIgnore = patternsBelow(patterns, "arguments");
-  const defaultTool: CompiledToolRules = {
-    argumentMode: rules.arguments,
-    ignore: argumentsIgnore,
-    tolerance: rules.numeric_tolerance,
-  };
+  const ignore = routeIgnorePaths(rules.ignore_paths);
+  const compileTool = (toolIgnore: readonly PointerPattern[], tool: ToolRules = {}): CompiledToolRules => ({
+    argumentMode: tool.arguments ?? rules.arguments,
+    ignore: [...ignore.arguments, ...toolIgnore, ...(tool.ignore_paths ?? []).map(readIgnorePointer)],
+    tolerance: tool.numeric_tolerance ?? rules.numeric_tolerance,
+  });
+  const defaultTool = compileTool([]);
   const perTool = new Map<string, CompiledToolRules>();
-  for (const [name, tool] of Object.entries(rules.tools)) {
-    perTool.set(name, {
-      argumentMode: tool.arguments ?? rules.arguments,
-      ignore: [...argumentsIgnore, ...(tool.ignore_paths ?? []).map(parsePointer)],
-      tolerance: tool.numeric_tolerance ?? rules.numeric_tolerance,
-    });
-  }
+  // A tool named only by an ignore path (`/steps/refund_order/arguments/…`) needs rules of its own.
+  for (const name of new Set([...Object.keys(rules.tools), ...ignore.toolArguments.keys()]))
+    perTool.set(name, compileTool(ignore.toolArguments.get(name) ?? [], rules.tools[name]));
   return {
     source: rules,
     trajectory: rules.trajectory,
     masks: compileMasks(rules.masks),
-    outcomeIgnore: patternsBelow(patterns, "outcome"),
-    outputIgnored: patterns.some((pattern) => pattern.length === 1 && pattern[0] === "output"),
+    outcomeIgnore: ignore.outcome,
+    outputIgnored: ignore.output,
     tolerance: rules.numeric_tolerance,
     text: rules.text,
     refusalStopReasons: new Set(rules.refusal.stop_reasons),

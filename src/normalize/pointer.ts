@@ -28,11 +28,6 @@ export function isIgnoredHere(patterns: readonly PointerPattern[]): boolean {
   return patterns.some((pattern) => pattern.length === 0);
 }
 
-/** Patterns under a fixed prefix (`/outcome`), re-rooted below it; `*` heads match any prefix. */
-export function patternsBelow(patterns: readonly PointerPattern[], prefix: string): PointerPattern[] {
-  return descend(patterns, prefix);
-}
-
 export function escapePointerSegment(segment: string): string {
   return segment.replaceAll("~", "~0").replaceAll("/", "~1");
 }

@@ -2,6 +2,7 @@ import { compileContract, firstErrorPath, formatSchemaErrors } from "../contract
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DEFAULT_RULES, type DiffRules, rulesJsonSchema } from "../contracts/rules.js";
 import { CheckSchemaError, compileChecks } from "./checks.js";
+import { routeIgnorePaths } from "./ignore-paths.js";
 
 type RulesFile = Partial<Omit<DiffRules, "masks" | "text" | "refusal">> & {
   masks?: Partial<DiffRules["masks"]>;
@@ -21,6 +22,8 @@ export function resolveRules(document: unknown, source = "<rules>"): DiffRules {
     });
   }
   const file = document;
+  // Routed here only to reject, with the file named, a pointer that could ignore nothing.
+  routeIgnorePaths(file.ignore_paths ?? [], source);
   for (const [index, pattern] of [
     ...(file.masks?.patterns ?? []),
     ...(file.refusal?.patterns ?? []),

@@ -23,7 +23,11 @@ export function buildPairRow(input: PairInput, pricing: PricingTable, version: n
   const tools = toolCounts(baselineTrace, candidateTrace);
   const finite = (values: readonly number[]) => values.map((value) => (Number.isNaN(value) ? 0 : value));
   const scored = (values: readonly number[]) => values.map((value) => (Number.isNaN(value) ? 0 : 1));
-  const labels = candidate.labels ?? baseline.labels ?? {};
+  // Segments are the baseline's: the request as it arrived. A candidate copies or recomputes its
+  // labels, and one that depends on what it did (a resolution, a route) would move a pair between
+  // segments by its own behaviour. A baseline without labels falls back to the candidate's, so a
+  // capture labelled only on the candidate side still segments.
+  const labels = baseline.labels ?? candidate.labels ?? {};
   const labelKeys = Object.keys(labels).sort();
   const baselineCost = requestCost(pricing, baseline.release.model, baseline.response.usage);
   const candidateCost = requestCost(pricing, candidate.release.model, candidate.response.usage);

@@ -65,6 +65,24 @@ describe("golden classification of the fixture captures", () => {
     }
   });
 
+  it("tells a split parallel turn from a real reordering", async () => {
+    // The generator splits order_status's parallel lookup into two turns and, for refunds, sends
+    // the e-mail before the refund (a real reordering); the intent label says which one it drew.
+    const intents = new Map<string, string>();
+    for (const line of (await readFile(`${CAPTURES}/baseline.jsonl`, "utf8")).trim().split("\n")) {
+      const baseline = JSON.parse(line) as { id: string; labels: { intent: string } };
+      intents.set(baseline.id, baseline.labels.intent);
+    }
+    const got = await classify("candidate-model-upgrade.jsonl", "strict");
+    const sequence = [...got.entries()].filter(([, verdict]) => verdict.category === "tool_sequence_drift");
+    expect(sequence.length).toBeGreaterThan(20);
+    for (const [id, verdict] of sequence) {
+      if (intents.get(id) === "order_status")
+        expect(verdict.reason, id).toBe("same calls, split into 2 turns instead of 1");
+      else expect(verdict.reason, id).toMatch(/^calls reordered across turns/);
+    }
+  });
+
   it("names the dropped refund currency in the reason", async () => {
     const got = await classify("candidate-model-upgrade.jsonl", "strict");
     const reasons = [...got.values()].filter((v) => v.category === "args_drift").map((v) => v.reason);
