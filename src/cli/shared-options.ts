@@ -44,3 +44,17 @@ function parseTime(raw: string): number {
 export async function readRulesOption(path: string | undefined): Promise<DiffRules> {
   return path === undefined ? resolveRules(undefined) : resolveRules(await readDocument(path, "rules"), path);
 }
+
+/** Where release manifests' file references may point, for commands that load manifests. */
+export const manifestRootOptions = {
+  manifestRoot: option({
+    flags: "--manifest-root <dir>",
+    description: "directory a manifest's prompt and tool files must stay inside",
+    defaultText: "each manifest's own folder",
+    env: "SHADOWDIFF_MANIFEST_ROOT",
+  }),
+} as const;
+
+export function manifestLoading(values: { readonly manifestRoot: string | undefined }): { root?: string } {
+  return values.manifestRoot === undefined ? {} : { root: values.manifestRoot };
+}

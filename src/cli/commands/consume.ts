@@ -19,7 +19,7 @@ import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { numberAbove, tcpPort } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
-import { readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const consumeOptions = {
@@ -116,6 +116,7 @@ const consumeOptions = {
   ...executionOptions,
   ...kafkaOptions,
   ...storeOptions,
+  ...manifestRootOptions,
 } as const;
 
 export function registerConsume(
@@ -147,7 +148,9 @@ Example:
         context.env,
       );
       const rules = await readRulesOption(options.rules);
-      const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
+      const releases = await Promise.all(
+        (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
+      );
       const pricing = await readPricing(options.pricing);
       const topics = options.candidate.filter((spec) => spec.startsWith("topic:"));
       const executed = options.candidate.filter((spec) => spec.startsWith("release:"));
@@ -188,7 +191,9 @@ Example:
         );
       }
       const candidateTopic = topics[0]?.slice("topic:".length);
-      const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
+      const toExecute = await Promise.all(
+        executed.map((spec) => loadRelease(spec.slice("release:".length), manifestLoading(options))),
+      );
       const execution =
         toExecute.length === 0
           ? undefined

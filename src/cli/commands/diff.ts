@@ -8,7 +8,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
-import { readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
 
 const diffOptions = {
   baseline: option({
@@ -61,6 +61,7 @@ const diffOptions = {
     flags: "--strict",
     description: "fail with exit 2 on any invalid or duplicate line",
   }),
+  ...manifestRootOptions,
 } as const;
 
 export function registerDiff(
@@ -87,7 +88,9 @@ async function diffAction(command: Command, context: CliContext): Promise<number
     context.env,
   );
   const rules = await readRulesOption(options.rules);
-  const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
+  const releases = await Promise.all(
+    (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
+  );
   const progress = progressReporter(context, "diff");
   const result = await diffCaptures({
     baseline: options.baseline,

@@ -8,6 +8,7 @@ import { renderReleaseDiff } from "../../render/release-diff.js";
 import type { CliContext } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { manifestLoading, manifestRootOptions } from "../shared-options.js";
 
 const formatOption = {
   format: option<"table" | "json">({
@@ -30,11 +31,12 @@ export function registerRelease(
   const hash = release
     .command("hash <manifest>")
     .description("print the release's content id (sha256 of model, prompt, tools, memory and config)");
-  addOptions(hash, formatOption);
+  addOptions(hash, { ...formatOption, ...manifestRootOptions });
   hash.action((manifest: string) =>
     run(async () => {
-      const { format } = readOptions(hash, formatOption, {}, context.env);
-      const resolved = await loadRelease(manifest);
+      const options = readOptions(hash, { ...formatOption, ...manifestRootOptions }, {}, context.env);
+      const { format } = options;
+      const resolved = await loadRelease(manifest, manifestLoading(options));
       context.stdout(
         format === "json"
           ? `${JSON.stringify({ id: resolved.id, name: resolved.name, version: resolved.version, model: `${resolved.model.provider}/${resolved.model.snapshot}`, source: manifest })}\n`
@@ -44,8 +46,9 @@ export function registerRelease(
     }),
   );
 
-  release
-    .command("lint <manifest...>")
+  const lint = release.command("lint <manifest...>");
+  addOptions(lint, manifestRootOptions);
+  lint
     .description("check manifests: pinned model snapshot, valid tool schemas, prompt and tools agree")
     .addHelpText(
       "after",
@@ -53,6 +56,7 @@ export function registerRelease(
     )
     .action((manifests: string[]) =>
       run(async () => {
+        const options = readOptions(lint, manifestRootOptions, {}, context.env);
         let findings = 0;
         let unreadable = 0;
         let skipped = 0;
@@ -64,7 +68,7 @@ export function registerRelease(
               context.stdout(`${manifest}: skipped: a gate policy, not a release manifest\n`);
               continue;
             }
-            for (const finding of lintRelease(await loadRelease(manifest))) {
+            for (const finding of lintRelease(await loadRelease(manifest, manifestLoading(options)))) {
               findings++;
               context.stdout(`${manifest}: ${finding.rule} ${finding.path}: ${finding.message}\n`);
             }
@@ -85,11 +89,13 @@ export function registerRelease(
   const diff = release
     .command("diff <a> <b>")
     .description("show which components changed: model pin, prompt lines, tools, memory schema, config");
-  addOptions(diff, formatOption);
+  addOptions(diff, { ...formatOption, ...manifestRootOptions });
   diff.action((a: string, b: string) =>
     run(async () => {
-      const { format } = readOptions(diff, formatOption, {}, context.env);
-      const result = diffReleases(await loadRelease(a), await loadRelease(b));
+      const options = readOptions(diff, { ...formatOption, ...manifestRootOptions }, {}, context.env);
+      const { format } = options;
+      const loading = manifestLoading(options);
+      const result = diffReleases(await loadRelease(a, loading), await loadRelease(b, loading));
       context.stdout(format === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderReleaseDiff(result));
       return EXIT.ok;
     }),

@@ -15,7 +15,7 @@ import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
-import { readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const runOptions = {
@@ -72,6 +72,7 @@ const runOptions = {
     defaultValue: "terminal",
   }),
   ...storeOptions,
+  ...manifestRootOptions,
 } as const;
 
 export function registerRun(
@@ -111,7 +112,9 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     .map((candidate) => filePath(candidate, "--candidate"));
   const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
   const rules = await readRulesOption(options.rules);
-  const releases = await Promise.all((options.release ?? []).map((path) => loadRelease(path)));
+  const releases = await Promise.all(
+    (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
+  );
   const pricing = await readPricing(options.pricing);
   const store = await openStore(storeSettings(options));
   try {
@@ -143,7 +146,9 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         context.stderr(`${result.invalid} invalid record(s) in ${result.deadLetterPath}\n`);
     }
     if (executed.length > 0) {
-      const toExecute = await Promise.all(executed.map((spec) => loadRelease(spec.slice("release:".length))));
+      const toExecute = await Promise.all(
+        executed.map((spec) => loadRelease(spec.slice("release:".length), manifestLoading(options))),
+      );
       const result = await runExecuted({
         source,
         releases: toExecute,

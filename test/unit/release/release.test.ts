@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -174,6 +174,63 @@ describe("release loading errors", () => {
       "name: x\nversion: 1\nmodel: { provider: openai, snapshot: gpt-4o-2024-08-06 }\nprompt: { text: hi }\ntools: { t: { file: nope.json } }\n",
     );
     await expect(loadRelease(missing)).rejects.toThrow(`${missing}: /tools/t/file: cannot read nope.json`);
+  });
+});
+
+describe("a manifest's file references", () => {
+  const manifest = (prompt: string) =>
+    `name: x\nversion: 1\nmodel: { provider: openai, snapshot: gpt-4o-2024-08-06 }\nprompt: { file: ${JSON.stringify(prompt)} }\ntools: {}\n`;
+
+  it("stay inside the manifest's folder: ../, absolute paths and symlinks out are refused unread", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-confine-"));
+    await writeFile(join(directory, "secret.env"), "OPENAI_API_KEY=sk-test-not-a-real-key\n");
+    const releases = join(directory, "releases");
+    await mkdir(releases);
+    await symlink(join(directory, "secret.env"), join(releases, "prompt.txt"));
+    for (const reference of [
+      "../secret.env",
+      join(directory, "secret.env"),
+      "/proc/self/environ",
+      "prompt.txt",
+    ]) {
+      const path = join(releases, "candidate.yaml");
+      await writeFile(path, manifest(reference));
+      const error = await loadRelease(path).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error?.message, reference).toContain("a manifest may only reference files in its own folder");
+      expect(error?.message).not.toContain("sk-test");
+      const cli = await runShadowdiff(["release", "diff", path, path]);
+      expect(cli.code).toBe(2);
+      expect(cli.stdout + cli.stderr).not.toContain("sk-test");
+    }
+  });
+
+  it("may reach further with an explicit root", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-root-"));
+    await writeFile(join(directory, "shared-prompt.txt"), "You are a support agent.");
+    await mkdir(join(directory, "releases"));
+    const path = join(directory, "releases", "candidate.yaml");
+    await writeFile(path, manifest("../shared-prompt.txt"));
+    await expect(loadRelease(path)).rejects.toThrow(/outside/);
+    expect((await loadRelease(path, { root: directory })).prompt).toBe("You are a support agent.");
+  });
+
+  it("never quote a tool file's text when it is not JSON", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "shadowdiff-quote-"));
+    await writeFile(join(directory, "tool.json"), "TOKEN=sk-live-should-not-print");
+    const path = join(directory, "r.yaml");
+    await writeFile(
+      path,
+      "name: x\nversion: 1\nmodel: { provider: openai, snapshot: gpt-4o-2024-08-06 }\nprompt: { text: hi }\ntools: { t: { file: tool.json } }\n",
+    );
+    const error = await loadRelease(path).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toContain("tool.json is not valid JSON");
+    expect(error?.message).not.toContain("sk-live");
   });
 });
 
