@@ -1,4 +1,5 @@
 import { ShadowdiffError } from "../contracts/errors.js";
+import { displayEndpoint, scrubSecrets } from "./scrub-secrets.js";
 
 export interface ProviderEndpoint {
   readonly baseUrl: string;
@@ -19,26 +20,40 @@ export async function postJson(
   body: unknown,
   authHeaders: Record<string, string>,
 ): Promise<unknown> {
+  const { url, basic, queryValues } = requestUrl(endpoint.baseUrl, path);
+  const where = `${displayEndpoint(endpoint.baseUrl)}${path}`;
+  const secrets = [
+    endpoint.apiKey,
+    ...Object.values(authHeaders),
+    ...Object.values(endpoint.headers ?? {}),
+    basic,
+    ...queryValues,
+  ];
   let response: Response;
   try {
-    response = await fetch(`${endpoint.baseUrl}${path}`, {
+    response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", ...authHeaders, ...endpoint.headers },
+      headers: {
+        "content-type": "application/json",
+        ...(basic === undefined ? {} : { authorization: `Basic ${basic}` }),
+        ...authHeaders,
+        ...endpoint.headers,
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
   } catch (cause) {
-    throw new ShadowdiffError("PROVIDER_FAILED", `${endpoint.baseUrl}${path}: ${describe(cause)}`, {
+    throw new ShadowdiffError("PROVIDER_FAILED", `${where}: ${scrubSecrets(describe(cause), secrets)}`, {
       retriable: true,
-      cause,
     });
   }
   const text = await response.text();
   if (!response.ok) {
     const retriable = response.status === 429 || response.status >= 500;
+    // The provider's own words, minus whatever credentials it echoed back.
     const error = new ShadowdiffError(
       "PROVIDER_FAILED",
-      `${endpoint.baseUrl}${path}: HTTP ${response.status} ${providerMessage(text)}`,
+      `${where}: HTTP ${response.status} ${scrubSecrets(providerMessage(text), secrets)}`,
       {
         retriable,
       },
@@ -48,7 +63,46 @@ export async function postJson(
       Object.assign(error, { retryAfterSeconds: retryAfter });
     throw error;
   }
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Not quoted: the body may hold anything, credentials included.
+    throw new ShadowdiffError(
+      "PROVIDER_FAILED",
+      `${where}: HTTP ${response.status} answered with a body that is not JSON`,
+      {
+        retriable: false,
+      },
+    );
+  }
+}
+
+/**
+ * The request URL: the path joins the base URL's path (a `?key=` query stays a query, after it),
+ * and `user:pass@` moves into a Basic Authorization header, since fetch refuses URLs with
+ * credentials and they must not appear in any message.
+ */
+function requestUrl(baseUrl: string, path: string): { url: string; basic?: string; queryValues: string[] } {
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new ShadowdiffError("BAD_USAGE", `model base URL is not a URL: ${scrubSecrets(baseUrl)}`);
+  }
+  const basic =
+    parsed.username === ""
+      ? undefined
+      : Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString(
+          "base64",
+        );
+  parsed.username = "";
+  parsed.password = "";
+  parsed.pathname = `${parsed.pathname.replace(/\/+$/, "")}${path}`;
+  // A gateway's `?key=` value is a credential too, wherever a provider echoes it.
+  const queryValues = [...parsed.searchParams.values()];
+  return basic === undefined
+    ? { url: parsed.toString(), queryValues }
+    : { url: parsed.toString(), basic, queryValues };
 }
 
 function providerMessage(text: string): string {

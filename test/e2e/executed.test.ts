@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ScriptedServer, startScriptedModelServer } from "../../fixtures/model-server/server.js";
@@ -24,6 +24,10 @@ let count = 0;
 beforeAll(async () => {
   models = await startScriptedModelServer();
   directory = await mkdtemp(join(tmpdir(), "shadowdiff-executed-"));
+  // Manifests written here reference their prompt and tools beside them: a manifest may not
+  // reach outside its own folder.
+  await cp("fixtures/releases/prompts", join(directory, "prompts"), { recursive: true });
+  await cp("fixtures/releases/tools", join(directory, "tools"), { recursive: true });
 });
 
 afterAll(async () => {
@@ -140,8 +144,7 @@ describe("shadowdiff run with executed candidates", () => {
     // A copy of the candidate release on a snapshot the fixture server answers with 503 only.
     const manifest = (await readFile("fixtures/releases/candidate-model-upgrade.yaml", "utf8"))
       .replace("gpt-4.1-2025-04-14", "down-2025-01-01")
-      .replace('version: "1.5.0-rc.1"', 'version: "1.5.0-down"')
-      .replaceAll(/file: (\S+)/g, (_, path: string) => `file: ${resolve("fixtures/releases", path)}`);
+      .replace('version: "1.5.0-rc.1"', 'version: "1.5.0-down"');
     const down = join(directory, "down.yaml");
     await writeFile(down, manifest);
     const { flags } = await freshServerStore();
@@ -180,7 +183,7 @@ describe("shadowdiff run with executed candidates", () => {
     const source = await readFile("fixtures/releases/candidate-model-upgrade.yaml", "utf8");
     await writeFile(
       keyed,
-      `${source.replaceAll("prompts/", `${process.cwd()}/fixtures/releases/prompts/`).replaceAll("tools/", `${process.cwd()}/fixtures/releases/tools/`)}endpoint:\n  protocol: openai\n  api_key_env: SHADOWDIFF_TEST_PROVIDER_KEY\n`,
+      `${source}endpoint:\n  protocol: openai\n  api_key_env: SHADOWDIFF_TEST_PROVIDER_KEY\n`,
     );
     const { store, flags } = await freshServerStore();
     const args = executedArgs(flags, ["--sample", "20%"]);
@@ -209,5 +212,43 @@ describe("shadowdiff run with executed candidates", () => {
       (text) => expect(text).not.toContain(SECRET),
       () => undefined,
     );
+  });
+
+  it("scrubs a key the provider echoes back and credentials in the base URL from every reason", async () => {
+    const source = await readFile("fixtures/releases/candidate-model-upgrade.yaml", "utf8");
+    const echoing = join(directory, "echoing.yaml");
+    await writeFile(
+      echoing,
+      `${source.replace("gpt-4.1-2025-04-14", "reject-key-2025-01-01").replace('version: "1.5.0-rc.1"', 'version: "1.5.0-echo"')}endpoint:\n  protocol: openai\n  api_key_env: SHADOWDIFF_TEST_PROVIDER_KEY\n`,
+    );
+    const userinfo = "gateway-user:gw-pass-1c9e4d";
+    const query = "qkey-77ab31f0";
+    const base = new URL(models.url);
+    const baseUrl = `${base.protocol}//${userinfo}@${base.host}/?key=${query}`;
+    const { store, flags } = await freshServerStore();
+    const args = executedArgs(flags, ["--sample", "10%", "--retries", "0"]);
+    args[args.indexOf("release:fixtures/releases/candidate-model-upgrade.yaml")] = `release:${echoing}`;
+    args[args.indexOf(models.url)] = baseUrl;
+    const { stdout, stderr } = await shadowdiff(args);
+    // The provider (fixture) really was reached, with the key, and answered quoting it.
+    expect(models.credentials.has(`Bearer ${SECRET}`)).toBe(true);
+    const rows = await store.query<{ reason: string }>(
+      `SELECT reason FROM ${store.database}.pairs WHERE category = 'candidate_error'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]?.reason).toContain("HTTP 401 Incorrect API key provided");
+    const report = await shadowdiff([
+      "report",
+      "--candidate",
+      "support-agent@1.5.0-echo",
+      "--format",
+      "json",
+      ...flags,
+    ]);
+    const everything = [stdout, stderr, report.stdout, report.stderr, JSON.stringify(rows)].join("\n");
+    for (const secret of [SECRET, "gw-pass-1c9e4d", query]) {
+      const at = everything.indexOf(secret);
+      expect(at, everything.slice(Math.max(0, at - 300), at + 100)).toBe(-1);
+    }
   });
 });
