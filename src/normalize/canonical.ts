@@ -33,7 +33,9 @@ function canonicalNode(
   }
   const source = value as Record<string, unknown>;
   const keys = sortKeys(Object.keys(source));
-  const out: Record<string, unknown> = {};
+  // Null prototype: every key is data. On `{}`, `out["__proto__"] = v` would set the prototype
+  // and the key would vanish (a candidate adding `"__proto__": {...}` compared as identical).
+  const out: Record<string, unknown> = Object.create(null);
   for (const key of keys) {
     const child = source[key];
     if (child === undefined) continue;

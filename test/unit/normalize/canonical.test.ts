@@ -7,6 +7,14 @@ import { parsePointer } from "../../../src/normalize/pointer.js";
 const masks = compileMasks(DEFAULT_RULES.masks);
 
 describe("canonicalize", () => {
+  it("keeps a `__proto__` key as data, compared like any other", () => {
+    const parsed = JSON.parse('{"amount": 5, "__proto__": {"amount": 999999}}') as unknown;
+    expect(canonicalKey(canonicalize(parsed, [], []))).toBe('{"__proto__":{"amount":999999},"amount":5}');
+    expect(canonicalKey(canonicalize(parsed, [], []))).not.toBe(
+      canonicalKey(canonicalize({ amount: 5 }, [], [])),
+    );
+  });
+
   it("sorts keys so key order never matters", () => {
     const a = canonicalKey(canonicalize({ b: 1, a: { d: 2, c: 3 } }, [], []));
     const b = canonicalKey(canonicalize({ a: { c: 3, d: 2 }, b: 1 }, [], []));
