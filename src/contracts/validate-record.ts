@@ -1,6 +1,7 @@
 import { compileContract, firstErrorPath, formatSchemaErrors } from "./ajv.js";
 import { describeLocation, ShadowdiffError } from "./errors.js";
 import { type ExchangeRecord, exchangeJsonSchema } from "./exchange.js";
+import { MAX_JSON_DEPTH, textNestsDeeper, valueNestsDeeper } from "./json-depth.js";
 
 const validateExchange = compileContract<ExchangeRecord>(exchangeJsonSchema);
 
@@ -19,6 +20,7 @@ export interface LineOrigin {
  * value the caller routes to a dead-letter place, because one bad record must not stop a stream.
  */
 export function parseExchangeLine(text: string, origin: LineOrigin): RecordParse {
+  if (textNestsDeeper(text)) return tooDeep(origin, readIdFromText(text));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -34,11 +36,16 @@ export function parseExchangeLine(text: string, origin: LineOrigin): RecordParse
     );
     return { ok: false, error };
   }
-  return validateExchangeValue(value, origin);
+  return validateExchange(value) ? { ok: true, record: value } : invalid(value, origin);
 }
 
+/** Validates a record that arrived as a value (already parsed, from a converter or a test). */
 export function validateExchangeValue(value: unknown, origin: LineOrigin): RecordParse {
-  if (validateExchange(value)) return { ok: true, record: value };
+  if (valueNestsDeeper(value)) return tooDeep(origin, readId(value));
+  return validateExchange(value) ? { ok: true, record: value } : invalid(value, origin);
+}
+
+function invalid(value: unknown, origin: LineOrigin): RecordParse {
   const recordId = readId(value);
   const context = {
     ...origin,
@@ -53,4 +60,21 @@ function readId(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const id = (value as { id?: unknown }).id;
   return typeof id === "string" && id.length > 0 ? id : undefined;
+}
+
+function tooDeep(origin: LineOrigin, recordId: string | undefined): RecordParse {
+  const context = { ...origin, ...(recordId ? { recordId } : {}) };
+  return {
+    ok: false,
+    error: new ShadowdiffError(
+      "INVALID_RECORD",
+      `${describeLocation(context)}: nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a record)`,
+      { context },
+    ),
+  };
+}
+
+/** The record's id from text too deep to parse, when it comes before the deep part. */
+function readIdFromText(text: string): string | undefined {
+  return /"id"\s*:\s*"([^"\\]{1,200})"/.exec(text.slice(0, 4096))?.[1];
 }

@@ -1,10 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { parseExchangeLine } from "../../../src/contracts/validate-record.js";
+import { MAX_JSON_DEPTH } from "../../../src/contracts/json-depth.js";
+import { parseExchangeLine, validateExchangeValue } from "../../../src/contracts/validate-record.js";
 import { record } from "../records.js";
 
 const origin = { source: "captures/b.jsonl", line: 812 };
 
 describe("parseExchangeLine", () => {
+  it("refuses a record nested past the stated limit with its location, and accepts one at the limit", () => {
+    const nestedText = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    // Built as text: JSON.stringify itself recurses and would overflow on the hostile value.
+    const withArguments = (levels: number, id: string) =>
+      JSON.stringify(
+        record({ id, steps: [{ type: "tool_call", name: "lookup", arguments: { x: "HERE" } }] }),
+      ).replace('"HERE"', nestedText(levels));
+    const parsed = parseExchangeLine(withArguments(4_000, "req-deep"), origin);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error.message).toBe(
+        `captures/b.jsonl:812 (id req-deep): nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a record)`,
+      );
+    }
+    const withMetadata = JSON.stringify(record({ id: "req-meta" })).replace(
+      '"request":{',
+      `"request":{"metadata":${nestedText(10_000)},`,
+    );
+    expect(parseExchangeLine(withMetadata, origin).ok).toBe(false);
+    expect(validateExchangeValue(JSON.parse(withMetadata), origin).ok).toBe(false);
+    const nested = (levels: number) => JSON.parse(nestedText(levels)) as unknown;
+    const atLimit = record() as unknown as { request: { metadata: unknown } };
+    atLimit.request.metadata = nested(MAX_JSON_DEPTH - 10);
+    expect(parseExchangeLine(JSON.stringify(atLimit), origin).ok).toBe(true);
+  });
+
   it("accepts a valid record", () => {
     const parsed = parseExchangeLine(JSON.stringify(record()), origin);
     expect(parsed.ok).toBe(true);
