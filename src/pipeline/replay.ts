@@ -59,6 +59,11 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         ) {
           break replaying;
         }
+        // A line too long to be a record, or not UTF-8, is not worth a broker's while.
+        if (line.problem !== undefined) {
+          unparseable++;
+          continue;
+        }
         const fields = keyAndTime(line.text);
         if (fields === undefined) unparseable++;
         await pace(

@@ -2,7 +2,7 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import type { ExchangeRecord } from "../contracts/exchange.js";
 import { pairKey } from "../contracts/exchange.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
-import { readLines } from "./jsonl-lines.js";
+import { lineProblem, readLines } from "./jsonl-lines.js";
 import { KeyLineIndex } from "./key-line-index.js";
 
 export type CaptureItem =
@@ -31,6 +31,11 @@ export type CaptureItem =
 export async function* readCapture(path: string): AsyncGenerator<CaptureItem> {
   const seen = new KeyLineIndex();
   for await (const line of readLines(path)) {
+    const problem = lineProblem(line, path);
+    if (problem !== undefined) {
+      yield { kind: "invalid", error: problem, line: line.number, text: line.text };
+      continue;
+    }
     const parsed = parseExchangeLine(line.text, { source: path, line: line.number });
     if (!parsed.ok) {
       const error =

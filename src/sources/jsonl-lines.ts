@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { ShadowdiffError } from "../contracts/errors.js";
 
@@ -10,7 +11,20 @@ export interface Line {
   readonly byteLength: number;
   /** The file ended on this line without a newline: the writer may have stopped mid-record. */
   readonly unterminated?: true;
+  /**
+   * Why the line cannot be a record before it is parsed: longer than MAX_RECORD_BYTES (its text is
+   * then empty: it was never held whole), or bytes that are not UTF-8 (decoding would replace them
+   * silently, and an id changed that way pairs with nothing).
+   */
+  readonly problem?: "too-long" | "not-utf8";
 }
+
+/**
+ * The largest record a capture line may hold. A line is held whole while it is parsed and
+ * diffed, several times over (text, parsed value, canonical forms): a 50 MB line took a run to
+ * 984 MB of memory. Longer lines are skipped as they stream past, never held, and reported.
+ */
+export const MAX_RECORD_BYTES = 8 << 20;
 
 const NEWLINE = 0x0a;
 
@@ -35,6 +49,7 @@ export async function* readLines(path: string, range?: ByteRange): AsyncGenerato
   let skipping = range !== undefined && range.start > 0;
   const stream = createReadStream(path, { highWaterMark: 1 << 20, start: from });
   let pending: Buffer | undefined;
+  let overlong = 0;
   let number = 0;
   let chunkStart = from;
   let lineStart = from;
@@ -56,17 +71,27 @@ export async function* readLines(path: string, range?: ByteRange): AsyncGenerato
         }
         number++;
         const piece = chunk.subarray(start, index);
-        const bytes = pending ? Buffer.concat([pending, piece]) : piece;
+        if (overlong > 0 || (pending?.length ?? 0) + piece.length > MAX_RECORD_BYTES) {
+          const byteLength = overlong + (pending?.length ?? 0) + piece.length;
+          yield { number, text: "", offset: lineStart, byteLength, problem: "too-long" };
+          overlong = 0;
+        } else {
+          const bytes = pending ? Buffer.concat([pending, piece]) : piece;
+          const line = toLine(bytes, number, lineStart);
+          if (line !== undefined) yield line;
+        }
         pending = undefined;
-        const text = bytes.toString("utf8");
-        if (!isBlank(text)) yield { number, text, offset: lineStart, byteLength: bytes.length };
         start = index + 1;
         lineStart = chunkStart + start;
         index = chunk.indexOf(NEWLINE, start);
       }
       if (start < chunk.length && !skipping) {
         const rest = chunk.subarray(start);
-        pending = pending ? Buffer.concat([pending, rest]) : Buffer.from(rest);
+        if (overlong > 0 || (pending?.length ?? 0) + rest.length > MAX_RECORD_BYTES) {
+          // Past the bound: count the bytes, drop them, and report the line at its newline.
+          overlong += (pending?.length ?? 0) + rest.length;
+          pending = undefined;
+        } else pending = pending ? Buffer.concat([pending, rest]) : Buffer.from(rest);
       }
       chunkStart += chunk.length;
     }
@@ -88,12 +113,27 @@ export async function* readLines(path: string, range?: ByteRange): AsyncGenerato
     }
     throw cause;
   }
-  if (pending !== undefined && lineStart < end) {
-    const text = pending.toString("utf8");
-    if (!isBlank(text)) {
-      yield { number: number + 1, text, offset: lineStart, byteLength: pending.length, unterminated: true };
-    }
+  if (overlong > 0 && lineStart < end) {
+    yield {
+      number: number + 1,
+      text: "",
+      offset: lineStart,
+      byteLength: overlong,
+      unterminated: true,
+      problem: "too-long",
+    };
+  } else if (pending !== undefined && lineStart < end) {
+    const line = toLine(pending, number + 1, lineStart);
+    if (line !== undefined) yield { ...line, unterminated: true };
   }
+}
+
+function toLine(bytes: Buffer, number: number, offset: number): Line | undefined {
+  const text = bytes.toString("utf8");
+  if (isBlank(text)) return undefined;
+  return isUtf8(bytes)
+    ? { number, text, offset, byteLength: bytes.length }
+    : { number, text, offset, byteLength: bytes.length, problem: "not-utf8" };
 }
 
 function isBlank(text: string): boolean {
@@ -102,4 +142,23 @@ function isBlank(text: string): boolean {
     if (code !== 0x20 && code !== 0x09 && code !== 0x0d) return false;
   }
   return true;
+}
+
+/** The located error for a line with a `problem`, or undefined when it may be parsed. */
+export function lineProblem(line: Line, source: string): ShadowdiffError | undefined {
+  if (line.problem === undefined) return undefined;
+  const context = { source, line: line.number };
+  if (line.problem === "too-long") {
+    const megabytes = (line.byteLength / (1 << 20)).toFixed(1);
+    return new ShadowdiffError(
+      "INVALID_RECORD",
+      `${source}:${line.number}: ${megabytes} MB line, longer than the ${MAX_RECORD_BYTES >> 20} MB limit for a record (skipped unread)`,
+      { context },
+    );
+  }
+  return new ShadowdiffError(
+    "INVALID_RECORD",
+    `${source}:${line.number}: bytes that are not UTF-8 (a record must be UTF-8 text; decoding would change its id or values)`,
+    { context },
+  );
 }

@@ -260,8 +260,11 @@ export async function indexPart(path: string, range?: ByteRange): Promise<Indexe
   let invalid = 0;
   const releases = new Set<string>();
   for await (const line of readLines(path, range)) {
-    const parsed = parseExchangeLine(line.text, { source: path, line: line.number });
-    if (!parsed.ok) {
+    const parsed =
+      line.problem === undefined
+        ? parseExchangeLine(line.text, { source: path, line: line.number })
+        : undefined;
+    if (parsed === undefined || !parsed.ok) {
       invalid++;
       continue;
     }

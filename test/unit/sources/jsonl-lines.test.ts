@@ -2,7 +2,13 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ByteRange, type Line, readLines } from "../../../src/sources/jsonl-lines.js";
+import {
+  type ByteRange,
+  type Line,
+  lineProblem,
+  MAX_RECORD_BYTES,
+  readLines,
+} from "../../../src/sources/jsonl-lines.js";
 
 async function collect(path: string, range?: ByteRange): Promise<Omit<Line, "number">[]> {
   const lines: Omit<Line, "number">[] = [];
@@ -45,5 +51,41 @@ describe("readLines over byte ranges", () => {
     ]);
     expect((await collect(path, { start: 5, end: 6 })).map((line) => line.text)).toEqual(["bbbb"]);
     expect(await collect(path, { start: 6, end: 10 })).toEqual([]);
+  });
+});
+
+describe("readLines on lines that cannot be records", () => {
+  it("skips a line past the record bound without holding it, and goes on with the next", async () => {
+    const huge = `{"x":"${"a".repeat(MAX_RECORD_BYTES + 1024)}"}`;
+    const path = await file(`{"a":1}\n${huge}\n{"b":2}\n`);
+    const lines: Line[] = [];
+    for await (const line of readLines(path)) lines.push(line);
+    expect(lines.map((line) => [line.number, line.problem, line.text.length])).toEqual([
+      [1, undefined, 7],
+      [2, "too-long", 0],
+      [3, undefined, 7],
+    ]);
+    expect(lines[1]?.byteLength).toBe(Buffer.byteLength(huge));
+    expect(lineProblem(lines[1] as Line, "c.jsonl")?.message).toMatch(
+      /^c\.jsonl:2: 8\.0 MB line, longer than the 8 MB limit for a record/,
+    );
+  });
+
+  it("marks bytes that are not UTF-8 instead of replacing them silently", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "shadowdiff-lines-")), "bytes.jsonl");
+    await writeFile(
+      path,
+      Buffer.concat([
+        Buffer.from('{"id":"ok"}\n{"id":"req-'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}\n'),
+      ]),
+    );
+    const lines: Line[] = [];
+    for await (const line of readLines(path)) lines.push(line);
+    expect(lines.map((line) => line.problem)).toEqual([undefined, "not-utf8"]);
+    expect(lineProblem(lines[1] as Line, "bytes.jsonl")?.message).toContain(
+      "bytes.jsonl:2: bytes that are not UTF-8",
+    );
   });
 });
