@@ -1,62 +1,91 @@
 import type { DriftReport, ExampleStep } from "../analyze/report-types.js";
 import { descend, isIgnoredHere, type PointerPattern, parsePointer } from "../normalize/pointer.js";
+import { isCardInteger } from "./redact-card.js";
+import { scrubNumbers } from "./redact-digits.js";
+import { scrubEmails } from "./redact-email.js";
+import { isPhoneInteger, isPhoneKey } from "./redact-phone.js";
 
 /**
- * Redaction before anything leaves for an eval bench: configured JSON paths are replaced whole,
- * and every string is scrubbed of e-mail addresses, phone numbers and payment card numbers
- * (digit runs of 13–19 that pass the Luhn check, so order ids and amounts survive).
+ * Redaction before anything leaves for an eval bench or a report: configured JSON paths are
+ * replaced whole, and every string is scrubbed of e-mail addresses (`<email>`), payment card
+ * numbers (`<card>`) and phone numbers (`<phone>`); a JSON number that holds a card or a phone
+ * number becomes that placeholder string too. Dates, times, amounts, ids, versions and addresses
+ * are left as they were; the rules and their limits are in redact-card.ts and redact-phone.ts,
+ * and the corpus in test/unit/harvest/redact-corpus.test.ts. Linear in the size of the input.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-// Not inside a longer token: a UUID's digit groups or an order id are not phone numbers.
-const PHONE = /(?<![\w-])\+?\(?\d[\d ().-]{7,}\d(?![\w-])/g;
-const CARD = /(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])/g;
-
 export function redactText(text: string): string {
-  return (
-    text
-      .replace(CARD, (match) => (luhn(match.replace(/\D/g, "")) ? "<card>" : match))
-      .replace(EMAIL, "<email>")
-      // E.164 numbers have at most 15 digits; longer runs are account or card-like numbers.
-      .replace(PHONE, (match) => {
-        const digits = match.replace(/\D/g, "").length;
-        return digits >= 9 && digits <= 15 ? "<phone>" : match;
-      })
-  );
+  return scrubText(text, false);
 }
 
+function scrubText(text: string, underPhoneKey: boolean): string {
+  return scrubNumbers(scrubEmails(text), underPhoneKey);
+}
+
+function scrubLeaf(value: unknown, underPhoneKey: boolean): unknown {
+  if (typeof value === "string") return scrubText(value, underPhoneKey);
+  if (typeof value === "number" || typeof value === "bigint") {
+    if (isCardInteger(value)) return "<card>";
+    if (isPhoneInteger(value, underPhoneKey)) return "<phone>";
+  }
+  return value;
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+interface Pending {
+  readonly source: unknown;
+  readonly patterns: readonly PointerPattern[];
+  /** Inside a value whose key names a phone (`phone`, `mobilePhone`): bare digits are phones. */
+  readonly underPhoneKey: boolean;
+  readonly target: Container;
+  readonly key: string | number;
+}
+
+/**
+ * Walked with an explicit stack, not recursion, so JSON nested deeper than the call stack (a
+ * hostile or generated record) is handled. Keys are written with defineProperty where a plain
+ * assignment would not make a property: `__proto__` from JSON.parse is data and stays data.
+ */
 export function redactValue(value: unknown, paths: readonly string[] = []): unknown {
-  return walk(value, paths.map(parsePointer));
-}
-
-function walk(value: unknown, patterns: readonly PointerPattern[]): unknown {
-  if (typeof value === "string") return redactText(value);
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) {
-    return value.map((item, index) => {
-      const below = descend(patterns, String(index));
-      return isIgnoredHere(below) ? "<redacted>" : walk(item, below);
-    });
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => {
-      const below = descend(patterns, key);
-      return [key, isIgnoredHere(below) ? "<redacted>" : walk(item, below)];
-    }),
-  );
-}
-
-function luhn(digits: string): boolean {
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let index = 0; index < digits.length; index++) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
+  const root: unknown[] = [undefined];
+  const stack: Pending[] = [
+    { source: value, patterns: paths.map(parsePointer), underPhoneKey: false, target: root, key: 0 },
+  ];
+  for (let pending = stack.pop(); pending !== undefined; pending = stack.pop()) {
+    const { source, patterns, underPhoneKey, target, key } = pending;
+    if (source === null || typeof source !== "object") {
+      setOwn(target, key, scrubLeaf(source, underPhoneKey));
+    } else if (Array.isArray(source)) {
+      const copy: unknown[] = new Array(source.length);
+      setOwn(target, key, copy);
+      for (let index = 0; index < source.length; index++) {
+        const below = descend(patterns, String(index));
+        if (isIgnoredHere(below)) copy[index] = "<redacted>";
+        else stack.push({ source: source[index], patterns: below, underPhoneKey, target: copy, key: index });
+      }
+    } else {
+      const copy: Record<string, unknown> = {};
+      setOwn(target, key, copy);
+      for (const [childKey, item] of Object.entries(source)) {
+        const below = descend(patterns, childKey);
+        // Every key is claimed now, in the source's order, as "<redacted>"; the stack fills in
+        // the ones not configured for redaction later without moving them.
+        setOwn(copy, childKey, "<redacted>");
+        if (isIgnoredHere(below)) continue;
+        const phone = underPhoneKey || isPhoneKey(childKey);
+        stack.push({ source: item, patterns: below, underPhoneKey: phone, target: copy, key: childKey });
+      }
     }
-    sum += digit;
   }
-  return sum % 10 === 0;
+  return root[0];
+}
+
+function setOwn(target: Container, key: string | number, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    (target as Record<string | number, unknown>)[key] = value;
+  }
 }
 
 /**
@@ -75,6 +104,9 @@ export function redactExamples(examples: DriftReport["examples"]): DriftReport["
         reason: redactText(row.reason),
         baseline_steps: redactSteps(row.baseline_steps),
         candidate_steps: redactSteps(row.candidate_steps),
+        // The answers and errors come from the raw records: scrubbed as the arguments are.
+        baseline_answer: redactValue(row.baseline_answer) as typeof row.baseline_answer,
+        candidate_answer: redactValue(row.candidate_answer) as typeof row.candidate_answer,
       })),
     ]),
   );
