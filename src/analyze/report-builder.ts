@@ -3,6 +3,7 @@ import { distributionOf } from "./distribution.js";
 import type { SegmentAggregate } from "./report-aggregate.js";
 import { segmentKey } from "./report-queries.js";
 import type { ReportData } from "./report-reader.js";
+import { describe } from "./report-scope.js";
 import type { DriftReport, SegmentReport } from "./report-types.js";
 import { type SegmentInput, segmentReport } from "./segment-report.js";
 
@@ -21,6 +22,17 @@ export function buildDriftReport(data: ReportData, options: BuildOptions = {}): 
   const minPairs = options.minPairs ?? 30;
   const noisePaths = new Set(data.noise.noisePaths);
   const aaRun = data.noise.aaPairs > 0;
+  const unchecked = [
+    ...(data.manifests.candidate ? [] : [data.candidate]),
+    ...(data.manifests.baseline || data.baseline.id === data.candidate.id ? [] : [data.baseline]),
+  ];
+  const validity = {
+    ...data.manifests,
+    note:
+      unchecked.length === 0
+        ? null
+        : `not checked (no manifest for release ${unchecked.map(describe).join(" nor for release ")})`,
+  };
   const inputOf = (aggregate: SegmentAggregate, seed: number): SegmentInput => ({
     aggregate,
     aa: aaRun
@@ -33,15 +45,18 @@ export function buildDriftReport(data: ReportData, options: BuildOptions = {}): 
     sample: aggregate.sample.slice(0, data.sampleLimit),
     minPairs,
     seed,
+    validity,
   });
   const [overallAggregate, ...rest] = data.segments;
   if (overallAggregate === undefined) throw new Error("report data without an overall segment");
   const overall = segmentReport(inputOf(overallAggregate, 1));
-  const segments: Record<string, SegmentReport[]> = {};
+  // Null prototype: a label called `__proto__` is a dimension like any other.
+  const segments: Record<string, SegmentReport[]> = Object.create(null);
   for (const dimension of data.dimensions) {
     const reports = rest
       .filter((aggregate) => aggregate.dimension === dimension)
-      .map((aggregate, index) => segmentReport(inputOf(aggregate, index + 2)));
+      .map((aggregate, index) => segmentReport(inputOf(aggregate, index + 2)))
+      .sort(bySegmentValue(rest.filter((aggregate) => aggregate.dimension === dimension)));
     segments[dimension] = adjustAcrossSegments(reports);
   }
   const overallSample = overallAggregate.sample.slice(0, data.sampleLimit);
@@ -72,6 +87,26 @@ export function buildDriftReport(data: ReportData, options: BuildOptions = {}): 
       })),
       CONFIDENCE,
     ),
+  };
+}
+
+/** The label value of pairs without the label (report-queries.ts's `segmentExpression`). */
+const NO_LABEL = "(none)";
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Segment order: numbers as numbers when every value of the label is one (`--by task`: 9 before
+ * 10), text otherwise; pairs without the label last. Ties (`1` and `1.0`) fall back to text so
+ * the order never depends on the store's.
+ */
+function bySegmentValue(
+  aggregates: readonly { readonly segment: string }[],
+): (a: SegmentReport, b: SegmentReport) => number {
+  const numeric = aggregates.every(({ segment }) => segment === NO_LABEL || DECIMAL.test(segment));
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return (a, b) => {
+    if ((a.value === NO_LABEL) !== (b.value === NO_LABEL)) return a.value === NO_LABEL ? 1 : -1;
+    return (numeric ? Number(a.value) - Number(b.value) : 0) || text(a.value, b.value);
   };
 }
 

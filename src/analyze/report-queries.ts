@@ -113,17 +113,17 @@ export function examplesSql(
   const db = sqlIdentifier(scope.database);
   const entries = [...wanted].filter(([, want]) => want.keys.length > 0);
   if (entries.length === 0) {
-    return "SELECT '' AS category, '' AS request_id, 0 AS replica, '' AS reason, '' AS alignment, '[]' AS baseline_steps, '[]' AS candidate_steps WHERE 0";
+    return "SELECT '' AS category, '' AS request_id, 0 AS replica WHERE 0";
   }
   const keys = entries.flatMap(([, want]) => want.keys.map((key) => `toUInt64(${unsignedKey(key)})`));
   const categories = entries.flatMap(([category, want]) => want.keys.map(() => sqlString(category)));
   const bounds = entries.flatMap(([, want]) => want.keys.map(() => `toUInt64(${hashBound(want.share)})`));
-  return `SELECT net_category AS category, request_id, replica, reason, alignment, baseline_steps, candidate_steps
+  return `SELECT net_category AS category, request_id, replica
 FROM (
   SELECT *, transform(pathset_key, [${keys.join(", ")}], [${categories.join(", ")}], '') AS net_category,
     transform(pathset_key, [${keys.join(", ")}], [${bounds.join(", ")}], toUInt64(0)) AS bound
   FROM (
-    SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps,
+    SELECT request_id, replica,
       cityHash64(category, arrayStringConcat(paths, '\\n')) AS pathset_key, cityHash64(request_id, replica) AS pair_hash
     FROM ${db}.pairs FINAL
     WHERE ${scopeFilter(scope)} AND category != 'identical'
@@ -140,13 +140,17 @@ function unsignedKey(key: string): string {
   return key;
 }
 
-/** Reason, alignment and both step lists of a few example pairs, looked up by key (the primary key makes this cheap). */
+/**
+ * Reason, alignment, both step lists and both records (for the answers and errors) of a few
+ * example pairs, looked up by key: the primary key makes this cheap, and only these pairs' `raw`
+ * is read.
+ */
 export function exampleDetailsSql(
   scope: PairScope,
   keys: readonly { id: string; replica: number }[],
 ): string {
   const tuples = keys.map((key) => `(${sqlString(key.id)}, ${sqlNumber(key.replica)})`).join(", ");
-  return `SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps
+  return `SELECT request_id, replica, reason, alignment, baseline_steps, candidate_steps, baseline_refusal, candidate_refusal, raw
 FROM ${sqlIdentifier(scope.database)}.pairs FINAL
 WHERE ${scopeFilter(scope)} AND (request_id, replica) IN (${tuples})`;
 }
@@ -165,6 +169,15 @@ FROM ${sqlIdentifier(database)}.pairs
 WHERE candidate_release = ${sqlString(candidate)} AND candidate_release != baseline_release
 GROUP BY baseline_release
 ORDER BY pairs DESC, baseline`;
+}
+
+/** Which of these releases the store holds a manifest for (their tool calls were checked). */
+export function manifestsSql(database: string, releases: readonly string[]): string {
+  return `SELECT release_id
+FROM ${sqlIdentifier(database)}.releases
+WHERE release_id IN (${releases.map(sqlString).join(", ")})
+GROUP BY release_id
+HAVING argMax(manifest, version) != ''`;
 }
 
 /** Every release the store knows, with the latest registration of its name and version. */

@@ -13,6 +13,7 @@ import {
   aaPathCountsSql,
   DIMENSION_NAME,
   hashBound,
+  manifestsSql,
   PAIRS_PATH,
   type PairScope,
   pathsetCountsSql,
@@ -50,6 +51,11 @@ export interface ReportData {
   readonly noise: NoiseJudgement;
   readonly examples: Partial<Record<PairCategory, ExampleRow[]>>;
   readonly unpaired: { readonly baseline: number; readonly candidate: number };
+  /**
+   * Whether the store holds each release's manifest. Tool calls are checked against a release's
+   * schemas only when its manifest was given (`--release`), and then it is stored with the pairs.
+   */
+  readonly manifests: { readonly baseline: boolean; readonly candidate: boolean };
 }
 
 type Row = Readonly<Record<string, unknown>>;
@@ -107,11 +113,13 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   });
   const overall = segments.find((segment) => segment.dimension === "") as SegmentAggregate;
   const noise = judgeNoise(overall.pathsets, aaPaths, options.topPaths ?? 20);
-  const [examples, unpaired, aaSegments] = await Promise.all([
+  const [examples, unpaired, aaSegments, manifests] = await Promise.all([
     loadExamples(store, scope, options.examplesPerCategory ?? 3, overall, noise, sampleLimit),
     loadUnpaired(store, candidate.id, options.since, options.until),
     aaPaths === null ? new Map<string, AaSegment>() : loadAaSegments(store, scope, dimensions, segments),
+    store.query<{ release_id: string }>(manifestsSql(store.database, [candidate.id, baseline.id])),
   ]);
+  const hasManifest = (id: string) => manifests.some((row) => row.release_id === id);
   return {
     candidate,
     baseline,
@@ -122,6 +130,7 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     noise,
     examples,
     unpaired,
+    manifests: { baseline: hasManifest(baseline.id), candidate: hasManifest(candidate.id) },
   };
 }
 

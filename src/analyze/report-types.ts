@@ -1,4 +1,7 @@
 import type { PairCategory } from "../contracts/categories.js";
+import type { Moments, ScoreReport, ThirdPowerSums, ToolReport } from "./outcome-types.js";
+
+export type { Moments, ScoreReport, ThirdPowerSums, ToolReport } from "./outcome-types.js";
 
 /** The drift report: the canonical JSON every renderer and the gate read. */
 export interface DriftReport {
@@ -73,6 +76,16 @@ export interface ExampleRow {
   readonly alignment: string;
   readonly baseline_steps: readonly ExampleStep[];
   readonly candidate_steps: readonly ExampleStep[];
+  /** What each side answered: a failed or refusing pair has no steps to show, but has these. */
+  readonly baseline_answer: ExampleAnswer;
+  readonly candidate_answer: ExampleAnswer;
+}
+
+export interface ExampleAnswer {
+  /** The final text, cut to EXAMPLE_OUTPUT_CHARS; null when the side gave none. */
+  readonly output: string | null;
+  readonly refusal: boolean;
+  readonly error: { readonly type: string; readonly message: string } | null;
 }
 
 export interface ExampleStep {
@@ -101,6 +114,18 @@ export interface PairedBinary {
   readonly p_value: number;
   /** Holm-adjusted across the segments of one dimension (equal to p_value for overall). */
   readonly p_adjusted: number;
+}
+
+/**
+ * A paired binary comparison with the difference candidate − baseline and its 95% paired
+ * (Newcombe) interval: what `refusal_rate_delta` and `tool_call_success_delta` are judged on.
+ */
+export interface PairedFlip extends PairedBinary {
+  readonly difference: {
+    readonly estimate: number;
+    readonly low: number | null;
+    readonly high: number | null;
+  };
 }
 
 /** A paired positive quantity (cost, latency, tokens) compared through per-pair log ratios. */
@@ -223,13 +248,18 @@ export interface SufficientSegment {
   /** Pairs whose baseline failed: reported apart, never counted as drift. */
   readonly baseline_failed: number;
   readonly drift: NetDrift;
-  readonly refusal: PairedBinary;
-  readonly errors: PairedBinary;
+  readonly refusal: PairedFlip;
+  readonly errors: PairedFlip;
   readonly tool_calls: {
-    readonly baseline: { readonly calls: number; readonly validity: Rate; readonly success: Rate };
-    readonly candidate: { readonly calls: number; readonly validity: Rate; readonly success: Rate };
+    readonly baseline: ToolCallSide;
+    readonly candidate: ToolCallSide;
     /** Pairs whose every tool call was valid and succeeded, compared pair by pair. */
-    readonly all_ok: PairedBinary;
+    readonly all_ok: PairedFlip;
+    /**
+     * `not checked (no manifest for release …)` when a side's calls were never checked against
+     * tool schemas: its validity rate then counts nothing and says nothing. null when both were.
+     */
+    readonly validity_note: string | null;
   };
   readonly tokens: PairedRatio;
   readonly cost: CostComparison;
@@ -240,65 +270,11 @@ export interface SufficientSegment {
   readonly tools: Readonly<Record<string, ToolReport>>;
 }
 
-/**
- * A score compared pair by pair: both sides' means over the pairs where both have it, the paired
- * difference candidate − baseline with its 95% interval (Newcombe's paired interval for a 0/1
- * score, the normal interval of the mean difference otherwise), and its p value (exact McNemar
- * for a 0/1 score, the paired z test otherwise).
- */
-export interface ScoreReport {
-  readonly source: "record" | "check";
-  readonly binary: boolean;
-  readonly pairs: number;
-  /** Pairs where only one side has the score (not compared). */
-  readonly one_sided: { readonly baseline: number; readonly candidate: number };
-  readonly baseline: { readonly mean: number | null };
-  readonly candidate: { readonly mean: number | null };
-  readonly delta: {
-    readonly value: number | null;
-    readonly low: number | null;
-    readonly high: number | null;
-  };
-  readonly p_value: number | null;
-  /** 0 → 1 and 1 → 0, for 0/1 scores. */
-  readonly gained: number | null;
-  readonly lost: number | null;
-  /** Checks: pass / fail / not applicable on each side, over every completed pair. */
-  readonly baseline_counts?: { readonly pass: number; readonly fail: number; readonly na: number };
-  readonly candidate_counts?: { readonly pass: number; readonly fail: number; readonly na: number };
-  /** Sums over the compared pairs, for the gate's bounds. */
-  readonly moments: Moments;
-}
-
-/** Third-order paired sums (for the skewness correction of a ratio's bounds). */
-export interface ThirdPowerSums {
-  readonly sum_baseline_cubes: number;
-  readonly sum_baseline_squares_times_candidate: number;
-  readonly sum_baseline_times_candidate_squares: number;
-  readonly sum_candidate_cubes: number;
-}
-
-/** Paired sums: x = baseline, y = candidate. */
-export interface Moments {
-  readonly n: number;
-  readonly sum_baseline: number;
-  readonly sum_candidate: number;
-  readonly sum_baseline_squares: number;
-  readonly sum_candidate_squares: number;
-  readonly sum_products: number;
-}
-
-/** A tool: the share of tasks calling it, calls per task, and the failure rate of its calls. */
-export interface ToolReport {
-  readonly share: PairedBinary & { readonly delta: number; readonly low: number; readonly high: number };
-  readonly calls: {
-    readonly baseline_mean: number;
-    readonly candidate_mean: number;
-    readonly ratio: number | null;
-    readonly low: number | null;
-    readonly high: number | null;
-    readonly moments: Moments;
-    readonly third_moments: ThirdPowerSums;
-  };
-  readonly failures: { readonly baseline: Rate; readonly candidate: Rate };
+export interface ToolCallSide {
+  readonly calls: number;
+  /** Checked against the release's tool schemas (the store holds its manifest). */
+  readonly checked: boolean;
+  readonly validity: Rate;
+  /** Calls that returned no error, per call. */
+  readonly success: Rate;
 }

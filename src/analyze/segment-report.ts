@@ -1,32 +1,27 @@
 import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { netDriftMethod } from "../diff/net-drift.js";
-import {
-  bcaBootstrapMeanInterval,
-  mcnemarExact,
-  normalQuantile,
-  wilcoxonSignedRank,
-} from "../stats/index.js";
+import { mcnemarExact, normalQuantile } from "../stats/index.js";
 import type { SampledPairRow } from "./aggregate-queries.js";
-import { netDriftBounds, p95RatioBounds, REPORT_SIDES, rateBounds, ratioOfMeansBounds } from "./bounds.js";
+import {
+  netDriftBounds,
+  p95RatioBounds,
+  pairedDeltaBounds,
+  REPORT_SIDES,
+  rateBounds,
+  ratioOfMeansBounds,
+} from "./bounds.js";
 import { momentsOf, scoresReport, thirdOf, toolsReport } from "./outcome-report.js";
+import { pairedRatio } from "./paired-ratio.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type {
   CostComparison,
   LatencyComparison,
   NetDrift,
-  PairedBinary,
-  PairedRatio,
+  PairedFlip,
   Rate,
   SegmentReport,
 } from "./report-types.js";
-
-/**
- * Bootstrap resamples per interval: 1,000 is the usual floor for 95% intervals (Efron & Tibshirani
- * 1993) and keeps a report with dozens of segments well under a second. Only descriptive
- * figures (the typical per-pair ratio) are bootstrapped; no guardrail reads one.
- */
-const BOOTSTRAP_RESAMPLES = 1000;
 
 export interface SegmentInput {
   readonly aggregate: SegmentAggregate;
@@ -38,6 +33,12 @@ export interface SegmentInput {
   readonly minPairs: number;
   /** Bootstrap seed: fixed per segment so a report is reproducible. */
   readonly seed: number;
+  /** Whether each side's tool calls were checked against its schemas, and the note when not. */
+  readonly validity: {
+    readonly baseline: boolean;
+    readonly candidate: boolean;
+    readonly note: string | null;
+  };
 }
 
 /** Turns one segment's aggregates into its statistics (pure). */
@@ -54,8 +55,9 @@ export function segmentReport(input: SegmentInput): SegmentReport {
       note: `too few pairs to tell (${pairs} < ${input.minPairs})`,
     };
   }
-  const binary = (counts: BinaryCounts): PairedBinary => {
+  const binary = (counts: BinaryCounts): PairedFlip => {
     const p = mcnemarExact(counts.lost, counts.gained);
+    const difference = pairedDeltaBounds(counts, pairs, REPORT_SIDES);
     return {
       baseline: rate(counts.baseline, pairs),
       candidate: rate(counts.candidate, pairs),
@@ -63,6 +65,11 @@ export function segmentReport(input: SegmentInput): SegmentReport {
       lost: counts.lost,
       p_value: p,
       p_adjusted: p,
+      difference: {
+        estimate: (counts.candidate - counts.baseline) / pairs,
+        low: difference === undefined ? null : difference.low,
+        high: difference === undefined ? null : difference.high,
+      },
     };
   };
   const calls = aggregate.toolCalls;
@@ -81,15 +88,18 @@ export function segmentReport(input: SegmentInput): SegmentReport {
     tool_calls: {
       baseline: {
         calls: calls.baseline.calls,
+        checked: input.validity.baseline,
         validity: rate(calls.baseline.calls - calls.baseline.invalid, calls.baseline.calls),
         success: rate(calls.baseline.calls - calls.baseline.failed, calls.baseline.calls),
       },
       candidate: {
         calls: calls.candidate.calls,
+        checked: input.validity.candidate,
         validity: rate(calls.candidate.calls - calls.candidate.invalid, calls.candidate.calls),
         success: rate(calls.candidate.calls - calls.candidate.failed, calls.candidate.calls),
       },
       all_ok: binary(aggregate.toolsOk),
+      validity_note: input.validity.note,
     },
     tokens: pairedRatio(
       pairs,
@@ -247,46 +257,5 @@ function latencyComparison(aggregate: SegmentAggregate, input: SegmentInput): La
       sample,
       input,
     ),
-  };
-}
-
-/**
- * A positive paired quantity through per-pair log ratios ln(candidate / baseline), on the hash
- * sample: the signed-rank test asks whether the candidate is systematically higher or lower, and
- * the BCa bootstrap interval of the mean log ratio, exponentiated, is the typical request's ratio.
- * Descriptive: no guardrail reads it. Pairs where either side is zero carry no ratio.
- */
-function pairedRatio(
-  pairs: number,
-  baselineMean: number,
-  candidateMean: number,
-  baselineMedian: number,
-  candidateMedian: number,
-  sample: readonly (readonly [number, number])[],
-  input: SegmentInput,
-): PairedRatio {
-  const logRatios = sample.filter(([b, c]) => b > 0 && c > 0).map(([b, c]) => Math.log(c / b));
-  const enough = logRatios.length >= Math.min(input.minPairs, 10);
-  const interval = enough
-    ? bcaBootstrapMeanInterval(logRatios, {
-        confidence: 0.95,
-        seed: input.seed,
-        resamples: BOOTSTRAP_RESAMPLES,
-      })
-    : undefined;
-  const test = enough ? wilcoxonSignedRank(logRatios) : null;
-  return {
-    pairs,
-    baseline_mean: baselineMean,
-    candidate_mean: candidateMean,
-    baseline_median: baselineMedian,
-    candidate_median: candidateMedian,
-    ratio_of_means: baselineMean > 0 ? candidateMean / baselineMean : 0,
-    ratio: interval ? Math.exp(interval.estimate) : null,
-    ratio_low: interval ? Math.exp(interval.low) : null,
-    ratio_high: interval ? Math.exp(interval.high) : null,
-    p_value: test ? test.pValue : null,
-    p_adjusted: test ? test.pValue : null,
-    sample: logRatios.length,
   };
 }

@@ -1,11 +1,13 @@
 import type { Sides } from "../analyze/bounds.js";
 import type { DriftReport, SegmentReport } from "../analyze/report-types.js";
-import { boundsOf, detectableValue, requiredPairs } from "./guardrail-bounds.js";
+import { boundsOf, detectableValue } from "./guardrail-bounds.js";
+import { type Check, plan } from "./plan.js";
 import { ALPHA, POWER } from "./promise.js";
+import { checkName } from "./verdict.js";
 
 export { ALPHA, POWER };
 
-import { type GuardrailName, type Limit, type Policy, policyChecks } from "./policy.js";
+import type { GuardrailName, Limit, Policy } from "./policy.js";
 
 export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged" | "warn";
 export type Verdict = "promote" | "hold" | "fail";
@@ -35,18 +37,6 @@ export interface GuardrailResult {
   readonly required_pairs: number | null;
 }
 
-interface Check {
-  readonly guardrail: GuardrailName;
-  readonly target: string | null;
-  readonly segment: string | null;
-  readonly report: SegmentReport | null;
-  readonly limit: Limit;
-  readonly minPairs: number;
-  /** Why it is not judged (segment too small for its limit), with the size it would need. */
-  readonly notJudged?: { readonly reason: string; readonly required: number | null };
-  readonly missing?: string;
-}
-
 /**
  * Judges a drift report against a policy (pure). A guardrail fails when its fail-side bound lies
  * past the limit, passes when its pass-side bound lies within, and is inconclusive otherwise or
@@ -58,9 +48,9 @@ export function evaluate(
   report: DriftReport,
   policy: Policy,
   options: { readonly sequential?: boolean } = {},
-): { verdict: Verdict; guardrails: GuardrailResult[] } {
+): { verdict: Verdict; guardrails: GuardrailResult[]; warnings: string[] } {
   const sequential = options.sequential === true;
-  const checks = plan(report, policy, sequential);
+  const { checks, warnings } = plan(report, policy, sequential);
   const deciding = (check: Check) => check.limit.action !== "warn";
   const judged = checks.filter(
     (check) => deciding(check) && check.notJudged === undefined && check.missing === undefined,
@@ -74,65 +64,7 @@ export function evaluate(
     : counted.some((result) => result.status === "inconclusive")
       ? "hold"
       : "promote";
-  return { verdict, guardrails: results };
-}
-
-function plan(report: DriftReport, policy: Policy, sequential: boolean): Check[] {
-  const checks: Check[] = [];
-  for (const { guardrail, target, limit } of policyChecks(policy.guardrails)) {
-    checks.push({
-      guardrail,
-      target,
-      segment: null,
-      report: report.overall,
-      limit,
-      minPairs: policy.min_pairs,
-    });
-  }
-  for (const segmentPolicy of policy.segments ?? []) {
-    const segments = report.segments[segmentPolicy.by];
-    for (const { guardrail, target, limit } of policyChecks(segmentPolicy.guardrails)) {
-      if (segments === undefined) {
-        checks.push({
-          guardrail,
-          target,
-          segment: `${segmentPolicy.by}=*`,
-          report: null,
-          limit,
-          minPairs: policy.min_pairs_per_segment,
-          missing: `the report has no '${segmentPolicy.by}' segments (run it with --by ${segmentPolicy.by})`,
-        });
-        continue;
-      }
-      const required = requiredPairs(guardrail, target, report.overall, limit, sequential);
-      for (const segment of segments) {
-        const base = {
-          guardrail,
-          target,
-          segment: `${segmentPolicy.by}=${segment.value}`,
-          report: segment,
-          limit,
-          minPairs: policy.min_pairs_per_segment,
-        };
-        const needed = Math.max(policy.min_pairs_per_segment, required ?? Number.POSITIVE_INFINITY);
-        checks.push(
-          segment.pairs >= needed
-            ? base
-            : {
-                ...base,
-                notJudged: {
-                  reason:
-                    required === null
-                      ? `not judged: the overall data cannot show this limit is met, so no segment is judged on it`
-                      : `not judged: ${segment.pairs} pairs < ${Math.ceil(needed)} needed to detect its limit with ${POWER * 100}% power`,
-                  required: Number.isFinite(needed) ? Math.ceil(needed) : null,
-                },
-              },
-        );
-      }
-    }
-  }
-  return checks;
+  return { verdict, guardrails: results, warnings };
 }
 
 function judgeCheck(check: Check, failAlpha: number, sequential: boolean): GuardrailResult {
@@ -147,7 +79,13 @@ function judgeCheck(check: Check, failAlpha: number, sequential: boolean): Guard
     required_pairs: null,
   };
   if (check.missing !== undefined) {
-    return { ...base, status: "inconclusive", observed: null, interval: null, reason: check.missing };
+    return {
+      ...base,
+      status: "inconclusive",
+      observed: null,
+      interval: null,
+      reason: `${describe(check)}: ${check.missing}`,
+    };
   }
   if (check.notJudged !== undefined) {
     return {
@@ -212,8 +150,7 @@ function judgeCheck(check: Check, failAlpha: number, sequential: boolean): Guard
 }
 
 function describe(check: Check): string {
-  const name = check.target === null ? check.guardrail : `${check.guardrail}(${check.target})`;
-  return check.segment === null ? name : `${name} [${check.segment}]`;
+  return check.segment === null ? checkName(check) : `${checkName(check)} [${check.segment}]`;
 }
 
 function finite(value: number): number | null {

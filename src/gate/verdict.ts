@@ -2,7 +2,7 @@ import type { DriftReport, ReleaseRef } from "../analyze/report-types.js";
 import type { ConsecutiveResult } from "./consecutive.js";
 import type { GuardrailResult, Verdict } from "./evaluate.js";
 
-/** The gate's canonical output; JUnit, Markdown and GitHub annotations are rendered from it. */
+/** The gate's canonical output; JUnit, Markdown and GitHub annotations are rendered from it (render/verdict-text.ts). */
 export interface GateVerdict {
   readonly schema: "shadowdiff.verdict/v1";
   readonly verdict: Verdict;
@@ -16,79 +16,8 @@ export interface GateVerdict {
   readonly guardrails: readonly GuardrailResult[];
   /** With a policy's `consecutive` in sequential mode: the looks behind the verdict. */
   readonly consecutive?: ConsecutiveResult;
-}
-
-export function renderJunit(verdict: GateVerdict): string {
-  const cases = verdict.guardrails.map((result) => {
-    const name = escapeMarkup(
-      result.segment === null ? checkName(result) : `${checkName(result)} [${result.segment}]`,
-    );
-    const body =
-      result.status === "fail"
-        ? `<failure message="${escapeMarkup(result.reason)}"/>`
-        : result.status === "inconclusive" || result.status === "not_judged"
-          ? `<skipped message="${escapeMarkup(result.reason)}"/>`
-          : result.status === "warn"
-            ? `<system-out>${escapeMarkup(`warn: ${result.reason}`)}</system-out>`
-            : "";
-    return `    <testcase classname="shadowdiff.gate" name="${name}">${body}</testcase>`;
-  });
-  const reason = verdict.consecutive?.reason;
-  if (reason) {
-    cases.push(
-      `    <testcase classname="shadowdiff.gate" name="consecutive windows"><skipped message="${escapeMarkup(reason)}"/></testcase>`,
-    );
-  }
-  const failures = verdict.guardrails.filter((result) => result.status === "fail").length;
-  const skipped =
-    verdict.guardrails.filter((result) => result.status === "inconclusive" || result.status === "not_judged")
-      .length + (reason ? 1 : 0);
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="shadowdiff gate" tests="${cases.length}" failures="${failures}" skipped="${skipped}">`,
-    `  <testsuite name="${escapeMarkup(`${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}: ${verdict.verdict}`)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">`,
-    ...cases,
-    "  </testsuite>",
-    "</testsuites>",
-    "",
-  ].join("\n");
-}
-
-export function renderMarkdown(verdict: GateVerdict): string {
-  const icon = { promote: "✅ promote", hold: "⏸️ hold", fail: "❌ fail" }[verdict.verdict];
-  const ordered = [...verdict.guardrails].sort((a, b) => rank(a.status) - rank(b.status));
-  const rows = ordered.map(
-    (result) =>
-      `| ${result.status}${result.action === "warn" && result.status !== "warn" ? " (warn only)" : ""} | ${checkName(result)}${result.segment ? ` (${result.segment})` : ""} | ${result.observed === null ? "–" : result.observed.toPrecision(4)} | ${result.interval ? `${bound(result.interval[0])} – ${bound(result.interval[1])}` : "–"} | ${"max" in result.limit ? `≤ ${result.limit.max}` : `≥ ${result.limit.min}`} | ${result.reason.replaceAll("|", "\\|")} |`,
-  );
-  return [
-    `## shadowdiff gate: ${icon}`,
-    "",
-    `candidate **${verdict.candidate.name ?? verdict.candidate.id}@${verdict.candidate.version ?? "?"}** (${verdict.candidate.model ?? "?"}) vs baseline ${verdict.baseline.name ?? verdict.baseline.id}@${verdict.baseline.version ?? "?"}, ${verdict.pairs} pairs, policy \`${verdict.policy.source}\``,
-    "",
-    "| status | guardrail | observed | 95% interval | limit | reason |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows,
-    "",
-    ...(verdict.consecutive?.reason ? [`Consecutive windows: ${verdict.consecutive.reason}.`, ""] : []),
-  ].join("\n");
-}
-
-/** GitHub Actions workflow commands: an annotation per failing or inconclusive guardrail. */
-export function renderGithub(verdict: GateVerdict): string {
-  const lines = verdict.guardrails
-    .filter((result) => result.status !== "pass")
-    .map(
-      (result) =>
-        `::${result.status === "fail" ? "error" : result.status === "not_judged" ? "notice" : "warning"} title=shadowdiff ${checkName(result)}${result.segment ? ` (${result.segment})` : ""}::${result.reason}`,
-    );
-  if (verdict.consecutive?.reason)
-    lines.push(`::warning title=shadowdiff consecutive windows::${verdict.consecutive.reason}`);
-  return `${[...lines, `shadowdiff gate: ${verdict.verdict}`].join("\n")}\n`;
-}
-
-function rank(status: GuardrailResult["status"]): number {
-  return { fail: 0, inconclusive: 1, warn: 2, pass: 3, not_judged: 4 }[status];
+  /** What the policy asked for that the data could not give as asked (a label no record has). */
+  readonly warnings?: readonly string[];
 }
 
 /** `score_delta(task_success)` for a targeted guardrail, the plain name otherwise. */
@@ -96,8 +25,15 @@ export function checkName(result: Pick<GuardrailResult, "guardrail" | "target">)
   return result.target === null ? result.guardrail : `${result.guardrail}(${result.target})`;
 }
 
-function bound(value: number | null): string {
-  return value === null ? "∞" : value.toPrecision(4);
+/** The guardrail, its target and its segment: `drift_rate [tenant=acme]`, as every format names a check. */
+export function checkLabel(result: Pick<GuardrailResult, "guardrail" | "target" | "segment">): string {
+  return result.segment === null ? checkName(result) : `${checkName(result)} [${result.segment}]`;
+}
+
+/** The reason, led by the check's label when it does not already start with it. */
+export function labelledReason(result: GuardrailResult): string {
+  const label = checkLabel(result);
+  return result.reason.startsWith(label) ? result.reason : `${label}: ${result.reason}`;
 }
 
 /** Text escaped for XML (JUnit) and HTML alike: in content and in double-quoted attributes. */

@@ -97,5 +97,6 @@ export function verdictOf(report: DriftReport, policy: LoadedPolicy, sequential:
     pairs: report.overall.pairs,
     mode: sequential ? "sequential" : "fixed",
     guardrails: result.guardrails,
+    ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
   };
 }

@@ -1,50 +1,73 @@
-import type { DriftReport, PairedBinary, PairedRatio, SegmentReport } from "../analyze/report-types.js";
+import type { DriftReport, PairedFlip, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { percent, signedPoints, textTable } from "./text-table.js";
+import { markdownTable, markdownText } from "./markdown.js";
+import { METRIC_HEADER, metricNotes, metricRows, pValue, times } from "./metric-rows.js";
+import { percent, signedPoints, terminalText, textTable, truncate } from "./text-table.js";
+
+/** A terminal is read at 120 columns; every table and line of the terminal report fits. */
+export const TERMINAL_WIDTH = 120;
+
+type Table = (header: readonly string[], rows: readonly (readonly string[])[]) => string;
 
 /**
- * The drift report as text: `terminal` (aligned columns) or `markdown` (GitHub tables). Both are
- * rendered from the JSON report, so they can never disagree with it.
+ * The drift report as text: `terminal` (aligned columns, 120 wide) or `markdown` (GitHub
+ * tables, every label escaped). Both are rendered from the JSON report, so they can never
+ * disagree with it.
  */
 export function renderReport(report: DriftReport, format: "terminal" | "markdown"): string {
-  const table = format === "markdown" ? markdownTable : textTable;
-  const heading = (text: string) => (format === "markdown" ? `### ${text}` : `== ${text}`);
+  const markdown = format === "markdown";
+  const table: Table = markdown
+    ? markdownTable
+    : (header, rows) => textTable(header, rows, { maxWidth: TERMINAL_WIDTH });
+  const heading = (text: string) => (markdown ? `### ${text}` : `== ${text}`);
   const out: string[] = [];
   const name = (ref: DriftReport["candidate"]) =>
     ref.name ? `${ref.name}@${ref.version ?? "?"} (${ref.model ?? "?"}, ${ref.id.slice(0, 19)}…)` : ref.id;
-  out.push(
-    format === "markdown" ? `## shadowdiff drift report` : "shadowdiff drift report",
-    "",
+  const detectable = detectableLine(report);
+  const facts = [
     `candidate: ${name(report.candidate)}`,
     `baseline:  ${name(report.baseline)}`,
     `window:    ${report.window.first ?? "?"} .. ${report.window.last ?? "?"}`,
     `unpaired:  ${report.unpaired.baseline} baseline, ${report.unpaired.candidate} candidate`,
     report.noise
-      ? `noise floor: A/A over ${report.noise.aa_pairs} pairs, ${report.noise.noise_paths.length} noise path(s)${detectableLine(report)}`
+      ? `noise floor: A/A over ${report.noise.aa_pairs} pairs, ${report.noise.noise_paths.length} noise path(s)`
       : "noise floor: none (no A/A pairs of the baseline in the store): drift cannot be told from noise",
+    ...(detectable === null ? [] : [detectable]),
+  ];
+  // On GitHub, lines with no blank line between them run into one paragraph: a list keeps them apart.
+  out.push(
+    markdown ? "## shadowdiff drift report" : "shadowdiff drift report",
+    "",
+    ...(markdown ? facts.map((fact) => `- ${markdownText(fact.replace(/:\s+/, ": "))}`) : facts),
     "",
   );
 
-  out.push(heading("overall"), "", ...segmentLines(report.overall, table), "");
+  out.push(heading("overall"), "", ...segmentLines(report.overall, table, markdown), "");
 
   for (const [dimension, segments] of Object.entries(report.segments)) {
     out.push(heading(`by ${dimension}`), "");
-    const rows = segments.map((segment) => segmentRow(segment));
     out.push(
       table(
         [
           "segment",
           "pairs",
-          "drift",
+          "net drift",
           "refusal Δ (p adj)",
           "errors Δ (p adj)",
-          "tools ok Δ (p adj)",
+          "all tool calls ok Δ (p adj)",
           "cost ×",
-          "p95 latency ×",
+          "p95 ×",
         ],
-        rows,
+        segments.map(segmentRow),
       ),
       "",
+      ...(segments.some((segment) => !segment.sufficient)
+        ? [
+            `segments with fewer than ${report.settings.min_pairs} pairs are too few to tell (--min-pairs)`,
+            "",
+          ]
+        : []),
+      ...(missingLabel(dimension, segments) ?? []),
     );
   }
 
@@ -74,17 +97,19 @@ export function renderReport(report: DriftReport, format: "terminal" | "markdown
   if (exampleRows.length > 0) {
     out.push(heading("examples"), "", table(["category", "request", "reason"], exampleRows), "");
   }
-  out.push(
+  const methods =
     `Intervals are ${Math.round(report.settings.confidence * 100)}%: Clopper-Pearson for rates, Newcombe for paired deltas and net drift, ` +
-      "Fieller for cost per task (ratio of sums), order statistics for p95, BCa bootstrap for per-request ratios; " +
-      "p values: exact McNemar for flips, Wilcoxon signed-rank for ratios, Holm-adjusted across segments.",
-  );
-  return `${out.join("\n")}\n`;
+    "Fieller for cost per task (ratio of sums), order statistics for p95, BCa bootstrap for per-request (typical) ratios; " +
+    "p values: exact McNemar for flips, Wilcoxon signed-rank for ratios, Holm-adjusted across segments.";
+  out.push(...(markdown ? [methods] : wrap(methods, TERMINAL_WIDTH)));
+  // Tables arrive as one entry of many lines; the other lines carry release names and notes.
+  const lines = markdown
+    ? out
+    : out.flatMap((entry) => entry.split("\n")).map((line) => truncate(terminalText(line), TERMINAL_WIDTH));
+  return `${lines.join("\n")}\n`;
 }
 
-type Table = (header: readonly string[], rows: readonly (readonly string[])[]) => string;
-
-function segmentLines(segment: SegmentReport, table: Table): string[] {
+function segmentLines(segment: SegmentReport, table: Table, markdown: boolean): string[] {
   if (!segment.sufficient) return [`${segment.pairs} pairs: ${segment.note}`];
   const lines: string[] = [];
   const netted = segment.drift.net_of_noise;
@@ -107,74 +132,27 @@ function segmentLines(segment: SegmentReport, table: Table): string[] {
       "",
     );
   }
-  const drift = segment.drift;
-  const metric = (label: string, value: string, interval: string, test: string) => [
-    label,
-    value,
-    interval,
-    test,
-  ];
-  const rows = [
-    drift.estimate === null
-      ? metric(
-          "net drift (vs A/A)",
-          `${percent(drift.candidate.rate)} of ${drift.candidate.total} completed pairs differ`,
-          "",
-          drift.note ?? "",
-        )
-      : metric(
-          "net drift (vs A/A)",
-          `${signedPoints(drift.estimate)} (${percent(drift.candidate.rate)} − ${percent(drift.aa?.rate ?? 0)} A/A)`,
-          `${signedPoints(drift.low ?? 0)} – ${signedPoints(drift.high ?? 0)}`,
-          `${drift.method}, ${drift.noise_only} noise-only pairs`,
-        ),
-    binaryRow("refusal rate", segment.refusal),
-    binaryRow("error rate", segment.errors),
-    binaryRow("pairs with all tool calls ok", segment.tool_calls.all_ok),
-    metric(
-      "tool-call validity",
-      `${percent(segment.tool_calls.baseline.validity.rate)} → ${percent(segment.tool_calls.candidate.validity.rate)}`,
-      `${percent(segment.tool_calls.candidate.validity.low)} – ${percent(segment.tool_calls.candidate.validity.high)}`,
-      `${segment.tool_calls.candidate.calls} candidate calls`,
+  const rows = metricRows(segment).map((row) => [
+    row.metric,
+    row.guardrail,
+    row.sides,
+    row.estimate,
+    row.interval,
+    row.test,
+  ]);
+  lines.push(table(METRIC_HEADER, rows), "");
+  lines.push(
+    ...metricNotes(segment).flatMap((note) =>
+      markdown
+        ? [`- ${markdownText(note)}`]
+        : wrap(note, TERMINAL_WIDTH - 2).map((line, index) => (index === 0 ? line : `  ${line}`)),
     ),
-    metric(
-      "tool-call success",
-      `${percent(segment.tool_calls.baseline.success.rate)} → ${percent(segment.tool_calls.candidate.success.rate)}`,
-      `${percent(segment.tool_calls.candidate.success.low)} – ${percent(segment.tool_calls.candidate.success.high)}`,
-      "",
-    ),
-    ratioRow("tokens per task", segment.tokens, (value) => value.toFixed(0)),
-    segment.cost.priced
-      ? metric(
-          "cost per task (USD, Σ ratio)",
-          `${segment.cost.baseline_mean.toFixed(5)} → ${segment.cost.candidate_mean.toFixed(5)} (×${ratio(segment.cost.ratio)})`,
-          segment.cost.ratio_low === null || segment.cost.ratio_high === null
-            ? "unbounded"
-            : `×${ratio(segment.cost.ratio_low)} – ×${ratio(segment.cost.ratio_high)}`,
-          `Fieller, n=${segment.cost.pairs}`,
-        )
-      : metric(
-          "cost per task",
-          `unpriced (${segment.cost.unpriced_models.join(" and ")} model has no price)`,
-          "",
-          "",
-        ),
-    metric(
-      "latency p50 / p95 / p99 (ms)",
-      `${quantiles(segment.latency.baseline)} → ${quantiles(segment.latency.candidate)}`,
-      segment.latency.p95_ratio_low === null
-        ? ""
-        : `p95 ×${ratio(segment.latency.p95_ratio_low)} – ×${ratio(segment.latency.p95_ratio_high)}`,
-      `p95 ×${ratio(segment.latency.p95_ratio)}`,
-    ),
-    ratioRow("latency per task (ms)", segment.latency.paired, (value) => value.toFixed(0)),
-  ];
-  lines.push(table(["metric", "baseline → candidate", "95% interval", "test"], rows));
+  );
   lines.push(...scoreLines(segment, table), ...toolLines(segment, table));
   return lines;
 }
 
-function scoreLines(segment: Extract<SegmentReport, { sufficient: true }>, table: Table): string[] {
+function scoreLines(segment: SufficientSegment, table: Table): string[] {
   const entries = Object.entries(segment.scores);
   if (entries.length === 0) return [];
   const mean = (value: number | null, binary: boolean) =>
@@ -188,58 +166,65 @@ function scoreLines(segment: Extract<SegmentReport, { sufficient: true }>, table
     `${mean(score.baseline.mean, score.binary)} → ${mean(score.candidate.mean, score.binary)}`,
     `${delta(score.delta.value, score.binary)} (${delta(score.delta.low, score.binary)} – ${delta(score.delta.high, score.binary)})`,
     score.binary
-      ? `+${score.gained ?? 0} / -${score.lost ?? 0}, p=${pValue(score.p_value ?? 1)}`
-      : `p=${pValue(score.p_value ?? 1)}`,
+      ? `+${score.gained ?? 0} / -${score.lost ?? 0}, p${pValue(score.p_value ?? 1)}`
+      : `p${pValue(score.p_value ?? 1)}`,
   ]);
-  return ["", table(["score", "source", "pairs", "baseline → candidate", "Δ (95%)", "test"], rows)];
+  return [
+    "",
+    table(["score (score_delta)", "source", "pairs", "baseline → candidate", "Δ (95%)", "test"], rows),
+  ];
 }
 
-/** The tools whose share of tasks moved most (up to 8). */
-function toolLines(segment: Extract<SegmentReport, { sufficient: true }>, table: Table): string[] {
-  const entries = Object.entries(segment.tools)
-    .sort(([a, x], [b, y]) => Math.abs(y.share.delta) - Math.abs(x.share.delta) || (a < b ? -1 : 1))
-    .slice(0, 8);
-  if (entries.length === 0) return [];
-  const rows = entries.map(([name, tool]) => [
-    name,
-    `${percent(tool.share.baseline.rate)} → ${percent(tool.share.candidate.rate)}`,
-    `${signedPoints(tool.share.delta)} (${signedPoints(tool.share.low)} – ${signedPoints(tool.share.high)})`,
-    `${tool.calls.baseline_mean.toFixed(2)} → ${tool.calls.candidate_mean.toFixed(2)} (×${ratio(tool.calls.ratio)})`,
-    `${percent(tool.failures.baseline.rate)} → ${percent(tool.failures.candidate.rate)}`,
-  ]);
-  return ["", table(["tool", "share of tasks", "Δ share (95%)", "calls per task", "failed calls"], rows)];
+/** The tools whose share of tasks moved most (up to 8; all of them are in the JSON report). */
+const TOOLS_SHOWN = 8;
+
+function toolLines(segment: SufficientSegment, table: Table): string[] {
+  const all = Object.entries(segment.tools).sort(
+    ([a, x], [b, y]) => Math.abs(y.share.delta) - Math.abs(x.share.delta) || (a < b ? -1 : 1),
+  );
+  if (all.length === 0) return [];
+  const rows = all
+    .slice(0, TOOLS_SHOWN)
+    .map(([name, tool]) => [
+      name,
+      `${percent(tool.share.baseline.rate)} → ${percent(tool.share.candidate.rate)}`,
+      `${signedPoints(tool.share.delta)} (${signedPoints(tool.share.low)} – ${signedPoints(tool.share.high)})`,
+      `${tool.calls.baseline_mean.toFixed(2)} → ${tool.calls.candidate_mean.toFixed(2)}`,
+      tool.calls.low === null || tool.calls.high === null
+        ? times(tool.calls.ratio)
+        : `${times(tool.calls.ratio)} (${times(tool.calls.low)} – ${times(tool.calls.high)})`,
+      `${percent(tool.failures.baseline.rate)} → ${percent(tool.failures.candidate.rate)}`,
+    ]);
+  const more = all.length - TOOLS_SHOWN;
+  return [
+    "",
+    table(
+      [
+        "tool",
+        "share of tasks",
+        "Δ share (tool_share_delta)",
+        "calls per task",
+        "× (tool_calls_ratio)",
+        "failed calls",
+      ],
+      rows,
+    ),
+    ...(more > 0 ? [`… and ${more} more tools (all of them in --format json)`] : []),
+  ];
 }
 
-function detectableLine(report: DriftReport): string {
+function detectableLine(report: DriftReport): string | null {
   const overall = report.overall;
-  if (!overall.sufficient || overall.drift.detectable === null) return "";
-  return ` (at these sizes a net drift of ${(overall.drift.detectable * 100).toFixed(1)} pt or more is revealed with 80% power)`;
-}
-
-function binaryRow(label: string, binary: PairedBinary): string[] {
-  return [
-    label,
-    `${percent(binary.baseline.rate)} → ${percent(binary.candidate.rate)}`,
-    `${percent(binary.candidate.low)} – ${percent(binary.candidate.high)}`,
-    `+${binary.gained} / -${binary.lost}, p=${pValue(binary.p_value)}`,
-  ];
-}
-
-function ratioRow(label: string, paired: PairedRatio, format: (value: number) => string): string[] {
-  return [
-    label,
-    `${format(paired.baseline_mean)} → ${format(paired.candidate_mean)} (×${ratio(paired.ratio_of_means)})`,
-    paired.ratio_low === null
-      ? "too few pairs"
-      : `×${ratio(paired.ratio_low)} – ×${ratio(paired.ratio_high)}`,
-    paired.p_value === null ? "" : `p=${pValue(paired.p_value)} (n=${paired.sample})`,
-  ];
+  if (!overall.sufficient || overall.drift.detectable === null) return null;
+  return `detectable:  at these sizes a net drift of ${(overall.drift.detectable * 100).toFixed(1)} pt or more is revealed with 80% power`;
 }
 
 function segmentRow(segment: SegmentReport): string[] {
-  if (!segment.sufficient) return [segment.value, String(segment.pairs), segment.note, "", "", "", "", ""];
-  const delta = (binary: PairedBinary) =>
-    `${signedPoints(binary.candidate.rate - binary.baseline.rate)} (${pValue(binary.p_adjusted)})`;
+  // The note ("too few pairs to tell (12 < 30)") spreads over the empty cells instead of widening one.
+  if (!segment.sufficient)
+    return [segment.value, String(segment.pairs), "too few", "pairs to tell", "", "", "", ""];
+  const delta = (flip: PairedFlip) =>
+    `${signedPoints(flip.difference.estimate)} (${pValue(flip.p_adjusted).replace(/^=/, "")})`;
   return [
     segment.value,
     String(segment.pairs),
@@ -247,21 +232,27 @@ function segmentRow(segment: SegmentReport): string[] {
     delta(segment.refusal),
     delta(segment.errors),
     delta(segment.tool_calls.all_ok),
-    segment.cost.priced ? `×${ratio(segment.cost.ratio)}` : "unpriced",
-    `×${ratio(segment.latency.p95_ratio)}`,
+    segment.cost.priced ? times(segment.cost.ratio) : "unpriced",
+    times(segment.latency.p95_ratio),
   ];
 }
 
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const escapeCell = (cell: string) => cell.replaceAll("|", "\\|");
-  return [
-    `| ${header.map(escapeCell).join(" | ")} |`,
-    `| ${header.map(() => "---").join(" | ")} |`,
-    ...rows.map((row) => `| ${row.map(escapeCell).join(" | ")} |`),
-  ].join("\n");
+/** The note under a label's table when no record has it: its one segment is every pair. */
+export function missingLabel(dimension: string, segments: readonly SegmentReport[]): [string, string] | null {
+  const [only, ...others] = segments;
+  if (only === undefined || others.length > 0 || only.value !== "(none)") return null;
+  return [`no record has the label '${dimension}': all ${only.pairs} pairs are in ${dimension}=(none)`, ""];
 }
 
-const quantiles = (q: { p50: number; p95: number; p99: number }) =>
-  `${q.p50.toFixed(0)} / ${q.p95.toFixed(0)} / ${q.p99.toFixed(0)}`;
-const ratio = (value: number | null) => (value === null ? "n/a" : value.toFixed(2));
-const pValue = (value: number) => (value < 0.001 ? "<0.001" : value.toFixed(3));
+/** Words to lines of at most `size` characters. */
+function wrap(text: string, size: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > size) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return line === "" ? lines : [...lines, line];
+}

@@ -72,7 +72,8 @@ describe("shadowdiff gate", () => {
     ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain("## shadowdiff gate: ⏸️ hold");
-    expect(result.stdout).toMatch(/too few pairs to tell \(\d+ < 200\)/);
+    // Markdown escapes `<` (GitHub shows it as typed): a label or reason cannot open an HTML tag.
+    expect(result.stdout).toMatch(/too few pairs to tell \(\d+ &lt; 200\)/);
   });
 
   it("in sequential mode still fails the regressed candidate and promotes the benign one", async () => {
@@ -153,6 +154,47 @@ describe("shadowdiff gate", () => {
       "github",
     ]);
     expect(github.stdout).toMatch(/^::error title=shadowdiff drift_rate::drift_rate /m);
+  });
+
+  it("warns about a segment label no record has, and judges its one segment as the overall", async () => {
+    const byRegion = join(directory, "by-region.yaml");
+    await writeFile(
+      byRegion,
+      [
+        "version: 1",
+        "min_pairs: 200",
+        "guardrails:",
+        "  drift_rate: { max: 0.05 }",
+        "segments:",
+        "  - by: region",
+        "    guardrails:",
+        "      drift_rate: { max: 0.08 }",
+        "",
+      ].join("\n"),
+    );
+    const json = await gate(["--candidate", "support-agent@1.5.0-rc.1", "--policy", byRegion]);
+    const verdict = JSON.parse(json.stdout) as {
+      warnings: string[];
+      guardrails: { segment: string | null; status: string; reason: string }[];
+    };
+    expect(verdict.warnings).toEqual([
+      "no record has the label 'region': its only segment, region=(none), holds all 600 pairs and is judged as the overall",
+    ]);
+    const segment = verdict.guardrails.find((result) => result.segment === "region=(none)");
+    expect(segment?.status).toBe("not_judged");
+    expect(segment?.reason).toContain("judged once, as the overall drift_rate (max 0.05)");
+    const github = await gate([
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--policy",
+      byRegion,
+      "--format",
+      "github",
+    ]);
+    expect(github.stdout).toContain("::warning title=shadowdiff warning::no record has the label 'region'");
+    expect(github.stdout).toContain(
+      "::notice title=shadowdiff drift_rate [region=(none)]::drift_rate [region=(none)] not judged",
+    );
   });
 
   it("exits 2 on a policy that does not validate, naming the file and path", async () => {

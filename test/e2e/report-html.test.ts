@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { renderHtml } from "../../src/render/report-html.js";
+import { example, report, reportData, withSegmentValues } from "../unit/render/report-data.js";
 
 /**
  * The HTML report in a real browser: Debian's chromium, headless, driven by playwright-core.
@@ -14,10 +16,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 const execute = promisify(execFile);
 const CHROMIUM = process.env.SHADOWDIFF_CHROMIUM ?? "/usr/bin/chromium";
 let html: string;
+let store: string;
 
 beforeAll(async () => {
   const directory = await mkdtemp(join(tmpdir(), "shadowdiff-html-"));
-  const store = `chdb:${join(directory, "store")}`;
+  store = `chdb:${join(directory, "store")}`;
   await execute("bash", ["scripts/demo.sh", "--format", "none"], {
     env: { ...process.env, SHADOWDIFF_STORE: store },
   });
@@ -91,5 +94,96 @@ describe("report --format html", () => {
       await browser.close();
     }
     expect((await readFile("reports/report-html.png")).length).toBeGreaterThan(10_000);
+  });
+
+  it("fits an 800 px wide window without scrolling sideways, and shows what failed pairs answered", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 1200 } });
+      await page.goto(`file://${resolve(html)}`);
+      const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+      expect(width).toBeLessThanOrEqual(800);
+      // The fixture's candidate_error pairs timed out: the example shows the baseline's answer and the error.
+      const failed = page.locator(".example[data-category='candidate_error']").first();
+      expect(await failed.locator(".answers").textContent()).toContain(
+        "provider did not answer within 30000 ms",
+      );
+      const refused = page.locator(".example[data-category='refusal_flip']").first();
+      expect(await refused.locator(".answers").textContent()).toMatch(/refused/);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("hostile labels and long unbroken values wrap instead of widening the page", async () => {
+    const built = report(
+      withSegmentValues(reportData(), (segment) => `${segment}-${"x".repeat(400)}|<b>\n${"y".repeat(200)}`),
+    );
+    const long = "z".repeat(3000);
+    const page = renderHtml(
+      {
+        ...built,
+        examples: {
+          candidate_error: [example({ request_id: `req-${long}`, reason: long })],
+          args_drift: [
+            example({
+              alignment: "~",
+              baseline_steps: [{ name: "refund_order", turn: 0, args: { blob: long } }],
+              candidate_steps: [{ name: "refund_order", turn: 0, args: { blob: `${long}!` } }],
+              baseline_answer: { output: long, refusal: false, error: null },
+            }),
+          ],
+        },
+      },
+      null,
+      null,
+    );
+    const file = join(await mkdtemp(join(tmpdir(), "shadowdiff-hostile-")), "hostile.html");
+    await writeFile(file, page);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 800, height: 1200 } });
+      await tab.goto(`file://${file}`);
+      expect(await tab.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(800);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("run --format json scrubs its reports' examples as report does", async () => {
+    const { stdout } = await execute(
+      "node",
+      [
+        "bin/shadowdiff.js",
+        "run",
+        "--source",
+        "file:fixtures/captures/baseline.jsonl",
+        "--candidate",
+        "file:fixtures/captures/candidate-model-upgrade.jsonl",
+        "--store",
+        `chdb:${join(await mkdtemp(join(tmpdir(), "shadowdiff-run-")), "store")}`,
+        "--format",
+        "json",
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout).toContain("<email>");
+    expect(stdout).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]+/);
+  });
+
+  it("the terminal report of the fixture demo fits 120 columns", async () => {
+    const { stdout } = await execute("node", [
+      "bin/shadowdiff.js",
+      "report",
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--by",
+      "tenant,intent",
+      "--store",
+      store,
+    ]);
+    const long = stdout.split("\n").filter((line) => [...line].length > 120);
+    expect(long).toEqual([]);
+    expect(stdout).toContain("drift_rate");
   });
 });

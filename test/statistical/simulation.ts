@@ -419,6 +419,7 @@ export function reportDataOf(pairs: readonly SimPair[], byTenant: boolean): Repo
     noise: { aaPairs: aaSegments.get("=all")?.completed ?? 0, noisePaths: [], paths: [] },
     examples: {},
     unpaired: { baseline: 0, candidate: 0 },
+    manifests: { baseline: true, candidate: true },
   };
 }
 

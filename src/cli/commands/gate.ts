@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../gate/verdict.js";
+import type { GateVerdict } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
+import { renderGithub, renderJunit, renderMarkdown } from "../../render/verdict-text.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";

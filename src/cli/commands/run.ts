@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
+import { redactExamples } from "../../harvest/redact.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
 import { runCaptures } from "../../pipeline/run-captures.js";
 import { runExecuted } from "../../pipeline/run-executed.js";
@@ -187,7 +188,11 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         .map((label) => label.trim())
         .filter(Boolean) ?? [];
     const reports = [];
-    for (const candidate of candidateIds) reports.push(await buildReport(store, { candidate, by }));
+    for (const candidate of candidateIds) {
+      // Examples leave the store here too: scrubbed as `report` scrubs them.
+      const built = await buildReport(store, { candidate, by });
+      reports.push({ ...built, examples: redactExamples(built.examples) });
+    }
     if (options.format === "json") context.stdout(`${JSON.stringify({ reports }, null, 2)}\n`);
     else for (const report of reports) context.stdout(`${renderReport(report, options.format)}\n`);
     return EXIT.ok;

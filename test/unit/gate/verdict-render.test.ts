@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GuardrailResult } from "../../../src/gate/evaluate.js";
-import { type GateVerdict, renderGithub, renderJunit, renderMarkdown } from "../../../src/gate/verdict.js";
+import type { GateVerdict } from "../../../src/gate/verdict.js";
+import { renderGithub, renderJunit, renderMarkdown } from "../../../src/render/verdict-text.js";
 
 const release = { id: "sha256:c", name: "agent", version: "2", model: "openai/gpt-4o-2024-08-06" };
 
@@ -62,6 +63,47 @@ describe("verdict renderers", () => {
 
   it("name the target and the segment of a targeted guardrail", () => {
     expect(renderJunit(verdict)).toContain('name="score_delta(task_success) [tenant=acme]"');
-    expect(renderMarkdown(verdict)).toContain("| score_delta(task_success) (tenant=acme) |");
+    expect(renderMarkdown(verdict)).toContain("| score_delta(task_success) [tenant=acme] |");
+  });
+
+  const hostile: GateVerdict = {
+    ...verdict,
+    verdict: "fail",
+    warnings: ["no record has the label 'tenant': its only segment, tenant=(none), holds all 1000 pairs"],
+    guardrails: [
+      result({
+        segment: "tenant=acme, inc: eu|west\n100% <b>",
+        status: "fail",
+        limit: { max: 0.08 },
+        reason: "0.12 [0.09, 0.15] is past its limit (max 0.08)\nsecond line 5%",
+      }),
+    ],
+  };
+
+  it("GitHub annotations name the segment and escape what would cut the title or the message", () => {
+    const [line] = renderGithub(hostile).split("\n");
+    const [, title, message] = /^::error title=([^:]*)::(.*)$/.exec(line ?? "") ?? [];
+    expect(title).toBe("shadowdiff drift_rate [tenant=acme%2C inc%3A eu|west%0A100%25 <b>]");
+    // The message names guardrail and segment too: GitHub shows it without the title in places.
+    expect(message).toBe(
+      "drift_rate [tenant=acme, inc: eu|west%0A100%25 <b>]: 0.12 [0.09, 0.15] is past its limit (max 0.08)%0Asecond line 5%25",
+    );
+  });
+
+  it("Markdown keeps a hostile segment inside its cell", () => {
+    const row =
+      renderMarkdown(hostile)
+        .split("\n")
+        .find((line) => line.startsWith("| fail")) ?? "";
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(8);
+    expect(row).toContain("tenant=acme, inc: eu\\|west<br>100% &lt;b>");
+    expect(row).not.toContain("<b>");
+  });
+
+  it("every format carries the verdict's warnings", () => {
+    const warning = "no record has the label 'tenant'";
+    expect(renderMarkdown(hostile)).toContain(warning);
+    expect(renderJunit(hostile)).toContain(warning);
+    expect(renderGithub(hostile)).toContain(`::warning title=shadowdiff warning::${warning}`);
   });
 });
