@@ -1,37 +1,29 @@
-import { createHash } from "node:crypto";
-import stableStringify from "fast-json-stable-stringify";
-import type { ExchangeRecord } from "../contracts/exchange.js";
-import type { PairRow } from "../contracts/pair-row.js";
-import type { BehaviourSnapshot, BenchCase } from "./bench-case.js";
-import { redactText, redactValue } from "./redact.js";
+import { type BenchCase, benchCaseOf, type HarvestRow } from "./bench-case.js";
 
-/** A divergent pair as the store returns it for harvesting: the pair row's columns it reads. */
-export type HarvestRow = Pick<
-  PairRow,
-  | "request_id"
-  | "replica"
-  | "category"
-  | "reason"
-  | "baseline_release"
-  | "candidate_release"
-  | "label_keys"
-  | "label_values"
-  | "raw"
->;
+export type { HarvestRow } from "./bench-case.js";
+
+export interface SelectOptions {
+  readonly limit: number;
+  /** The segment label the selection spreads across. */
+  readonly stratifyBy?: string;
+  /** JSON pointers into each exchange record, replaced whole (bench-case.ts). */
+  readonly redactPaths?: readonly string[];
+  /** Paths the noise floor judged noise: they neither make a pair divergent nor pick its stratum. */
+  readonly noisePaths?: Iterable<string>;
+}
 
 /**
  * Picks up to `limit` cases that cover the failure modes: pairs are grouped into strata of
  * category × segment (the `stratifyBy` label) × first differing tool, and taken round-robin
  * across strata, so a small set spans every kind of divergence before repeating one. Cases are
- * redacted, then deduplicated by their canonical redacted input (pure).
+ * redacted, then deduplicated by case id: one case per canonical input for each (candidate
+ * release, category) (pure).
  */
-export function selectCases(
-  rows: readonly HarvestRow[],
-  options: { readonly limit: number; readonly stratifyBy?: string; readonly redactPaths?: readonly string[] },
-): BenchCase[] {
+export function selectCases(rows: readonly HarvestRow[], options: SelectOptions): BenchCase[] {
+  const noise = new Set(options.noisePaths ?? []);
   const strata = new Map<string, HarvestRow[]>();
   for (const row of rows) {
-    const key = stratumOf(row, options.stratifyBy);
+    const key = stratumOf(row, options.stratifyBy, noise);
     const list = strata.get(key) ?? [];
     list.push(row);
     strata.set(key, list);
@@ -43,7 +35,7 @@ export function selectCases(
     for (const queue of queues) {
       const row = queue[round];
       if (row === undefined || cases.length >= options.limit) continue;
-      const benchCase = toCase(row, options.redactPaths ?? []);
+      const benchCase = benchCaseOf(row, options.redactPaths ?? []);
       if (seen.has(benchCase.id)) continue;
       seen.add(benchCase.id);
       cases.push(benchCase);
@@ -52,51 +44,25 @@ export function selectCases(
   return cases;
 }
 
-function stratumOf(row: HarvestRow, stratifyBy: string | undefined): string {
+function stratumOf(row: HarvestRow, stratifyBy: string | undefined, noise: ReadonlySet<string>): string {
   const labelIndex = stratifyBy === undefined ? -1 : row.label_keys.indexOf(stratifyBy);
   const segment = labelIndex === -1 ? "" : (row.label_values[labelIndex] ?? "");
-  const tool = /^([a-z_][\w]*)[:(]/i.exec(row.reason)?.[1] ?? "";
-  return `${row.category}\u0000${segment}\u0000${tool}`;
+  return `${row.category}\u0000${segment}\u0000${firstDifferingTool(row.paths, noise)}`;
 }
 
-function toCase(row: HarvestRow, redactPaths: readonly string[]): BenchCase {
-  const { baseline, candidate } = JSON.parse(row.raw) as {
-    baseline: ExchangeRecord;
-    candidate: ExchangeRecord;
-  };
-  const redacted = redactValue({ baseline, candidate }, redactPaths) as {
-    baseline: ExchangeRecord;
-    candidate: ExchangeRecord;
-  };
-  const messages = redacted.baseline.request.messages.map((message) => ({
-    role: message.role,
-    content: message.content,
-  }));
-  const id = `sha256:${createHash("sha256").update(stableStringify(messages)).digest("hex")}`;
-  const labels = Object.fromEntries(row.label_keys.map((key, index) => [key, row.label_values[index] ?? ""]));
-  return {
-    id,
-    input: { messages },
-    expected: snapshot(redacted.baseline),
-    observed: snapshot(redacted.candidate),
-    provenance: {
-      request_id: row.request_id,
-      replica: row.replica,
-      baseline_release: row.baseline_release,
-      candidate_release: row.candidate_release,
-      category: row.category,
-      reason: redactText(row.reason),
-      ts: redacted.baseline.ts,
-      labels,
-    },
-  };
-}
+// `/steps/<tool>:missing`, `/steps/<tool>:extra` and `/steps/<tool>/arguments/…` (diff/trajectory.ts);
+// the tool segment is pointer-escaped, and a tool name may itself hold a colon.
+const TOOL_PATH = /^\/steps\/([^/]+?)(?::(?:missing|extra)$|\/arguments(?:\/|$))/;
 
-function snapshot(record: ExchangeRecord): BehaviourSnapshot {
-  return {
-    output: record.response.output,
-    outcome: record.response.outcome,
-    tool_calls: record.response.steps.map((step) => ({ name: step.name, arguments: step.arguments })),
-    refusal: record.response.refusal,
-  };
+/**
+ * The first tool the pair's stored paths (sorted, as the diff writes them) name once noise paths
+ * are set aside; "" when no differing path is about a tool (refusal, outcome, order of calls).
+ */
+export function firstDifferingTool(paths: readonly string[], noise: ReadonlySet<string>): string {
+  for (const path of paths) {
+    if (noise.has(path)) continue;
+    const tool = TOOL_PATH.exec(path)?.[1];
+    if (tool !== undefined) return tool.replaceAll("~1", "/").replaceAll("~0", "~");
+  }
+  return "";
 }

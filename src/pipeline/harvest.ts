@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { noiseFloorOf } from "../analyze/report.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DRIFT_CATEGORIES, PAIR_CATEGORIES } from "../diff/category.js";
@@ -17,6 +17,8 @@ export interface HarvestOptions {
   readonly redactPaths?: readonly string[];
   readonly out: string;
   readonly format: ExportFormat;
+  /** The Langfuse dataset the items name; by default the bench folder's name. */
+  readonly dataset?: string;
 }
 
 export interface HarvestResult {
@@ -57,8 +59,9 @@ const FILES: Record<ExportFormat, string> = {
 /**
  * `shadowdiff harvest`: divergent pairs of a candidate by category net of the A/A noise floor
  * (drift categories by default, so pairs whose behavioural differences are all noise are left
- * out), selected and redacted by
- * harvest/select.ts, merged into the bench file by case id: running it twice adds nothing.
+ * out), selected and redacted by harvest/select.ts, merged into the bench file by case id (candidate
+ * release × category × input): running it twice adds nothing, and another candidate failing on
+ * the same inputs adds its own cases.
  */
 export async function harvest(store: Store, options: HarvestOptions): Promise<HarvestResult> {
   const report = await noiseFloorOf(store, { candidate: options.candidate });
@@ -66,7 +69,7 @@ export async function harvest(store: Store, options: HarvestOptions): Promise<Ha
   const categories = divergentCategories(options.categories ?? [...DRIFT_CATEGORIES]);
   // Categories are net of noise (diff/net-category.ts), as in the report: a pair is read by any
   // divergent raw category and kept when its net category is one asked for.
-  const rows = await store.query<HarvestRow & { paths: string[] }>(
+  const rows = await store.query<HarvestRow>(
     `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths
 FROM ${sqlIdentifier(store.database)}.pairs FINAL
 WHERE candidate_release = ${sqlString(report.candidate.id)} AND baseline_release = ${sqlString(report.baseline.id)}
@@ -86,8 +89,10 @@ LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
       limit: options.limit,
       ...(options.stratifyBy === undefined ? {} : { stratifyBy: options.stratifyBy }),
       ...(options.redactPaths === undefined ? {} : { redactPaths: options.redactPaths }),
+      noisePaths: noise,
     },
   );
+  const exportOptions = { dataset: options.dataset ?? defaultDataset(options.out) };
   await mkdir(options.out, { recursive: true });
   const file = join(options.out, FILES[options.format]);
   const existing = await existingIds(file);
@@ -95,7 +100,9 @@ LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
   if (fresh.length > 0) {
     await appendFile(
       file,
-      fresh.map((benchCase) => `${JSON.stringify(exportCase(benchCase, options.format))}\n`).join(""),
+      fresh
+        .map((benchCase) => `${JSON.stringify(exportCase(benchCase, options.format, exportOptions))}\n`)
+        .join(""),
     );
   }
   return {
@@ -105,6 +112,11 @@ LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
     alreadyThere: cases.length - fresh.length,
     noiseOnlySkipped: noiseOnly,
   };
+}
+
+/** The bench folder's own name (`bench/support` → `support`), as a Langfuse dataset name. */
+function defaultDataset(out: string): string {
+  return basename(resolve(out));
 }
 
 /** Case ids already in a bench file, whatever its format (`id` or `metadata.case_id`). */

@@ -35,19 +35,27 @@ const harvestOptions = {
   }),
   redactPath: option<string[]>({
     flags: "--redact-path <pointer>",
-    description: "JSON path replaced whole in every case (repeatable), on top of e-mail/phone/card scrubbing",
+    defaultText: "none",
+    description:
+      "JSON pointer into each exchange record (/request/metadata/ip, /labels/account) replaced whole (repeatable), on top of e-mail/phone/card scrubbing",
     repeatable: true,
   }),
   out: option({
     flags: "--out <dir>",
     description: "bench directory to merge into",
-    defaultValue: "bench/cases",
+    // Beside the default store, not in a repository's bench/ (benchmarks live there).
+    defaultValue: "./.shadowdiff/eval-bench",
   }),
   format: option<ExportFormat>({
     flags: "--format <format>",
     description: "native bench JSONL, or an eval tool's import shape",
     choices: EXPORT_FORMATS,
     defaultValue: "native",
+  }),
+  dataset: option({
+    flags: "--dataset <name>",
+    description: "--format langfuse: the dataset each item names (datasetName)",
+    defaultText: "the --out folder's name",
   }),
   ...storeOptions,
 } as const;
@@ -64,7 +72,7 @@ export function registerHarvest(
     )
     .addHelpText(
       "after",
-      "\nExample:\n  shadowdiff harvest --candidate support-agent@1.5.0-rc.1 --limit 50 --out bench/ --format langfuse",
+      "\nExample:\n  shadowdiff harvest --candidate support-agent@1.5.0-rc.1 --limit 50 --out eval-bench/support --format langfuse --dataset support-regressions",
     );
   addOptions(command, harvestOptions);
   command.action(() =>
@@ -85,6 +93,7 @@ export function registerHarvest(
           ...(options.redactPath === undefined ? {} : { redactPaths: options.redactPath }),
           out: options.out,
           format: options.format,
+          ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
         });
         context.stderr(
           `harvest: ${result.selected} case(s) selected, ${result.added} added to ${result.file}, ${result.alreadyThere} already there, ${result.noiseOnlySkipped} noise-only pair(s) left out\n`,
