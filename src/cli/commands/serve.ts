@@ -1,13 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { text } from "node:stream/consumers";
+import { createServer } from "node:http";
 import type { Command } from "commander";
-import { isShadowdiffError } from "../../contracts/errors.js";
 import type { GateVerdict } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
+import { route, send } from "../../serve/routes.js";
+import { VerdictCache } from "../../serve/verdict-cache.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { shutdownSignal } from "../kafka-options.js";
-import { tcpPort } from "../option-parsers.js";
+import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { openReadableStore } from "../readable-store.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -21,12 +21,18 @@ const serveOptions = {
   }),
   port: option<number>({
     flags: "--port <port>",
-    description: "HTTP port",
+    description: "HTTP port; 0 takes a free one (the start-up line names it)",
     env: "SHADOWDIFF_PORT",
     defaultValue: 8080,
-    parse: tcpPort,
+    parse: wholeNumber(0, 65_535),
   }),
   host: option({ flags: "--host <host>", description: "listen address", defaultValue: "127.0.0.1" }),
+  cacheSeconds: option<number>({
+    flags: "--cache-seconds <seconds>",
+    description: "reuse a computed verdict this long; 0 computes every request",
+    defaultValue: 10,
+    parse: (raw) => (raw.trim() === "0" ? 0 : numberAbove(0)(raw)),
+  }),
   sequential: option<boolean>({
     flags: "--sequential",
     description: "always-valid intervals (a rollout polls the verdict repeatedly)",
@@ -42,6 +48,8 @@ const serveOptions = {
  * - `POST /flagger`: a Flagger webhook (`metadata.candidate` names the release): 200 on promote,
  *   412 on hold or fail (Flagger treats any non-2xx as "not yet / roll back").
  * - `GET /healthz`.
+ * Errors: 400 for a bad request (unknown release, bad body), 413 past 64 KB, 503 when the store fails.
+ * Verdicts are reused for --cache-seconds (see serve/verdict-cache.ts).
  */
 export function registerServe(
   program: Command,
@@ -64,22 +72,29 @@ export function registerServe(
       const policy = await loadPolicy(options.policy);
       // Pairs may not have arrived yet when a canary starts: the store must exist, not be full.
       const store = await openReadableStore(storeSettings(options), { requirePairs: false });
+      const cache = new VerdictCache<GateVerdict>(options.cacheSeconds * 1000);
       const verdictFor = (candidate: string, baseline: string | null): Promise<GateVerdict> =>
-        gateVerdict(store, policy, {
-          candidate,
-          ...(baseline === null ? {} : { baseline }),
-          sequential: options.sequential === true,
-        });
+        cache.get(JSON.stringify([candidate, baseline]), () =>
+          gateVerdict(store, policy, {
+            candidate,
+            ...(baseline === null ? {} : { baseline }),
+            sequential: options.sequential === true,
+          }),
+        );
       const server = createServer((request, response) => {
-        void handle(request, response, verdictFor).catch((error: unknown) => {
-          const status = isShadowdiffError(error) && error.code === "BAD_USAGE" ? 400 : 500;
-          send(response, status, { error: error instanceof Error ? error.message : String(error) });
-        });
+        route(request, verdictFor).then(
+          (reply) => send(response, reply),
+          (error: unknown) => {
+            // The store failed: the caller may retry. Its message names the store, not the data.
+            const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+            send(response, { status: 503, body: { error: message } });
+          },
+        );
       });
       await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
-      context.stderr(
-        `serve: gate verdicts on http://${options.host}:${options.port} (policy ${options.policy})\n`,
-      );
+      const address = server.address();
+      const port = address !== null && typeof address === "object" ? address.port : options.port;
+      context.stderr(`serve: gate verdicts on http://${options.host}:${port} (policy ${options.policy})\n`);
       const shutdown = shutdownSignal((name) => context.stderr(`serve: ${name}, stopping\n`));
       await new Promise<void>((resolve) =>
         shutdown.signal.addEventListener("abort", () => resolve(), { once: true }),
@@ -90,31 +105,4 @@ export function registerServe(
       return EXIT.ok;
     }),
   );
-}
-
-async function handle(
-  request: IncomingMessage,
-  response: ServerResponse,
-  verdictFor: (candidate: string, baseline: string | null) => Promise<GateVerdict>,
-): Promise<void> {
-  const url = new URL(request.url ?? "/", "http://localhost");
-  if (request.method === "GET" && url.pathname === "/healthz") return send(response, 200, { ok: true });
-  if (request.method === "GET" && url.pathname === "/verdict") {
-    const candidate = url.searchParams.get("candidate");
-    if (candidate === null) return send(response, 400, { error: "missing ?candidate=" });
-    return send(response, 200, await verdictFor(candidate, url.searchParams.get("baseline")));
-  }
-  if (request.method === "POST" && url.pathname === "/flagger") {
-    const body = JSON.parse((await text(request)) || "{}") as { metadata?: Record<string, string> };
-    const candidate = body.metadata?.candidate;
-    if (candidate === undefined)
-      return send(response, 400, { error: "Flagger webhook metadata needs 'candidate'" });
-    const verdict = await verdictFor(candidate, body.metadata?.baseline ?? null);
-    return send(response, verdict.verdict === "promote" ? 200 : 412, verdict);
-  }
-  return send(response, 404, { error: `no route ${request.method} ${url.pathname}` });
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
