@@ -26,6 +26,11 @@ export interface RunCapturesOptions {
   /** Write version; defaults to now. A later run of the same pairs replaces the earlier one. */
   readonly version?: number;
   readonly onProgress?: (progress: { readonly input: string; readonly pairs: number }) => void;
+  /**
+   * Stops reading (SIGTERM): what was read is still written, with its release rows, so the
+   * store is consistent and a re-run completes it (pairs replace by key).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface CaptureRunSummary {
@@ -42,6 +47,8 @@ export interface RunCapturesResult {
   readonly written: number;
   readonly invalid: number;
   readonly deadLetterPath: string | null;
+  /** The run was stopped before the end of its inputs. */
+  readonly stopped: boolean;
 }
 
 /**
@@ -66,7 +73,12 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
       pairing: "id-and-replica" as const,
     })),
   ];
+  let stopped = false;
   for (const job of jobs) {
+    if (options.signal?.aborted) {
+      stopped = true;
+      break;
+    }
     const summary = {
       input: job.path,
       role: job.role,
@@ -76,6 +88,10 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
       unpaired: { baseline: 0, candidate: 0 },
     };
     for await (const event of pairCaptureFiles(options.source, job.path, job.pairing)) {
+      if (options.signal?.aborted) {
+        stopped = true;
+        break;
+      }
       if (event.kind === "invalid") {
         // The baseline is read once per input; dead-letter each of its lines once.
         const where = `${event.error.context.source}:${event.error.context.line}`;
@@ -112,6 +128,7 @@ export async function runCaptures(options: RunCapturesOptions): Promise<RunCaptu
     written: batcher.written,
     invalid: options.deadLetters.count,
     deadLetterPath: options.deadLetters.count > 0 ? options.deadLetters.path : null,
+    stopped,
   };
 }
 

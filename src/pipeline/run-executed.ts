@@ -50,6 +50,8 @@ export interface RunExecutedOptions {
   readonly writer: PairWriter;
   readonly deadLetters: DeadLetterFile;
   readonly onProgress?: (done: number) => void;
+  /** Stops taking new requests (SIGTERM); those in flight finish and everything done is written. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecutedSummary {
@@ -69,6 +71,8 @@ export interface RunExecutedResult {
   readonly written: number;
   /** A/A pairs written, and sampled records whose baseline release had no manifest to re-run. */
   readonly baselineReplay: { readonly pairs: number; readonly missingManifest: number };
+  /** Stopped by the signal before the end of the source. */
+  readonly stopped: boolean;
 }
 
 /**
@@ -222,7 +226,12 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
   let considered = 0;
   let sampledOut = 0;
   let filteredOut = 0;
+  let stopped = false;
   for await (const item of readCapture(options.source)) {
+    if (options.signal?.aborted) {
+      stopped = true;
+      break;
+    }
     if (item.kind === "invalid") {
       await options.deadLetters.write(deadLetterOf(item.error, item.text));
       continue;
@@ -253,6 +262,7 @@ export async function runExecuted(options: RunExecutedOptions): Promise<RunExecu
     releases: stage.summaries,
     written: batcher.written,
     baselineReplay: { pairs: stage.replaySummary.pairs, missingManifest: stage.aaMissingManifest },
+    stopped,
   };
 }
 

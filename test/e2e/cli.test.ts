@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -113,6 +113,28 @@ describe("shadowdiff CLI (built, in its own process)", () => {
     const strict = await shadowdiff([...args, "--strict"]);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain("invalid line(s) and --strict is set");
+    // run has --strict too, and an empty capture says so.
+    const store = `chdb:${await mkdtemp(join(tmpdir(), "shadowdiff-strict-"))}`;
+    const run = [
+      "run",
+      "--source",
+      "file:fixtures/captures/bad-lines/baseline.jsonl",
+      "--candidate",
+      "file:fixtures/captures/bad-lines/candidate.jsonl",
+      "--store",
+      store,
+      "--format",
+      "none",
+    ];
+    expect((await shadowdiff(run)).code).toBe(0);
+    const strictRun = await shadowdiff([...run, "--strict"]);
+    expect(strictRun.code).toBe(2);
+    expect(strictRun.stderr).toContain("invalid line(s) and --strict is set");
+    const empty = join(await mkdtemp(join(tmpdir(), "shadowdiff-empty-capture-")), "empty.jsonl");
+    await writeFile(empty, "");
+    const nothing = await shadowdiff(["diff", "--baseline", empty, "--candidate", empty, "--strict"]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain("hold no records");
   });
 
   it("exits 1 when release lint finds something, and 2 on unknown options", async () => {

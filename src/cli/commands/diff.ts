@@ -59,7 +59,7 @@ const diffOptions = {
   }),
   strict: option<boolean>({
     flags: "--strict",
-    description: "fail with exit 2 on any invalid or duplicate line",
+    description: "fail with exit 2 on any invalid or duplicate line, or when the captures hold no records",
   }),
   ...manifestRootOptions,
 } as const;
@@ -107,6 +107,15 @@ async function diffAction(command: Command, context: CliContext): Promise<number
   context.stdout(
     options.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : `${renderDiffSummary(result)}\n`,
   );
+  if (
+    result.pairs === 0 &&
+    result.unpaired.baseline === 0 &&
+    result.unpaired.candidate === 0 &&
+    result.invalid === 0
+  ) {
+    context.stderr(`shadowdiff diff: ${options.baseline} and ${options.candidate} hold no records\n`);
+    if (options.strict) return EXIT.usage;
+  }
   if (options.strict && result.invalid > 0) {
     context.stderr(`shadowdiff diff: ${result.invalid} invalid line(s) and --strict is set\n`);
     return EXIT.usage;

@@ -14,6 +14,7 @@ import { storePairWriter } from "../../store/pair-writer.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
+import { shutdownSignal } from "../kafka-options.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
 import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
@@ -73,6 +74,10 @@ const runOptions = {
     defaultValue: "terminal",
   }),
   ...storeOptions,
+  strict: option<boolean>({
+    flags: "--strict",
+    description: "exit 2 when any line is invalid or the source holds no records",
+  }),
   ...manifestRootOptions,
 } as const;
 
@@ -124,6 +129,12 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     const started = Date.now();
     const candidateIds = new Set<string>();
     let written = 0;
+    let invalid = 0;
+    let stopped = false;
+    // The first SIGTERM/SIGINT stops reading; what was read is written, with its releases.
+    const shutdown = shutdownSignal((name) =>
+      context.stderr(`run: ${name}, writing what was read and stopping\n`),
+    );
     if (candidates.length > 0 || noise !== undefined) {
       const result = await runCaptures({
         source,
@@ -135,8 +146,11 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         writer: storePairWriter(store),
         deadLetters: new DeadLetterFile(options.deadLetter),
         onProgress: ({ input, pairs }) => progress.update(`${input}: ${pairs} pairs`),
+        signal: shutdown.signal,
       });
       written += result.written;
+      invalid += result.invalid;
+      stopped ||= result.stopped;
       for (const input of result.inputs) {
         context.stderr(
           `${input.role} ${input.input}: ${input.pairs} pairs, unpaired ${input.unpaired.baseline} baseline / ${input.unpaired.candidate} candidate\n`,
@@ -160,8 +174,10 @@ async function runAction(command: Command, context: CliContext): Promise<number>
         writer: storePairWriter(store),
         deadLetters: new DeadLetterFile(options.deadLetter),
         onProgress: (done) => progress.update(`executed: ${done} requests`),
+        signal: shutdown.signal,
       });
       written += result.written;
+      stopped ||= result.stopped;
       context.stderr(
         `executed: ${result.considered} requests, ${result.sampledOut} sampled out, ${result.filteredOut} filtered out\n`,
       );
@@ -178,9 +194,24 @@ async function runAction(command: Command, context: CliContext): Promise<number>
       }
     }
     progress.done();
+    shutdown.dispose();
     context.stderr(
       `wrote ${written} pairs to ${store.location} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
+    if (stopped) {
+      context.stderr(
+        "run: stopped before the end of its input; the pairs above are stored with their releases. Run the same command again to complete it (pairs replace by key, nothing counts twice)\n",
+      );
+      return EXIT.interrupted;
+    }
+    if (written === 0 && invalid === 0) {
+      context.stderr(`run: no pairs: ${source} or its candidates hold no records\n`);
+      if (options.strict) return EXIT.usage;
+    }
+    if (options.strict && invalid > 0) {
+      context.stderr(`run: ${invalid} invalid line(s) and --strict is set\n`);
+      return EXIT.usage;
+    }
     if (options.format === "none") return EXIT.ok;
     const by =
       options.by
