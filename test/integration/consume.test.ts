@@ -93,6 +93,14 @@ async function until(condition: () => boolean, timeoutMs: number, ...runs: Runni
   }
 }
 
+async function untilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 async function storedPairs(store: Store): Promise<number> {
   const rows = await store.query<{ n: string }>(
     `SELECT count() AS n FROM ${store.database}.pairs FINAL WHERE candidate_release != baseline_release`,
@@ -116,9 +124,18 @@ describe("shadowdiff consume on a real broker", () => {
     const store = await freshDatabase();
     await replayAt(topic);
     await replayAt(topic, undefined, "fixtures/captures/bad-lines/candidate.jsonl");
-    const run = consumer(topic, store, ["--idle-exit", "3", "--metrics-port", "19464"]);
-    await sleep(2_000);
-    const metrics = await (await fetch("http://127.0.0.1:19464/metrics")).text();
+    const run = consumer(topic, store, ["--idle-exit", "3", "--metrics-port", "0"]);
+    // A free port, named by the consumer; the counters are read once they are complete, not
+    // after a fixed sleep (a loaded machine took longer than 2 s).
+    await until(() => /metrics on port \d+/.test(run.stderr()), 30_000, run);
+    const port = /metrics on port (\d+)/.exec(run.stderr())?.[1];
+    let metrics = "";
+    await untilAsync(async () => {
+      metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return (
+        /^shadowdiff_pairs_total 606$/m.test(metrics) && /^shadowdiff_lag\{partition="0"\} 0$/m.test(metrics)
+      );
+    }, 30_000);
     expect(metrics).toMatch(/^shadowdiff_pairs_total 606$/m);
     expect(metrics).toMatch(/^shadowdiff_invalid_total 4$/m);
     expect(metrics).toMatch(/^shadowdiff_lag\{partition="0"\} 0$/m);

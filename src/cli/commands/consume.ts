@@ -17,7 +17,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
-import { numberAbove, tcpPort } from "../option-parsers.js";
+import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -77,9 +77,9 @@ const consumeOptions = {
   metricsPort: option<number>({
     flags: "--metrics-port <port>",
     defaultText: "no metrics server",
-    description: "serve Prometheus metrics on this port (/metrics)",
+    description: "serve Prometheus metrics on this port (/metrics); 0 takes a free one",
     env: "SHADOWDIFF_METRICS_PORT",
-    parse: tcpPort,
+    parse: wholeNumber(0, 65_535),
   }),
   idleExit: option<number>({
     flags: "--idle-exit <seconds>",
@@ -221,7 +221,15 @@ Example:
               response
                 .writeHead(200, { "content-type": "text/plain; version=0.0.4" })
                 .end(prometheusText(metrics));
-            }).listen(options.metricsPort);
+            });
+      if (server !== undefined) {
+        // Port 0 takes a free one; the line names where the metrics are, either way.
+        // Every interface, as before: a Prometheus in the cluster scrapes it.
+        await new Promise<void>((resolve) => server.listen(options.metricsPort, resolve));
+        const address = server.address();
+        const port = address !== null && typeof address === "object" ? address.port : options.metricsPort;
+        context.stderr(`consume: metrics on port ${port} (/metrics)\n`);
+      }
       const shutdown = shutdownSignal((name) =>
         context.stderr(`consume: ${name}, finishing the current batch\n`),
       );
