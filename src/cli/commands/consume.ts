@@ -234,6 +234,7 @@ Example:
         context.stderr(`consume: ${name}, finishing the current batch\n`),
       );
       let lastReport = 0;
+      let exitCode: number = EXIT.ok;
       try {
         const kafka = kafkaClient(options, context.env);
         const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
@@ -281,6 +282,14 @@ Example:
         context.stderr(
           `consume: stopped after ${metrics.records} records: ${metrics.pairs} pairs, ${metrics.unpaired} unpaired, ${metrics.invalid} invalid, ${metrics.storeRetries} store retries\n`,
         );
+        // --idle-exit means "the topic is drained": records known to be left unread contradict it.
+        const lag = [...metrics.lag.values()].reduce((sum, value) => sum + value, 0);
+        if (!shutdown.signal.aborted && options.idleExit !== undefined && lag > 0) {
+          context.stderr(
+            `consume: ${lag} record(s) still unread (lag) when it went idle; not a complete run\n`,
+          );
+          exitCode = EXIT.infrastructure;
+        }
       } finally {
         shutdown.dispose();
         server?.close();
@@ -288,7 +297,7 @@ Example:
         await threads?.close();
         await store.close();
       }
-      return EXIT.ok;
+      return exitCode;
     }),
   );
 }
