@@ -128,9 +128,21 @@ async function existingIds(file: string): Promise<Set<string>> {
     return new Set();
   }
   const ids = new Set<string>();
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
     if (line.trim() === "") continue;
-    const entry = JSON.parse(line) as { id?: string; metadata?: { case_id?: string } };
+    let entry: { id?: string; metadata?: { case_id?: string } };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      // Merging into a bench we cannot read could duplicate every case: stop, and say where.
+      throw new ShadowdiffError(
+        "INVALID_JSON",
+        `${file}:${index + 1}: not a JSON line; fix or remove it before harvesting into this bench`,
+        { context: { source: file, line: index + 1 } },
+      );
+    }
     const id = entry.metadata?.case_id ?? entry.id;
     if (typeof id === "string") ids.add(id);
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -216,5 +216,17 @@ describe("shadowdiff harvest", () => {
     );
     expect(refused?.code).toBe(2);
     expect(refused?.stderr).toContain("--categories: 'identical' is not a divergent category");
+  });
+
+  it("stops, naming file and line, when the bench holds a line that is not JSON", async () => {
+    const out = join(directory, "damaged");
+    await harvest(["--limit", "5", "--out", out]);
+    await appendFile(join(out, "cases.jsonl"), "{ truncated\n");
+    const failed = await harvest(["--limit", "5", "--out", out]).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain(`${join(out, "cases.jsonl")}:6: not a JSON line`);
   });
 });

@@ -1,10 +1,12 @@
+import { statSync } from "node:fs";
 import type { Command } from "commander";
 import { EXPORT_FORMATS, type ExportFormat } from "../../harvest/exporters.js";
 import { divergentCategories, harvest } from "../../pipeline/harvest.js";
-import { openStore } from "../../store/open-store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { openReadableStore } from "../readable-store.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const harvestOptions = {
@@ -17,7 +19,7 @@ const harvestOptions = {
     flags: "--limit <n>",
     description: "cases to select",
     defaultValue: 50,
-    parse: Number,
+    parse: wholeNumber(1),
   }),
   categories: option({
     flags: "--categories <list>",
@@ -45,6 +47,7 @@ const harvestOptions = {
     description: "bench directory to merge into",
     // Beside the default store, not in a repository's bench/ (benchmarks live there).
     defaultValue: "./.shadowdiff/eval-bench",
+    parse: benchDirectory,
   }),
   format: option<ExportFormat>({
     flags: "--format <format>",
@@ -83,7 +86,7 @@ export function registerHarvest(
         await loadCommandConfig(command, context.env),
         context.env,
       );
-      const store = await openStore(storeSettings(options));
+      const store = await openReadableStore(storeSettings(options));
       try {
         const result = await harvest(store, {
           candidate: options.candidate,
@@ -104,4 +107,16 @@ export function registerHarvest(
       return EXIT.ok;
     }),
   );
+}
+
+/** The bench is a directory: not empty, not an existing file (`/dev/null`, a capture). */
+function benchDirectory(raw: string): string {
+  if (raw.trim() === "") throw new RangeError("expected a directory, got ''");
+  try {
+    if (!statSync(raw).isDirectory()) throw new RangeError(`${raw} exists and is not a directory`);
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
+    // Missing: harvest creates it.
+  }
+  return raw;
 }

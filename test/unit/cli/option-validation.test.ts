@@ -26,6 +26,18 @@ describe("option values are checked up front", () => {
     ["a negative limit", ["replay", "--file", "x", "--topic", "t", "--limit", "-5"], /--limit/],
     ["a fractional limit", ["replay", "--file", "x", "--topic", "t", "--limit", "1.5"], /--limit/],
     ["no concurrency", [...RUN, "--concurrency", "0"], /--concurrency/],
+    ["a harvest limit that is not a number", ["harvest", "--candidate", "x", "--limit", "abc"], /--limit/],
+    [
+      "a bench that is /dev/null",
+      ["harvest", "--candidate", "x", "--out", "/dev/null"],
+      /--out: \/dev\/null exists/,
+    ],
+    [
+      "a bench that is a file",
+      ["harvest", "--candidate", "x", "--out", "README.md"],
+      /--out: README\.md exists/,
+    ],
+    ["an empty bench path", ["harvest", "--candidate", "x", "--out", ""], /--out: expected a directory/],
     [
       "a directory as a capture",
       ["diff", "--baseline", "fixtures", "--candidate", "fixtures/captures/aa.jsonl"],
