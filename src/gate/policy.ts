@@ -67,37 +67,55 @@ export function policyChecks(guardrails: Guardrails): PolicyCheck[] {
 
 const action = { enum: ["fail", "warn"] } as const;
 
-const limitSchema = {
-  oneOf: [
-    {
-      type: "object",
-      additionalProperties: false,
-      required: ["max"],
-      properties: { max: { type: "number" }, action },
-    },
-    {
-      type: "object",
-      additionalProperties: false,
-      required: ["min"],
-      properties: { min: { type: "number" }, action },
-    },
-  ],
-} as const;
+/**
+ * A one-sided limit whose value must lie in `range`: a share is within [0, 1], a difference of
+ * two shares within [-1, 1], a ratio above 0. `drift_rate: {max: -1}` can never pass and
+ * `cost_per_task_ratio: {max: 0}` names no cost: both are mistakes to refuse, naming the path.
+ */
+function limitSchema(range: Readonly<Record<string, number>>) {
+  return {
+    oneOf: [
+      {
+        type: "object",
+        additionalProperties: false,
+        required: ["max"],
+        properties: { max: { type: "number", ...range }, action },
+      },
+      {
+        type: "object",
+        additionalProperties: false,
+        required: ["min"],
+        properties: { min: { type: "number", ...range }, action },
+      },
+    ],
+  } as const;
+}
 
-const targetedSchema = {
-  type: "object",
-  propertyNames: { pattern: SCORE_NAME_PATTERN },
-  additionalProperties: limitSchema,
-} as const;
+const SHARE = { minimum: 0, maximum: 1 };
+const SHARE_DIFFERENCE = { minimum: -1, maximum: 1 };
+const RATIO = { exclusiveMinimum: 0 };
+const RANGES: Readonly<Record<(typeof GUARDRAILS)[number], Readonly<Record<string, number>>>> = {
+  drift_rate: SHARE,
+  error_rate: SHARE,
+  tool_call_success_delta: SHARE_DIFFERENCE,
+  refusal_rate_delta: SHARE_DIFFERENCE,
+  cost_per_task_ratio: RATIO,
+  p95_latency_ratio: RATIO,
+};
 
 const guardrailsSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    ...Object.fromEntries(GUARDRAILS.map((name) => [name, limitSchema])),
-    score_delta: targetedSchema,
-    tool_share_delta: { type: "object", additionalProperties: limitSchema },
-    tool_calls_ratio: { type: "object", additionalProperties: limitSchema },
+    ...Object.fromEntries(GUARDRAILS.map((name) => [name, limitSchema(RANGES[name])])),
+    // Scores may be continuous (a reward in any unit): their deltas are not bounded here.
+    score_delta: {
+      type: "object",
+      propertyNames: { pattern: SCORE_NAME_PATTERN },
+      additionalProperties: limitSchema({}),
+    },
+    tool_share_delta: { type: "object", additionalProperties: limitSchema(SHARE_DIFFERENCE) },
+    tool_calls_ratio: { type: "object", additionalProperties: limitSchema(RATIO) },
   },
 } as const;
 
