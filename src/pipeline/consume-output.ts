@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Producer } from "kafkajs";
+import { isShadowdiffError } from "../contracts/errors.js";
 import type { ConsumeOptions } from "./consume.js";
 import type { BatchResult } from "./write-behind.js";
 
@@ -48,7 +49,13 @@ export async function untilDone(
       await write();
       resume?.();
       return true;
-    } catch {
+    } catch (error) {
+      // A failure the store calls permanent (a schema mismatch, a rejected query) is not retried
+      // for ever: it ends the run, naming the store. Unreachable stores and overloads retry.
+      if (isShadowdiffError(error) && !error.retriable) {
+        resume?.();
+        throw error;
+      }
       options.metrics.storeRetries++;
       resume ??= pause();
       const backoff = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);

@@ -108,6 +108,11 @@ export async function consume(options: ConsumeOptions): Promise<void> {
   // Releases seen by batches not yet handed to the store (a stale batch's are not lost).
   const pendingReleases: ReleaseRow[] = [];
   let heartbeat: () => Promise<void> = async () => {};
+  // A permanent store failure ends the run (the wait below rejects with it); set once.
+  let failure: { error: unknown } | undefined;
+  let failWith: (error: unknown) => void = (error) => {
+    failure ??= { error };
+  };
   const sink =
     join === undefined
       ? new WriteBehind<ConsumedBatch>({
@@ -126,6 +131,7 @@ export async function consume(options: ConsumeOptions): Promise<void> {
           onStored: (batches) => {
             for (const batch of batches) countBatch(options.metrics, batch, options.onProgress);
           },
+          onFailure: (error) => failWith(error),
         })
       : undefined;
   const ticker = sink === undefined ? undefined : setInterval(() => sink.tick(), 100);
@@ -160,7 +166,12 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     // when no further batch arrives to notice it.
     const expiry = join === undefined ? undefined : setInterval(() => void join.expireIdle(consumer), 500);
     options.signal.addEventListener("abort", () => clearInterval(expiry), { once: true });
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      if (failure !== undefined) return reject(failure.error);
+      failWith = (error) => {
+        failure ??= { error };
+        reject(error);
+      };
       const stop = () => {
         clearInterval(expiry);
         resolve();
@@ -184,7 +195,7 @@ export async function consume(options: ConsumeOptions): Promise<void> {
     });
   } finally {
     clearInterval(ticker);
-    if (sink !== undefined) {
+    if (sink !== undefined && failure === undefined) {
       // Stop fetching, then give the store what was collected (and commit it) while this member
       // still owns its partitions; whatever is not stored in time is read again after a restart.
       pauseTopic(consumer, options.topic);

@@ -44,6 +44,11 @@ export interface WriteBehindOptions<Batch extends BatchResult> {
   readonly maxDelayMs: number;
   /** … or once no batch came for this long: the consumer has caught up, nothing fuller is coming. */
   readonly idleMs?: number;
+  /**
+   * A write failed in a way no retry fixes (`store` threw): nothing of it is committed, later
+   * batches are dropped uncommitted, and the consumer is told to stop.
+   */
+  readonly onFailure?: (error: unknown) => void;
 }
 
 /**
@@ -65,11 +70,15 @@ export class WriteBehind<Batch extends BatchResult> {
   private running: Promise<boolean> | undefined;
   /** A write was given up (the consumer stopped before the store took it). */
   private abandoned = false;
+  /** A write failed for good: nothing more is written or committed. */
+  private failed = false;
 
   constructor(private readonly options: WriteBehindOptions<Batch>) {}
 
   /** Buffers a batch; starts a write when the buffer is full, waiting first for the running one. */
   async add(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
+    // Uncommitted, so read again by whichever member owns the partition next.
+    if (this.failed) return;
     this.lastAddAt = Date.now();
     if (this.buffer.length === 0) this.oldestAt = this.lastAddAt;
     this.buffer.push(batch);
@@ -81,7 +90,7 @@ export class WriteBehind<Batch extends BatchResult> {
 
   /** Timer tick: starts a write of a buffer that waited long enough, if none is running. */
   tick(): void {
-    if (this.running !== undefined || this.buffer.length === 0) return;
+    if (this.failed || this.running !== undefined || this.buffer.length === 0) return;
     const now = Date.now();
     const idle = now - this.lastAddAt >= (this.options.idleMs ?? DEFAULT_IDLE_MS);
     if (idle || now - this.oldestAt >= this.options.maxDelayMs) void this.startWrite(async () => {});
@@ -89,13 +98,13 @@ export class WriteBehind<Batch extends BatchResult> {
 
   /** Writes everything buffered and waits for every write; false if any was ever given up. */
   async drain(): Promise<boolean> {
-    while (this.running !== undefined || this.buffer.length > 0) {
+    while (!this.failed && (this.running !== undefined || this.buffer.length > 0)) {
       // Through `running`, so a batch added meanwhile waits its turn: writes (and their
       // commits) never overlap, and offsets are committed in order.
       if (this.running === undefined) this.run(this.take());
       await this.running;
     }
-    return !this.abandoned;
+    return !this.abandoned && !this.failed;
   }
 
   private async startWrite(heartbeat: () => Promise<void>): Promise<void> {
@@ -124,7 +133,15 @@ export class WriteBehind<Batch extends BatchResult> {
   }
 
   private async write(batches: readonly Batch[]): Promise<boolean> {
-    const stored = await this.options.store(merge(batches));
+    let stored: boolean;
+    try {
+      stored = await this.options.store(merge(batches));
+    } catch (error) {
+      this.failed = true;
+      this.buffer = [];
+      this.options.onFailure?.(error);
+      return false;
+    }
     if (!stored) {
       this.abandoned = true;
       return false;

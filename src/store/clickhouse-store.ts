@@ -28,6 +28,19 @@ export interface ClickHouseOptions {
  * (`keep_alive_timeout`), and a request sent on a socket the server is closing fails with
  * ECONNRESET. Retiring them client-side first avoids that race.
  */
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|other side closed|network socket disconnected|Timeout|aborted/i;
+
+/**
+ * ClickHouse error codes a retry can outlive: too many queries or parts, memory, timeouts,
+ * network and keeper trouble, a replica read-only for a moment, a server shutting down. Any other
+ * error (a missing column, a rejected query) is permanent, and a consumer stops on it rather
+ * than retrying for ever.
+ */
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([
+  3, 159, 202, 209, 210, 241, 242, 252, 285, 319, 394, 425, 999,
+]);
+
 export async function openClickHouseStore(options: ClickHouseOptions): Promise<Store> {
   const database = sqlIdentifier(options.database ?? "shadowdiff");
   let client: ClickHouseClient;
@@ -54,12 +67,13 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
   const location = `${displayUrl(options.url)}/${database}`;
   const fail = (sql: string, cause: unknown): never => {
     const message = cause instanceof Error ? cause.message : String(cause);
-    const unreachable =
-      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket hang up|Timeout/i.test(message);
+    const unreachable = UNREACHABLE.test(message);
+    // A server that is overloaded or restarting answers with an error a later try may not get.
+    const transient = TRANSIENT_CODES.has(Number(/Code: (\d+)/.exec(message)?.[1]));
     throw new ShadowdiffError(
       unreachable ? "STORE_UNAVAILABLE" : "STORE_QUERY_FAILED",
       `${location}: ${message.split("\n")[0]}${unreachable ? "" : `\n  in: ${sql.slice(0, 300)}`}`,
-      { context: { source: location }, retriable: unreachable, cause },
+      { context: { source: location }, retriable: unreachable || transient, cause },
     );
   };
   const store: Store = {

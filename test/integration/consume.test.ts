@@ -246,6 +246,28 @@ describe("shadowdiff consume on a real broker", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
+  it("stops with exit 4, naming the store, on a store failure no retry fixes, and commits nothing", async () => {
+    const topic = await freshTopic(kafka);
+    const store = await freshDatabase();
+    const run = consumer(topic, store, ["--idle-exit", "20"]);
+    await until(() => /partitions \[\d/.test(lastJoin(run.stderr())), 30_000, run);
+    // The table loses a column every insert names: the server rejects each insert the same way.
+    await store.exec(`ALTER TABLE ${store.database}.pairs DROP COLUMN reason`);
+    await replayAt(topic);
+    const started = Date.now();
+    const result = await run.exited;
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain(store.database);
+    expect(result.stderr).toMatch(/reason/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: `group-${topic}`, topics: [topic] });
+    await admin.disconnect();
+    // Nothing was stored, so nothing may be committed: a fixed store reads it all again.
+    for (const partition of offsets[0]?.partitions ?? []) expect(partition.offset).toBe("-1");
+  });
+
   it("exits 0 within 10 s of SIGTERM, and a restart continues where it stopped", async () => {
     const topic = await freshTopic(kafka);
     const store = await freshDatabase();
