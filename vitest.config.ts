@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "test/statistical/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/statistical/**/*.test.ts", "test/fuzz/**/*.test.ts"],
           environment: "node",
         },
       },
