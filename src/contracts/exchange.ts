@@ -81,6 +81,9 @@ export const SCORE_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_.-]{0,63}$";
  * (`lables`) is caught at the edge instead of silently dropping a segment; free-form data belongs
  * in `request.metadata`.
  */
+/** The most tool calls one record may hold (a stated limit; a longer record is refused, located). */
+export const MAX_STEPS = 1_000;
+
 export const exchangeJsonSchema = {
   $id: "https://shadowdiff.dev/schemas/exchange-v1.json",
   type: "object",
@@ -129,6 +132,9 @@ export const exchangeJsonSchema = {
       properties: {
         steps: {
           type: "array",
+          // Matching calls is quadratic in the calls of a turn: 5,000 a side took 2.5 s a pair
+          // (hours at the record bound). No agent we know makes a thousand calls on one request.
+          maxItems: MAX_STEPS,
           items: {
             type: "object",
             additionalProperties: false,

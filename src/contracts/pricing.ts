@@ -22,7 +22,8 @@ const PER_MILLION = 1_000_000;
  * price (the providers report them that way); without a cached price they bill as input.
  */
 export function requestCost(pricing: PricingTable, model: string, usage: Usage): Cost {
-  const price = pricing.models[model];
+  // Own entries only: a model named `constructor` or `__proto__` is not in the table.
+  const price = Object.hasOwn(pricing.models, model) ? pricing.models[model] : undefined;
   if (price === undefined) return { priced: false };
   const cached = Math.min(usage.cached_input_tokens ?? 0, usage.input_tokens);
   const cachedPrice = price.cached_input ?? price.input;

@@ -72,7 +72,7 @@ describe("pair rows of hostile records", () => {
   // FINDING: requestCost looks the model up on the plain object the pricing YAML parses to, so a
   // release whose model is `constructor`, `__proto__` or `toString` finds Object.prototype's
   // member: the row says priced = 1 with a cost of NaN.
-  it.fails("leaves a model the pricing table does not list unpriced, whatever its name", () => {
+  it("leaves a model the pricing table does not list unpriced, whatever its name", () => {
     fc.assert(
       fc.property(recordParts, fc.constantFrom(...PROTOTYPE_KEYS), (parts, model) => {
         const side: RecordParts = { ...parts, model, error: null };
@@ -93,7 +93,7 @@ describe("pair rows of hostile records", () => {
   // 2.5 s on this machine; at the record bound a pair would take hours. Either a located refusal (a stated limit
   // on calls) or a diff within 1 s passes (the edit-distance table alone, also quadratic but
   // cheap, takes about 0.4 s here).
-  it.fails("diffs records with thousands of calls in one turn within a bound, or refuses them", () => {
+  it("diffs records with thousands of calls in one turn within a bound, or refuses them", () => {
     const manyCalls = fc.record({
       calls: fc.integer({ min: 5_000, max: 5_500 }),
       names: fc.integer({ min: 1, max: 2 }),
