@@ -23,6 +23,8 @@ function canonicalNode(
   ignore: readonly PointerPattern[],
 ): unknown {
   if (typeof value === "string") return masks.length === 0 ? value : applyMasks(value, masks);
+  // `1e999` parses to Infinity, which JSON text (the canonical key) writes as null: keep it apart.
+  if (typeof value === "number" && !Number.isFinite(value)) return `${NON_FINITE}${value}`;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
@@ -54,6 +56,9 @@ function canonicalNode(
 // every other key keeps the fast assignment (a null-prototype object, the other way out, puts V8
 // in dictionary mode and cost the diff a fifth of its speed).
 const PROTO = "__proto__";
+
+/** Marks a non-finite number in the canonical form; a NUL prefix no JSON string of a record starts with by accident. */
+const NON_FINITE = "\u0000number:";
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
