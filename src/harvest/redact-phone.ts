@@ -193,8 +193,10 @@ export function isPhoneInteger(value: number | bigint, labelled: boolean): boole
 // Looked for in at most the 32 characters before a bare run, back to the previous digit, so
 // the cost per run is bounded and `Phone: 415-555-2671, order 6086499569` leaves the order alone.
 // Not "number" alone: "order number", "item number" and "tracking number" precede ids more often.
+// `(?<!<)`: the `<phone>` placeholder itself is no phone word, or redacting twice would scrub
+// the bare number after an already scrubbed phone (`<phone> 4155552671` → `<phone> <phone>`).
 const PHONE_WORD =
-  /phone|telefon|tel[eé]fono|(?<!\p{L})(?:tel|tél|tlf|mob|mobile|cell|fax|call|sms|text|whatsapp|contact|dial|handy|(?:my|your|our|his|her|their) number|reach me)(?!\p{L})/iu;
+  /(?<!<)phone|telefon|tel[eé]fono|(?<!\p{L})(?:tel|tél|tlf|mob|mobile|cell|fax|call|sms|text|whatsapp|contact|dial|handy|(?:my|your|our|his|her|their) number|reach me)(?!\p{L})/iu;
 const PHONE_WORD_REACH = 32;
 
 export function hasPhoneWordBefore(text: string, position: number): boolean {

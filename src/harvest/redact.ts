@@ -68,16 +68,26 @@ export function redactValue(value: unknown, paths: readonly string[] = []): unkn
       setOwn(target, key, copy);
       for (const [childKey, item] of Object.entries(source)) {
         const below = descend(patterns, childKey);
+        // Keys are data too (`{"ann@example.com": {...}}`): scrubbed like text. Two keys that
+        // scrub alike stay apart with a counter, so no value is lost.
+        const outKey = uniqueKey(copy, redactText(childKey));
         // Every key is claimed now, in the source's order, as "<redacted>"; the stack fills in
         // the ones not configured for redaction later without moving them.
-        setOwn(copy, childKey, "<redacted>");
+        setOwn(copy, outKey, "<redacted>");
         if (isIgnoredHere(below)) continue;
         const phone = underPhoneKey || isPhoneKey(childKey);
-        stack.push({ source: item, patterns: below, underPhoneKey: phone, target: copy, key: childKey });
+        stack.push({ source: item, patterns: below, underPhoneKey: phone, target: copy, key: outKey });
       }
     }
   }
   return root[0];
+}
+
+function uniqueKey(target: Record<string, unknown>, key: string): string {
+  if (!Object.hasOwn(target, key)) return key;
+  let count = 2;
+  while (Object.hasOwn(target, `${key}#${count}`)) count++;
+  return `${key}#${count}`;
 }
 
 function setOwn(target: Container, key: string | number, value: unknown): void {

@@ -89,13 +89,20 @@ function shapeProblems(
       continue;
     }
     const keys = Object.keys(before);
-    if (JSON.stringify(Object.keys(after)) !== JSON.stringify(keys)) problems.push(`${where}: other keys`);
-    for (const key of keys)
+    const afterKeys = Object.keys(after);
+    // Keys are scrubbed like text (two that scrub alike get a `#n` counter), in the same order.
+    const expected = keys.map((key) => redactText(key));
+    const matches =
+      afterKeys.length === keys.length &&
+      afterKeys.every((key, index) => key === expected[index] || key.startsWith(`${expected[index]}#`));
+    if (!matches) problems.push(`${where}: other keys`);
+    keys.forEach((key, index) => {
       pairs.push([
         Object.getOwnPropertyDescriptor(before, key)?.value,
-        Object.getOwnPropertyDescriptor(after, key)?.value,
+        Object.getOwnPropertyDescriptor(after, afterKeys[index] as string)?.value,
         [...path, key],
       ]);
+    });
   }
   return problems;
 }
@@ -165,7 +172,7 @@ describe("redaction of hostile values", () => {
 
   // FINDING: redactValue scrubs values only; an address used as an object key (a map of
   // recipients to statuses, `{"jane@example.com": "sent"}`) leaves for the bench as it was.
-  it.fails("leaves no planted e-mail address in an object key", () => {
+  it("leaves no planted e-mail address in an object key", () => {
     fc.assert(
       fc.property(planted, jsonText({ maxDepth: 2, maxDeepLeaf: 0 }), ([before, address, after], inner) => {
         const value = JSON.parse(`{${JSON.stringify(`${before}${address}${after}`)}:${inner}}`) as unknown;
@@ -178,7 +185,7 @@ describe("redaction of hostile values", () => {
   // FINDING: the placeholder `<phone>` is itself a phone word, so a bare number that follows a
   // redacted phone is kept on the first pass and taken on the second:
   // "+1 415 555 2671 4155552671" → "<phone> 4155552671" → "<phone> <phone>".
-  it.fails("is idempotent on text: redacting twice equals redacting once", () => {
+  it("is idempotent on text: redacting twice equals redacting once", () => {
     const phoneish = fc
       .array(
         fc.oneof(
