@@ -18,7 +18,13 @@ interface Reply {
  * to compute (the store) is 5xx.
  */
 export async function route(request: IncomingMessage, verdictFor: VerdictSource): Promise<Reply> {
-  const url = new URL(request.url ?? "/", "http://localhost");
+  let url: URL;
+  try {
+    url = new URL(request.url ?? "/", "http://localhost");
+  } catch {
+    // `GET //x` reads as an authority and is no URL here: the request's mistake, not an outage.
+    return { status: 400, body: { error: "request target is not a path" } };
+  }
   if (request.method === "GET" && url.pathname === "/healthz") return { status: 200, body: { ok: true } };
   if (request.method === "GET" && url.pathname === "/verdict") {
     const candidate = url.searchParams.get("candidate");
@@ -43,7 +49,11 @@ export async function route(request: IncomingMessage, verdictFor: VerdictSource)
 }
 
 export function send(response: ServerResponse, reply: Reply): void {
-  response.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
+  // A refused body is not read to its end: the connection closes after this answer.
+  const close = reply.status === 413 ? { connection: "close" } : {};
+  response
+    .writeHead(reply.status, { "content-type": "application/json", ...close })
+    .end(JSON.stringify(reply.body));
 }
 
 async function verdictReply(
@@ -71,7 +81,10 @@ async function readBody(request: IncomingMessage): Promise<{ value: unknown } | 
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
-      request.destroy();
+      // Answer first, then drop the rest: destroying the request now would reset the socket and
+      // the client would never see the 413 (a retrying proxy would send it all again).
+      request.unpipe();
+      request.resume();
       return tooLarge();
     }
     chunks.push(chunk);

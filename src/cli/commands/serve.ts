@@ -1,8 +1,7 @@
-import { createServer } from "node:http";
 import type { Command } from "commander";
 import type { GateVerdict } from "../../gate/verdict.js";
 import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
-import { route, send } from "../../serve/routes.js";
+import { createServeServer } from "../../serve/server.js";
 import { VerdictCache } from "../../serve/verdict-cache.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -81,16 +80,7 @@ export function registerServe(
             sequential: options.sequential === true,
           }),
         );
-      const server = createServer((request, response) => {
-        route(request, verdictFor).then(
-          (reply) => send(response, reply),
-          (error: unknown) => {
-            // The store failed: the caller may retry. Its message names the store, not the data.
-            const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-            send(response, { status: 503, body: { error: message } });
-          },
-        );
-      });
+      const server = createServeServer(verdictFor);
       await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
       const address = server.address();
       const port = address !== null && typeof address === "object" ? address.port : options.port;
