@@ -50,8 +50,25 @@ export class ShadowdiffError extends Error {
 export function describeLocation(context: ErrorContext): string {
   let where = context.source ?? "<input>";
   if (context.line !== undefined) where += `:${context.line}`;
-  if (context.recordId !== undefined) where += ` (id ${context.recordId})`;
+  // The id is the record's own text: printable, so it cannot forge or hide what follows.
+  if (context.recordId !== undefined) where += ` (id ${printable(context.recordId)})`;
   return where;
+}
+
+// C0 and C1 controls (newlines, ESC), and the bidi controls that make text read otherwise.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a record, made safe to print in a one-line message: controls become `\u001b`-style
+ * escapes, so a hostile id or value cannot forge a log line, move the terminal's cursor or
+ * reverse what a reader sees.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    UNPRINTABLE,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 export function isShadowdiffError(error: unknown): error is ShadowdiffError {

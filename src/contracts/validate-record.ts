@@ -1,5 +1,5 @@
 import { compileContract, firstErrorPath, formatSchemaErrors } from "./ajv.js";
-import { describeLocation, ShadowdiffError } from "./errors.js";
+import { describeLocation, printable, ShadowdiffError } from "./errors.js";
 import { type ExchangeRecord, exchangeJsonSchema } from "./exchange.js";
 import { MAX_JSON_DEPTH, textNestsDeeper, valueNestsDeeper } from "./json-depth.js";
 
@@ -28,7 +28,7 @@ export function parseExchangeLine(text: string, origin: LineOrigin): RecordParse
     const reason = cause instanceof Error ? cause.message : String(cause);
     const error = new ShadowdiffError(
       "INVALID_JSON",
-      `${describeLocation(origin)}: not valid JSON (${reason})`,
+      `${describeLocation(origin)}: not valid JSON (${printable(reason)})`,
       {
         context: origin,
         cause,
@@ -52,7 +52,7 @@ function invalid(value: unknown, origin: LineOrigin): RecordParse {
     path: firstErrorPath(validateExchange.errors),
     ...(recordId ? { recordId } : {}),
   };
-  const message = `${describeLocation(context)}: ${formatSchemaErrors(validateExchange.errors)}`;
+  const message = `${describeLocation(context)}: ${printable(formatSchemaErrors(validateExchange.errors))}`;
   return { ok: false, error: new ShadowdiffError("INVALID_RECORD", message, { context }) };
 }
 

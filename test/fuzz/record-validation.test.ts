@@ -169,7 +169,7 @@ describe("record validation of hostile lines", () => {
   // FINDING: a refusal quotes the record's id and JSON.parse's excerpt of the line verbatim, so
   // terminal escapes (`\u001b[2J`), bidi overrides (`\u202e`) and newlines from a hostile producer
   // reach the terminal and logs raw: a forged log line, or text that reads otherwise than it is.
-  it.fails("keeps raw control and bidi characters of the data out of a refusal's message", () => {
+  it("keeps raw control and bidi characters of the data out of a refusal's message", () => {
     fc.assert(
       fc.property(
         fc.oneof(hostileString, jsonText({ maxDepth: 3, maxDeepLeaf: 0 })),
