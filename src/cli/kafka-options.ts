@@ -90,7 +90,8 @@ export function shutdownSignal(onSignal: (name: string) => void): {
 } {
   const controller = new AbortController();
   const handler = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
+    // The second signal means "now": whoever sends it has seen the first one not finish.
+    if (controller.signal.aborted) process.exit(name === "SIGINT" ? 130 : 143);
     onSignal(name);
     controller.abort();
   };
