@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { migrationStatus } from "../store/migrate.js";
 import { openStore, type StoreSettings } from "../store/open-store.js";
-import { sqlString } from "../store/sql.js";
 import type { Store } from "../store/store.js";
+import { databaseExists, storedPairRows } from "../store/store-status.js";
 
 /**
  * Opens a store for a command that reads pairs (report, gate, harvest, serve) and says plainly
@@ -24,10 +24,7 @@ export async function openReadableStore(
   }
   const store = await openStore(settings, "read");
   try {
-    const [database] = await store.query<{ n: number | string }>(
-      `SELECT count() AS n FROM system.databases WHERE name = ${sqlString(store.database)}`,
-    );
-    if (Number(database?.n ?? 0) === 0) {
+    if (!(await databaseExists(store))) {
       throw nothingThere(settings, `${store.location}: there is no database '${store.database}'`);
     }
     const status = await migrationStatus(store);
@@ -44,10 +41,7 @@ export async function openReadableStore(
       );
     }
     if (!requirePairs) return store;
-    const [row] = await store.query<{ n: number | string }>(
-      `SELECT count() AS n FROM ${store.database}.pairs`,
-    );
-    if (Number(row?.n ?? 0) === 0) {
+    if ((await storedPairRows(store)) === 0) {
       throw nothingThere(settings, `${store.location} (database '${store.database}') has no pairs yet`);
     }
     return store;

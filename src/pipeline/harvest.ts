@@ -1,12 +1,12 @@
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import { harvestRows } from "../analyze/harvest-queries.js";
 import { noiseFloorOf } from "../analyze/report.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { DRIFT_CATEGORIES, PAIR_CATEGORIES } from "../diff/category.js";
 import { netCategory } from "../diff/net-category.js";
 import { type ExportFormat, exportCase } from "../harvest/exporters.js";
-import { type HarvestRow, selectCases } from "../harvest/select.js";
-import { sqlIdentifier, sqlNumber, sqlString, sqlTuple } from "../store/sql.js";
+import { selectCases } from "../harvest/select.js";
 import type { Store } from "../store/store.js";
 
 export interface HarvestOptions {
@@ -69,13 +69,11 @@ export async function harvest(store: Store, options: HarvestOptions): Promise<Ha
   const categories = divergentCategories(options.categories ?? [...DRIFT_CATEGORIES]);
   // Categories are net of noise (diff/net-category.ts), as in the report: a pair is read by any
   // divergent raw category and kept when its net category is one asked for.
-  const rows = await store.query<HarvestRow>(
-    `SELECT request_id, replica, category, reason, baseline_release, candidate_release, label_keys, label_values, raw, paths
-FROM ${sqlIdentifier(store.database)}.pairs FINAL
-WHERE candidate_release = ${sqlString(report.candidate.id)} AND baseline_release = ${sqlString(report.baseline.id)}
-  AND category IN ${sqlTuple(noise.size === 0 ? categories : DIVERGENT)}
-ORDER BY cityHash64(request_id, replica), request_id
-LIMIT ${sqlNumber(Math.max(1_000, options.limit * 50))}`,
+  const rows = await harvestRows(
+    store,
+    { candidate: report.candidate.id, baseline: report.baseline.id },
+    noise.size === 0 ? categories : DIVERGENT,
+    Math.max(1_000, options.limit * 50),
   );
   const netted = rows.map((row) => ({ ...row, category: netCategory(row.category, row.paths, noise) }));
   const divergent = netted.filter((row) => categories.includes(row.category));

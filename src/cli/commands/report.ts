@@ -1,12 +1,11 @@
 import type { Command } from "commander";
+import { storedManifests } from "../../analyze/release-reader.js";
 import { buildReport } from "../../analyze/report.js";
-import type { ResolvedRelease } from "../../contracts/release.js";
 import { redactExamples } from "../../harvest/redact.js";
 import { loadPolicy, verdictOf } from "../../pipeline/gate-verdict.js";
 import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
 import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";
-import { sqlTuple } from "../../store/sql.js";
 import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -133,13 +132,8 @@ Example:
 
 /** The release diff of two stored manifests, when the store has both (run with --release). */
 async function releaseDiffOf(store: Store, baseline: string, candidate: string): Promise<ReleaseDiff | null> {
-  const rows = await store.query<{ release_id: string; manifest: string }>(
-    `SELECT release_id, argMax(manifest, version) AS manifest FROM ${store.database}.releases WHERE release_id IN ${sqlTuple([baseline, candidate])} GROUP BY release_id`,
-  );
-  const manifest = (id: string) => rows.find((row) => row.release_id === id)?.manifest ?? "";
-  if (manifest(baseline) === "" || manifest(candidate) === "") return null;
-  return diffReleases(
-    JSON.parse(manifest(baseline)) as ResolvedRelease,
-    JSON.parse(manifest(candidate)) as ResolvedRelease,
-  );
+  const manifests = await storedManifests(store, [baseline, candidate]);
+  const before = manifests.get(baseline);
+  const after = manifests.get(candidate);
+  return before === undefined || after === undefined ? null : diffReleases(before, after);
 }
