@@ -30,3 +30,20 @@ describe("--by ordering of segment values", () => {
     expect(order(byTask(["10", "(none)", "9"]))).toEqual(["9", "10", "(none)"]);
   });
 });
+
+describe("a label called __proto__", () => {
+  it("is a segment dimension like any other", () => {
+    const data = byTask(["a", "b"]);
+    const segments = data.segments.map((segment) =>
+      segment.dimension === "task" ? { ...segment, dimension: "__proto__" } : segment,
+    );
+    const built = report({ ...data, dimensions: ["__proto__"], segments });
+    expect(Object.keys(built.segments)).toEqual(["__proto__"]);
+    expect(
+      Object.getOwnPropertyDescriptor(built.segments, "__proto__")?.value?.map(
+        (s: { value: string }) => s.value,
+      ),
+    ).toEqual(["a", "b"]);
+    expect(JSON.parse(JSON.stringify(built)).segments).toHaveProperty(["__proto__"]);
+  });
+});
