@@ -16,18 +16,16 @@ export function wholeNumber(least: number, most = Number.MAX_SAFE_INTEGER): (raw
   };
 }
 
-/** A finite number above `above` (seconds, rates). */
-export function numberAbove(above: number): (raw: string) => number {
+/** A finite number above `bound` (seconds, rates), or at least `bound` when `inclusive`. */
+export function numberAbove(bound: number, { inclusive = false } = {}): (raw: string) => number {
   return (raw) => {
     const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value) || value <= above) {
-      throw new RangeError(`expected a number above ${above}, got '${raw}'`);
+    if (raw.trim() === "" || !Number.isFinite(value) || value < bound || (!inclusive && value === bound)) {
+      throw new RangeError(`expected a number ${inclusive ? "of at least" : "above"} ${bound}, got '${raw}'`);
     }
     return value;
   };
 }
-
-export const tcpPort = wholeNumber(1, 65_535);
 
 /** `5%` or `0.05`, checked now and kept as written (the executor parses it again). */
 export function share(raw: string): string {

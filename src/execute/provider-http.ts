@@ -1,5 +1,6 @@
+import { displayUrl } from "../contracts/display-url.js";
 import { ShadowdiffError } from "../contracts/errors.js";
-import { displayEndpoint, scrubSecrets } from "./scrub-secrets.js";
+import { scrubSecrets } from "./scrub-secrets.js";
 
 export interface ProviderEndpoint {
   readonly baseUrl: string;
@@ -21,7 +22,7 @@ export async function postJson(
   authHeaders: Record<string, string>,
 ): Promise<unknown> {
   const { url, basic, queryValues } = requestUrl(endpoint.baseUrl, path);
-  const where = `${displayEndpoint(endpoint.baseUrl)}${path}`;
+  const where = `${displayUrl(endpoint.baseUrl)}${path}`;
   const secrets = [
     endpoint.apiKey,
     ...Object.values(authHeaders),

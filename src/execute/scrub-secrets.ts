@@ -30,13 +30,3 @@ export function scrubSecrets(text: string, known: readonly (string | undefined)[
     .replace(KEY_ASSIGNMENT, `$1$2${PLACEHOLDER}`)
     .replace(KEY_SHAPE, PLACEHOLDER);
 }
-
-/** A base URL without its credentials, for messages: scheme, host, port and path only. */
-export function displayEndpoint(baseUrl: string): string {
-  try {
-    const url = new URL(baseUrl);
-    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return scrubSecrets(baseUrl);
-  }
-}

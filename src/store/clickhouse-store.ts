@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
+import { displayUrl } from "../contracts/display-url.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { parseJsonEachRow } from "./json-each-row.js";
 import { sqlIdentifier } from "./sql.js";
@@ -117,17 +118,4 @@ export async function openClickHouseStore(options: ClickHouseOptions): Promise<S
   };
   if (options.access !== "read") await store.exec(`CREATE DATABASE IF NOT EXISTS ${database}`);
   return store;
-}
-
-/**
- * The server's address for messages: scheme, host, port and path, without user info, query or
- * fragment, which may carry credentials (`?password=`) and would make `…?x=1/db` of the location.
- */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//").replace(/[?#].*$/, "");
-  }
 }

@@ -93,19 +93,19 @@ const consumeOptions = {
       "threads that parse and diff recorded candidates; 0 diffs in the consumer's own thread (default: the machine's cores)",
     env: "SHADOWDIFF_DIFF_THREADS",
     defaultValue: availableParallelism(),
-    parse: (raw) => count("--diff-threads", raw, 0),
+    parse: wholeNumber(0),
   }),
   flushPairs: option<number>({
     flags: "--flush-pairs <n>",
     description: "store once this many pairs are waiting (larger inserts cost the store less)",
     defaultValue: DEFAULT_FLUSH.maxPairs,
-    parse: (raw) => count("--flush-pairs", raw, 1),
+    parse: wholeNumber(1),
   }),
   flushMegabytes: option<number>({
     flags: "--flush-megabytes <n>",
     description: "…or once the waiting rows hold this many MiB (bounds the consumer's memory)",
     defaultValue: DEFAULT_FLUSH.maxBytes / (1 << 20),
-    parse: (raw) => count("--flush-megabytes", raw, 1),
+    parse: wholeNumber(1),
   }),
   flushInterval: option<number>({
     flags: "--flush-interval <seconds>",
@@ -300,13 +300,4 @@ Example:
       return exitCode;
     }),
   );
-}
-
-/** A whole number of at least `least`, or a usage error naming the flag. */
-function count(flag: string, raw: string, least: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < least) {
-    throw new ShadowdiffError("BAD_USAGE", `${flag}: expected a whole number ≥ ${least}, got '${raw}'`);
-  }
-  return value;
 }

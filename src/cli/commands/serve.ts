@@ -30,7 +30,7 @@ const serveOptions = {
     flags: "--cache-seconds <seconds>",
     description: "reuse a computed verdict this long; 0 computes every request",
     defaultValue: 10,
-    parse: (raw) => (raw.trim() === "0" ? 0 : numberAbove(0)(raw)),
+    parse: numberAbove(0, { inclusive: true }),
   }),
   sequential: option<boolean>({
     flags: "--sequential",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { displayEndpoint, scrubSecrets } from "../../../src/execute/scrub-secrets.js";
+import { displayUrl } from "../../../src/contracts/display-url.js";
+import { scrubSecrets } from "../../../src/execute/scrub-secrets.js";
 
 describe("scrubSecrets", () => {
   it("removes known values, authorization-shaped strings, key shapes and URL credentials", () => {
@@ -35,8 +36,6 @@ describe("scrubSecrets", () => {
   });
 
   it("names an endpoint by scheme, host and path only", () => {
-    expect(displayEndpoint("https://u:p@gw.example:8443/openai/?key=1#x")).toBe(
-      "https://gw.example:8443/openai",
-    );
+    expect(displayUrl("https://u:p@gw.example:8443/openai/?key=1#x")).toBe("https://gw.example:8443/openai");
   });
 });
