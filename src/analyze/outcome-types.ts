@@ -1,4 +1,4 @@
-import type { PairedBinary, Rate } from "./report-types.js";
+import type { PairedBinary, Rate } from "./rate-types.js";
 
 /** Scores, checks and per-tool rates of a report segment (the "better or worse" metrics). */
 

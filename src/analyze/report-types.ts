@@ -1,7 +1,9 @@
 import type { PairCategory } from "../contracts/categories.js";
 import type { Moments, ScoreReport, ThirdPowerSums, ToolReport } from "./outcome-types.js";
+import type { PairedBinary, Rate } from "./rate-types.js";
 
 export type { Moments, ScoreReport, ThirdPowerSums, ToolReport } from "./outcome-types.js";
+export type { PairedBinary, Rate };
 
 /** The drift report: the canonical JSON every renderer and the gate read. */
 export interface DriftReport {
@@ -92,28 +94,6 @@ export interface ExampleStep {
   readonly name: string;
   readonly turn: number;
   readonly args: unknown;
-}
-
-/** A rate with its 95% Clopper–Pearson interval. */
-export interface Rate {
-  readonly count: number;
-  readonly total: number;
-  readonly rate: number;
-  readonly low: number;
-  readonly high: number;
-}
-
-/** A paired binary comparison: both rates, the flips each way, and the exact McNemar p. */
-export interface PairedBinary {
-  readonly baseline: Rate;
-  readonly candidate: Rate;
-  /** Pairs that became 1 on the candidate (a new refusal, a new error, newly broken tools). */
-  readonly gained: number;
-  /** Pairs that became 0 on the candidate. */
-  readonly lost: number;
-  readonly p_value: number;
-  /** Holm-adjusted across the segments of one dimension (equal to p_value for overall). */
-  readonly p_adjusted: number;
 }
 
 /**

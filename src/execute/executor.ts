@@ -2,28 +2,13 @@ import { ShadowdiffError } from "../contracts/errors.js";
 import type { ExchangeRecord, ExchangeResponse, ToolCallStep, Usage } from "../contracts/exchange.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { CompiledRules } from "../normalize/compile-rules.js";
-import { addUsage, finalResponse, type ModelTurn } from "./agent-run.js";
+import { addUsage, finalResponse } from "./agent-run.js";
 import { executeHttpAgent } from "./http-agent.js";
+import type { Protocol } from "./protocol.js";
 import { anthropicProtocol } from "./protocols/anthropic-messages.js";
 import { openAiProtocol } from "./protocols/openai-chat.js";
 import { type ProviderEndpoint, withRetries } from "./provider-http.js";
 import { RecordedTools } from "./recorded-tools.js";
-
-/** A provider protocol: how a conversation with tools is sent, and how a reply is read. */
-export interface Protocol {
-  readonly name: "openai" | "anthropic";
-  start(release: ResolvedRelease, baseline: ExchangeRecord): Conversation;
-}
-
-export interface Conversation {
-  /** One model call with the conversation so far. */
-  call(endpoint: ProviderEndpoint): Promise<ModelTurn>;
-  /** Appends the model's tool calls and their (recorded) results. */
-  answer(
-    turn: Extract<ModelTurn, { kind: "tools" }>,
-    results: readonly { readonly id: string; readonly content: string; readonly isError: boolean }[],
-  ): void;
-}
 
 export const PROTOCOLS: Readonly<Record<string, Protocol>> = {
   openai: openAiProtocol,

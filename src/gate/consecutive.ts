@@ -1,4 +1,4 @@
-import type { Verdict } from "./evaluate.js";
+import type { Verdict } from "./results.js";
 
 /**
  * Consecutive windows (the canary practice the product follows: Kayenta's and Flagger's

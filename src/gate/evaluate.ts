@@ -1,41 +1,14 @@
 import type { Sides } from "../analyze/bounds.js";
 import type { DriftReport, SegmentReport } from "../analyze/report-types.js";
+import { checkName } from "./check-name.js";
 import { boundsOf, detectableValue } from "./guardrail-bounds.js";
 import { type Check, plan } from "./plan.js";
 import { ALPHA, POWER } from "./promise.js";
-import { checkName } from "./verdict.js";
 
 export { ALPHA, POWER };
 
-import type { GuardrailName, Limit, Policy } from "./policy.js";
-
-export type GuardrailStatus = "pass" | "fail" | "inconclusive" | "not_judged" | "warn";
-export type Verdict = "promote" | "hold" | "fail";
-
-export interface GuardrailResult {
-  readonly guardrail: GuardrailName;
-  /** The score, check or tool a targeted guardrail is about (`task_success`); null otherwise. */
-  readonly target: string | null;
-  /** `warn`: shown, never deciding (status `warn` when past its limit). */
-  readonly action: "fail" | "warn";
-  /** `null` overall; `tenant=acme` for a segment limit. */
-  readonly segment: string | null;
-  readonly status: GuardrailStatus;
-  readonly observed: number | null;
-  /**
-   * [low, high]: the fail-side bound at ALPHA / m and the pass-side bound at ALPHA (which is
-   * which follows the limit: for `max`, low is the fail side). Infinite ends are null.
-   */
-  readonly interval: readonly [number | null, number | null] | null;
-  readonly limit: Limit;
-  readonly reason: string;
-  /** The one-sided level of the fail-side bound (ALPHA / m), when judged. */
-  readonly fail_alpha: number | null;
-  /** The true value at which this check fails with POWER probability at the current n. */
-  readonly detectable: number | null;
-  /** For a segment too small to judge: the pairs it would need. */
-  readonly required_pairs: number | null;
-}
+import type { Policy } from "./policy.js";
+import type { GuardrailResult, GuardrailStatus, Verdict } from "./results.js";
 
 /**
  * Judges a drift report against a policy (pure). A guardrail fails when its fail-side bound lies

@@ -1,8 +1,8 @@
 import type { DriftReport, SegmentReport } from "../analyze/report-types.js";
+import { checkName } from "./check-name.js";
 import { requiredPairs } from "./guardrail-bounds.js";
 import { type GuardrailName, type Limit, type Policy, policyChecks } from "./policy.js";
 import { POWER } from "./promise.js";
-import { checkName } from "./verdict.js";
 
 /** One check a policy asks of a report: a guardrail, overall or on one segment. */
 export interface Check {

@@ -1,13 +1,13 @@
 import type { Consumer, EachBatchPayload, Producer } from "kafkajs";
 import { pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
+import { type PairBuilder, unpairedRow } from "../pairing/pair-builder.js";
+import { parseMessage } from "../pairing/recorded-batch.js";
 import { encodeRows } from "../store/tab-separated.js";
 import type { ConsumeOptions } from "./consume.js";
 import { countBatch } from "./consume-metrics.js";
 import { type BatchOutput, untilDone, writeOutput } from "./consume-output.js";
 import { JoinBuffer, type Waiting } from "./join-buffer.js";
-import { type PairBuilder, unpairedRow } from "./pair-builder.js";
-import { parseMessage } from "./recorded-batch.js";
 import type { DeadLetterMessage } from "./write-behind.js";
 
 /**

@@ -5,16 +5,16 @@ import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
+import { PairBuilder } from "../pairing/pair-builder.js";
+import { diffRecordedBatch, type RecordedBatchOutput } from "../pairing/recorded-batch.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import type { PairWriter } from "../store/store.js";
 import { concatEncoded, encodeRows } from "../store/tab-separated.js";
+import type { DiffThreads } from "../threads/diff-threads.js";
 import { JoinState } from "./consume-join.js";
 import { type ConsumeMetrics, countBatch, type StoredBatch } from "./consume-metrics.js";
 import { untilDone, writeOutput } from "./consume-output.js";
-import type { DiffWorkers } from "./diff-workers.js";
-import { PairBuilder } from "./pair-builder.js";
-import { diffRecordedBatch, type RecordedBatchOutput } from "./recorded-batch.js";
 import type { ExecutionStage } from "./run-executed.js";
 import { type BatchResult, WriteBehind } from "./write-behind.js";
 
@@ -53,7 +53,7 @@ export interface ConsumeOptions {
    * them batches are diffed in this thread. Executed candidates (shared rate limits and budgets)
    * and pair-join mode always diff here.
    */
-  readonly diffThreads?: DiffWorkers;
+  readonly diffThreads?: DiffThreads;
   /** When the write-behind stores what it collected (see WriteBehind); defaults below. */
   readonly flush?: Partial<FlushPolicy>;
 }
@@ -240,7 +240,7 @@ async function stopQuietly(consumer: Consumer): Promise<void> {
 interface RecordedPath {
   readonly builder: PairBuilder;
   readonly sink: WriteBehind<ConsumedBatch>;
-  readonly threads: DiffWorkers | undefined;
+  readonly threads: DiffThreads | undefined;
   readonly pendingReleases: ReleaseRow[];
 }
 

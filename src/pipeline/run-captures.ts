@@ -4,11 +4,11 @@ import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import type { PairCategory } from "../diff/category.js";
 import { emptyCategoryCounts } from "../diff/category.js";
+import { PairBuilder, unpairedRow } from "../pairing/pair-builder.js";
 import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 import type { PairWriter } from "../store/store.js";
 import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
-import { PairBuilder, unpairedRow } from "./pair-builder.js";
 
 export interface RunCapturesOptions {
   /** The baseline capture. */

@@ -8,13 +8,13 @@ import type { DiffRules } from "../contracts/rules.js";
 import { executeCandidate } from "../execute/executor.js";
 import { CircuitBreaker, inSample, SpendBudget, TokenBucket } from "../execute/limits.js";
 import { compileRules } from "../normalize/compile-rules.js";
+import { PairBuilder } from "../pairing/pair-builder.js";
 import { releaseStamp } from "../release/content-id.js";
 import { lintRelease } from "../release/lint.js";
 import { readCapture } from "../sources/capture-file.js";
 import type { PairWriter } from "../store/store.js";
 import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
-import { PairBuilder } from "./pair-builder.js";
 
 export interface ExecutionSettings {
   /** Share of sessions shadowed (deterministic by session). */

@@ -1,5 +1,5 @@
 import type { DriftReport, SidesAt } from "../analyze/report-types.js";
-import { escapeMarkup } from "../gate/verdict.js";
+import { escapeMarkup } from "./escape-markup.js";
 import { percent } from "./text-table.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { ExampleAnswer, ExampleRow, ExampleStep } from "../analyze/report-types.js";
-import { escapeMarkup } from "../gate/verdict.js";
+import { escapeMarkup } from "./escape-markup.js";
 
 /**
  * One divergent pair: both answers (and the error, and who refused) side by side, then both step

@@ -1,5 +1,5 @@
 import type { SufficientSegment } from "../analyze/report-types.js";
-import { escapeMarkup } from "../gate/verdict.js";
+import { escapeMarkup } from "./escape-markup.js";
 import { times } from "./metric-rows.js";
 import { percent, signedPoints } from "./text-table.js";
 

@@ -1,8 +1,10 @@
 import type { DriftReport, PairedFlip, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { escapeMarkup, type GateVerdict, labelledReason } from "../gate/verdict.js";
+import { labelledReason } from "../gate/check-name.js";
+import type { GateVerdict } from "../gate/verdict.js";
 import type { ReleaseDiff } from "../release/release-diff.js";
 import { distributions } from "./chart-html.js";
+import { escapeMarkup } from "./escape-markup.js";
 import { exampleBlock } from "./example-html.js";
 import { METRIC_HEADER, metricNotes, metricRows, times } from "./metric-rows.js";
 import { outcomesHtml } from "./outcome-html.js";

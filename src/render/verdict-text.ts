@@ -1,6 +1,8 @@
 import type { ReleaseRef } from "../analyze/report-types.js";
-import type { GuardrailResult } from "../gate/evaluate.js";
-import { checkLabel, escapeMarkup, type GateVerdict, labelledReason } from "../gate/verdict.js";
+import { checkLabel, labelledReason } from "../gate/check-name.js";
+import type { GuardrailResult } from "../gate/results.js";
+import type { GateVerdict } from "../gate/verdict.js";
+import { escapeMarkup } from "./escape-markup.js";
 import { markdownText } from "./markdown.js";
 
 /** The gate verdict as JUnit XML, a Markdown PR comment and GitHub annotations: all from its JSON. */

@@ -1,5 +1,5 @@
+import { loadPolicy } from "../../src/api/gate-verdict.js";
 import { isShadowdiffError } from "../../src/contracts/errors.js";
-import { loadPolicy } from "../../src/pipeline/gate-verdict.js";
 
 /**
  * Loads each policy file named on the command line, one after another in this process, and prints

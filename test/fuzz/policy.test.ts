@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPolicy } from "../../src/api/gate-verdict.js";
 import { isShadowdiffError } from "../../src/contracts/errors.js";
 import { GUARDRAILS, TARGETED_GUARDRAILS } from "../../src/gate/policy.js";
-import { loadPolicy } from "../../src/pipeline/gate-verdict.js";
 import { runs, settlesWithin } from "./bounded.js";
 import { bytesOf, deepPolicyFiles, exoticTags, type PolicyFile, policyFiles } from "./policy-documents.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { startScriptedModelServer } from "../../fixtures/model-server/server.js";
-import { replay } from "../../src/pipeline/replay.js";
+import { replay } from "../../src/api/replay.js";
 import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
 import type { Store } from "../../src/store/store.js";
 import { freshTopic, type RunningCli, readAll, sleep, startCli, testKafka } from "../support/kafka.js";

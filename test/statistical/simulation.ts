@@ -15,9 +15,10 @@ import type {
 import { buildDriftReport } from "../../src/analyze/report-builder.js";
 import type { ReportData } from "../../src/analyze/report-reader.js";
 import { emptyCategoryCounts } from "../../src/diff/category.js";
-import { evaluate, type GuardrailResult, type Verdict } from "../../src/gate/evaluate.js";
+import { checkName } from "../../src/gate/check-name.js";
+import { evaluate } from "../../src/gate/evaluate.js";
 import type { Policy } from "../../src/gate/policy.js";
-import { checkName } from "../../src/gate/verdict.js";
+import type { GuardrailResult, Verdict } from "../../src/gate/results.js";
 import { mulberry32 } from "../../src/stats/index.js";
 
 /** One simulated request: what the store would hold for its candidate pair and its A/A pair. */

@@ -3,9 +3,8 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
+import { PairBuilder } from "../../pairing/pair-builder.js";
 import { consume, DEFAULT_FLUSH, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
-import { DiffWorkers } from "../../pipeline/diff-workers.js";
-import { PairBuilder } from "../../pipeline/pair-builder.js";
 import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
 import { requireTopics } from "../../sources/kafka/require-topics.js";
@@ -13,6 +12,7 @@ import { RecordedCapture } from "../../sources/recorded-capture.js";
 import { migrate } from "../../store/migrate.js";
 import { openStore } from "../../store/open-store.js";
 import { storePairWriter } from "../../store/pair-writer.js";
+import { DiffThreads } from "../../threads/diff-threads.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
@@ -167,7 +167,7 @@ Example:
       // pair-join mode run in this thread.
       const threads =
         options.diffThreads > 0 && executed.length === 0 && topics.length === 0 && files.length > 0
-          ? new DiffWorkers(options.diffThreads, { rules, releases, pricing })
+          ? new DiffThreads(options.diffThreads, { rules, releases, pricing })
           : undefined;
       const candidates = await Promise.all(
         files.map((spec) => {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { gateVerdict, loadPolicy } from "../../api/gate-verdict.js";
 import type { GateVerdict } from "../../gate/verdict.js";
-import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
 import { renderGithub, renderJunit, renderMarkdown } from "../../render/verdict-text.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";

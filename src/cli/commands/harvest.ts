@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type { Command } from "commander";
+import { divergentCategories, harvest } from "../../api/harvest.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../../harvest/exporters.js";
-import { divergentCategories, harvest } from "../../pipeline/harvest.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { wholeNumber } from "../option-parsers.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { replay } from "../../api/replay.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
-import { replay } from "../../pipeline/replay.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";

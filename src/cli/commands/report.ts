@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { storedManifests } from "../../analyze/release-reader.js";
 import { buildReport } from "../../analyze/report.js";
+import { loadPolicy, verdictOf } from "../../api/gate-verdict.js";
 import { redactExamples } from "../../harvest/redact.js";
-import { loadPolicy, verdictOf } from "../../pipeline/gate-verdict.js";
 import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
 import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";

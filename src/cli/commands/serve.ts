@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { gateVerdict, loadPolicy } from "../../api/gate-verdict.js";
 import type { GateVerdict } from "../../gate/verdict.js";
-import { gateVerdict, loadPolicy } from "../../pipeline/gate-verdict.js";
 import { createServeServer } from "../../serve/server.js";
 import { VerdictCache } from "../../serve/verdict-cache.js";
 import { type CliContext, loadCommandConfig } from "../context.js";

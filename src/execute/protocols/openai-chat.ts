@@ -1,7 +1,7 @@
 import type { ExchangeRecord } from "../../contracts/exchange.js";
 import type { ResolvedRelease } from "../../contracts/release.js";
 import type { ModelTurn } from "../agent-run.js";
-import type { Conversation, Protocol } from "../executor.js";
+import type { Conversation, Protocol } from "../protocol.js";
 import { type ProviderEndpoint, postJson } from "../provider-http.js";
 
 interface ChatCompletion {

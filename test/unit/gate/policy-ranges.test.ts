@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPolicy } from "../../../src/pipeline/gate-verdict.js";
+import { loadPolicy } from "../../../src/api/gate-verdict.js";
 
 async function policyFile(guardrails: string): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), "shadowdiff-policy-")), "gate.yaml");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GuardrailResult } from "../../../src/gate/evaluate.js";
+import type { GuardrailResult } from "../../../src/gate/results.js";
 import type { GateVerdict } from "../../../src/gate/verdict.js";
 import { renderGithub, renderJunit, renderMarkdown } from "../../../src/render/verdict-text.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExchangeRecord } from "../../../src/contracts/exchange.js";
 import { DEFAULT_RULES } from "../../../src/contracts/rules.js";
-import { PairBuilder } from "../../../src/pipeline/pair-builder.js";
+import { PairBuilder } from "../../../src/pairing/pair-builder.js";
 import { record } from "../records.js";
 
 const pricing = { version: 1, currency: "USD", models: {} };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DriftReport } from "../../../src/analyze/report-types.js";
-import type { GuardrailResult } from "../../../src/gate/evaluate.js";
 import { GUARDRAILS } from "../../../src/gate/policy.js";
+import type { GuardrailResult } from "../../../src/gate/results.js";
 import type { GateVerdict } from "../../../src/gate/verdict.js";
 import { renderHtml } from "../../../src/render/report-html.js";
 import { BASELINE, CANDIDATE, example, report, reportData } from "./report-data.js";

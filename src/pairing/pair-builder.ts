@@ -8,7 +8,7 @@ import { type CompiledRules, compileRules } from "../normalize/compile-rules.js"
 import { pairScores } from "../normalize/pair-scores.js";
 import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
 import { normalizeTrace } from "../normalize/trace.js";
-import { buildPairRow } from "./pair-row.js";
+import { buildPairRow } from "./pair-row-builder.js";
 
 /**
  * Baseline + candidate record → stored pair row, with rules compiled and tool schemas registered

@@ -1,22 +1,22 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { PairBuilder } from "../pairing/pair-builder.js";
+import { diffRecordedBatch, type RawMessage } from "../pairing/recorded-batch.js";
 import { indexPart, RecordedCapture, type SharedCaptureIndex } from "../sources/recorded-capture.js";
-import type { DiffReply, DiffRequest, DiffWorkerInit, IndexRequest, WorkerMessage } from "./diff-workers.js";
-import { PairBuilder } from "./pair-builder.js";
-import { diffRecordedBatch, type RawMessage } from "./recorded-batch.js";
+import type { DiffReply, DiffRequest, DiffThreadInit, IndexRequest, WorkerMessage } from "./diff-threads.js";
 
 /**
  * A consumer's diff thread: indexes parts of the recorded captures before consuming starts, then
  * diffs batches of raw Kafka messages against them (through the shared index, reading lines with
  * its own descriptor) and returns encoded pair rows, transferring their bytes instead of copying.
  */
-const init = workerData as DiffWorkerInit;
+const init = workerData as DiffThreadInit;
 const builder = new PairBuilder(init.rules, init.releases, init.pricing);
 let captures: RecordedCapture[] = [];
 // A capture that cannot be attached (its file gone) fails every batch with the reason, rather
 // than crashing the thread into a restart loop.
 let attachError: unknown;
 const port = parentPort;
-if (port === null) throw new Error("diff-worker runs as a worker thread");
+if (port === null) throw new Error("diff-thread-main runs as a worker thread");
 
 port.on("message", (message: WorkerMessage) => {
   if (message.kind === "attach") attach(message.captures);

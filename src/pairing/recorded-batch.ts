@@ -2,10 +2,10 @@ import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
+import type { BatchResult, DeadLetterMessage } from "../pipeline/write-behind.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import { concatEncoded, type EncodedRows, encodeRows } from "../store/tab-separated.js";
 import { type PairBuilder, unpairedRow } from "./pair-builder.js";
-import type { BatchResult, DeadLetterMessage } from "./write-behind.js";
 
 /** A Kafka message as the diff needs it. */
 export interface RawMessage {

@@ -2,12 +2,12 @@ import { Worker } from "node:worker_threads";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
+import type { RawMessage, RecordedBatchOutput } from "../pairing/recorded-batch.js";
 import type { ByteRange } from "../sources/jsonl-lines.js";
 import type { IndexedPart, SharedCaptureIndex } from "../sources/recorded-capture.js";
-import type { RawMessage, RecordedBatchOutput } from "./recorded-batch.js";
 
 /** What every diff thread starts from. */
-export interface DiffWorkerInit {
+export interface DiffThreadInit {
   readonly rules: DiffRules;
   readonly releases: readonly ResolvedRelease[];
   readonly pricing: PricingTable;
@@ -74,7 +74,7 @@ interface Thread {
  * limit is set: tried, a single large allocation past it (one oversized record's JSON.parse)
  * ended the whole process through V8's fatal out-of-memory path, not just the thread.
  */
-export class DiffWorkers {
+export class DiffThreads {
   private readonly threads: Thread[] = [];
   private nextId = 0;
   private closed = false;
@@ -82,7 +82,7 @@ export class DiffWorkers {
 
   constructor(
     count: number,
-    private readonly init: DiffWorkerInit,
+    private readonly init: DiffThreadInit,
   ) {
     for (let index = 0; index < count; index++) {
       const thread = { pending: new Map() } as Thread;
@@ -149,7 +149,7 @@ export class DiffWorkers {
 
   /** Starts (or restarts) the thread's worker; what it has in hand fails if it dies. */
   private start(thread: Thread): void {
-    const worker = new Worker(new URL("./diff-worker.js", import.meta.url), {
+    const worker = new Worker(new URL("./diff-thread-main.js", import.meta.url), {
       workerData: this.init,
       // A larger young generation: a batch's parsed records and rows die young, and fewer
       // scavenges promote fewer of them into the old generation.
