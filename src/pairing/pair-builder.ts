@@ -2,32 +2,24 @@ import type { ExchangeRecord, ReleaseStamp } from "../contracts/exchange.js";
 import type { PairRow, ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
-import type { DiffRules } from "../contracts/rules.js";
-import { diffPair } from "../diff/pair-diff.js";
-import { type CompiledRules, compileRules } from "../normalize/compile-rules.js";
 import { pairScores } from "../normalize/pair-scores.js";
-import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
-import { normalizeTrace } from "../normalize/trace.js";
+import type { PairDiffer } from "./pair-differ.js";
 import { buildPairRow } from "./pair-row-builder.js";
 
 /**
- * Baseline + candidate record → stored pair row, with rules compiled and tool schemas registered
- * once. Remembers every release it saw, so a pipeline can register them with the store.
+ * Baseline + candidate record → stored pair row, compared by the one PairDiffer. Remembers every
+ * release it saw, so a pipeline can register them with the store.
  */
 export class PairBuilder {
-  private readonly rules: CompiledRules;
-  private readonly registry = new ToolSchemaRegistry();
   private readonly manifests: ReadonlyMap<string, ResolvedRelease>;
   private readonly seen = new Map<string, ReleaseStamp>();
   private readonly registered = new Set<string>();
 
   constructor(
-    rules: DiffRules,
+    readonly differ: PairDiffer,
     releases: readonly ResolvedRelease[],
     private readonly pricing: PricingTable,
   ) {
-    this.rules = compileRules(rules);
-    for (const release of releases) this.registry.register(release);
     this.manifests = new Map(releases.map((release) => [release.id, release]));
   }
 
@@ -39,18 +31,8 @@ export class PairBuilder {
   ): PairRow {
     this.seen.set(baseline.release.id, baseline.release);
     this.seen.set(candidate.release.id, candidate.release);
-    const baselineTrace = normalizeTrace(
-      baseline,
-      this.rules,
-      this.registry.validatorFor(baseline.release.id),
-    );
-    const candidateTrace = normalizeTrace(
-      candidate,
-      this.rules,
-      this.registry.validatorFor(candidate.release.id),
-    );
-    const diff = diffPair(baselineTrace, candidateTrace, this.rules);
-    const scores = pairScores(baseline, candidate, this.rules.checks);
+    const { baselineTrace, candidateTrace, diff } = this.differ.diff(baseline, candidate);
+    const scores = pairScores(baseline, candidate, this.differ.rules.checks);
     return buildPairRow(
       {
         baseline,

@@ -6,6 +6,8 @@ import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import { PairBuilder } from "../pairing/pair-builder.js";
+import { PairDiffer } from "../pairing/pair-differ.js";
+
 import { diffRecordedBatch, type RecordedBatchOutput } from "../pairing/recorded-batch.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
@@ -81,7 +83,11 @@ const DRAIN_ON_STOP_MS = 5_000;
  * is abandoned uncommitted and the consumer leaves the group cleanly.
  */
 export async function consume(options: ConsumeOptions): Promise<void> {
-  const builder = new PairBuilder(options.rules, options.releases, options.pricing);
+  const builder = new PairBuilder(
+    new PairDiffer(options.rules, options.releases),
+    options.releases,
+    options.pricing,
+  );
   const join = options.candidateTopic === undefined ? undefined : new JoinState(options);
   const consumer = options.kafka.consumer({
     groupId: options.groupId,

@@ -5,11 +5,8 @@ import type { DiffRules, TrajectoryMode } from "../contracts/rules.js";
 import { DRIFT_CATEGORIES, type PairCategory } from "../diff/category.js";
 import { behaviourDiffers, type NetDriftCounts, NetDriftTally, netDriftEstimate } from "../diff/net-drift.js";
 import type { PathTally, PathVerdict } from "../diff/noise-floor.js";
-import { diffPair } from "../diff/pair-diff.js";
 import { DiffTally, type Example, type ToolCallTotals } from "../diff/tally.js";
-import { type CompiledRules, compileRules } from "../normalize/compile-rules.js";
-import { ToolSchemaRegistry } from "../normalize/tool-validity.js";
-import { normalizeTrace } from "../normalize/trace.js";
+import { PairDiffer } from "../pairing/pair-differ.js";
 import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 
 export interface DiffCapturesOptions {
@@ -79,9 +76,10 @@ export interface DiffCapturesResult {
  * records by id and replica, normalizes and diffs each pair, and returns the totals.
  */
 export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCapturesResult> {
-  const rules = compileRules(options.mode ? { ...options.rules, trajectory: options.mode } : options.rules);
-  const registry = new ToolSchemaRegistry();
-  for (const release of options.releases ?? []) registry.register(release);
+  const differ = new PairDiffer(
+    options.mode ? { ...options.rules, trajectory: options.mode } : options.rules,
+    options.releases,
+  );
   const invalid = new InvalidCollector(options.maxReportedInvalid ?? 50);
 
   let aa: PathTally | null = null;
@@ -94,8 +92,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
       options.baseline,
       options.noise,
       "id",
-      rules,
-      registry,
+      differ,
       aaTally,
       invalid,
       (pairs) => options.onProgress?.({ phase: "noise", pairs }),
@@ -111,8 +108,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
     options.baseline,
     options.candidate,
     options.pairBy ?? "id-and-replica",
-    rules,
-    registry,
+    differ,
     tally,
     invalid,
     (pairs) => options.onProgress?.({ phase: "diff", pairs }),
@@ -129,7 +125,7 @@ export async function diffCaptures(options: DiffCapturesOptions): Promise<DiffCa
   const driftPairs = Object.values(byCategory).reduce((sum, count) => sum + count, 0);
   const counts = netDrift.counts();
   return {
-    mode: rules.trajectory,
+    mode: differ.rules.trajectory,
     pairs: tally.pairs,
     categories: drift.categories,
     categories_raw: { ...tally.categories },
@@ -158,8 +154,7 @@ async function joinAndDiff(
   baselinePath: string,
   candidatePath: string,
   pairing: PairingKey,
-  rules: CompiledRules,
-  registry: ToolSchemaRegistry,
+  differ: PairDiffer,
   tally: DiffTally,
   invalid: InvalidCollector,
   progress: (pairs: number) => void,
@@ -172,9 +167,7 @@ async function joinAndDiff(
     else if (event.kind === "unpaired") unpaired[event.side]++;
     else {
       const { baseline, candidate } = event;
-      const baselineTrace = normalizeTrace(baseline, rules, registry.validatorFor(baseline.release.id));
-      const candidateTrace = normalizeTrace(candidate, rules, registry.validatorFor(candidate.release.id));
-      const diff = diffPair(baselineTrace, candidateTrace, rules);
+      const { baselineTrace, candidateTrace, diff } = differ.diff(baseline, candidate);
       tally.add(baseline.id, diff, baselineTrace, candidateTrace);
       onDrift?.(
         baseline.id,

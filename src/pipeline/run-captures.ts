@@ -5,6 +5,8 @@ import type { DiffRules } from "../contracts/rules.js";
 import type { PairCategory } from "../diff/category.js";
 import { emptyCategoryCounts } from "../diff/category.js";
 import { PairBuilder, unpairedRow } from "../pairing/pair-builder.js";
+import { PairDiffer } from "../pairing/pair-differ.js";
+
 import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 import type { PairWriter } from "../store/store.js";
 import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
@@ -56,7 +58,11 @@ export interface RunCapturesResult {
  * the A/A capture), diffs every pair and writes the rows to the store in batches.
  */
 export async function runCaptures(options: RunCapturesOptions): Promise<RunCapturesResult> {
-  const builder = new PairBuilder(options.rules, options.releases, options.pricing);
+  const builder = new PairBuilder(
+    new PairDiffer(options.rules, options.releases),
+    options.releases,
+    options.pricing,
+  );
   const batcher = new PairBatcher(options.writer, options.batchSize ?? 5_000);
   const version = options.version ?? Date.now();
   const reportedInvalid = new Set<string>();

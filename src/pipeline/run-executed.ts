@@ -7,8 +7,9 @@ import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import { executeCandidate } from "../execute/executor.js";
 import { CircuitBreaker, inSample, SpendBudget, TokenBucket } from "../execute/limits.js";
-import { compileRules } from "../normalize/compile-rules.js";
 import { PairBuilder } from "../pairing/pair-builder.js";
+import { PairDiffer } from "../pairing/pair-differ.js";
+
 import { releaseStamp } from "../release/content-id.js";
 import { lintRelease } from "../release/lint.js";
 import { readCapture } from "../sources/capture-file.js";
@@ -85,7 +86,6 @@ export class ExecutionStage {
   readonly summaries: ExecutedSummary[];
   readonly replaySummary: ExecutedSummary = emptySummary("baseline-replay");
   aaMissingManifest = 0;
-  private readonly compiled;
   private readonly providers = new Map<string, { bucket: TokenBucket; breaker: CircuitBreaker }>();
   private readonly budget: SpendBudget | undefined;
   private readonly manifestsById: Map<string, ResolvedRelease>;
@@ -93,7 +93,6 @@ export class ExecutionStage {
   constructor(
     private readonly releases: readonly ResolvedRelease[],
     private readonly settings: ExecutionSettings,
-    rules: DiffRules,
     manifests: readonly ResolvedRelease[],
     private readonly pricing: PricingTable,
     private readonly builder: PairBuilder,
@@ -107,7 +106,6 @@ export class ExecutionStage {
         );
       }
     }
-    this.compiled = compileRules(rules);
     this.summaries = releases.map((release) => emptySummary(release.id));
     this.budget =
       settings.maxSpend && new SpendBudget(settings.maxSpend.limitUsd, settings.maxSpend.windowMs);
@@ -151,7 +149,7 @@ export class ExecutionStage {
       }
       const { response, unrecordedCalls } = await executeCandidate(release, baseline, {
         endpoint: this.endpointOf(release),
-        rules: this.compiled,
+        rules: this.builder.differ.rules,
         maxSteps: this.settings.maxSteps,
         retries: this.settings.retries,
       });
@@ -211,11 +209,14 @@ function emptySummary(release: string): ExecutedSummary {
  * through the execute stage, with at most `concurrency` records in flight; rows are batched.
  */
 export async function runExecuted(options: RunExecutedOptions): Promise<RunExecutedResult> {
-  const builder = new PairBuilder(options.rules, options.manifests, options.pricing);
+  const builder = new PairBuilder(
+    new PairDiffer(options.rules, options.manifests),
+    options.manifests,
+    options.pricing,
+  );
   const stage = new ExecutionStage(
     options.releases,
     options.settings,
-    options.rules,
     options.manifests,
     options.pricing,
     builder,

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PairBuilder } from "../pairing/pair-builder.js";
+import { PairDiffer } from "../pairing/pair-differ.js";
 import { diffRecordedBatch, type RawMessage } from "../pairing/recorded-batch.js";
 import { indexPart, RecordedCapture, type SharedCaptureIndex } from "../sources/recorded-capture.js";
 import type { DiffReply, DiffRequest, DiffThreadInit, IndexRequest, WorkerMessage } from "./diff-threads.js";
@@ -10,7 +11,8 @@ import type { DiffReply, DiffRequest, DiffThreadInit, IndexRequest, WorkerMessag
  * its own descriptor) and returns encoded pair rows, transferring their bytes instead of copying.
  */
 const init = workerData as DiffThreadInit;
-const builder = new PairBuilder(init.rules, init.releases, init.pricing);
+// Compiled validators do not cross threads: each diff thread compiles the rules once for itself.
+const builder = new PairBuilder(new PairDiffer(init.rules, init.releases), init.releases, init.pricing);
 let captures: RecordedCapture[] = [];
 // A capture that cannot be attached (its file gone) fails every batch with the reason, rather
 // than crashing the thread into a restart loop.

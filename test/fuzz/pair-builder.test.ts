@@ -10,6 +10,7 @@ import { diffPair } from "../../src/diff/pair-diff.js";
 import { compileRules } from "../../src/normalize/compile-rules.js";
 import { normalizeTrace } from "../../src/normalize/trace.js";
 import { PairBuilder } from "../../src/pairing/pair-builder.js";
+import { PairDiffer } from "../../src/pairing/pair-differ.js";
 import { runs, timed } from "./bounded.js";
 import { PROTOTYPE_KEYS } from "./hostile.js";
 import { PRICED_MODEL, pairParts, type RecordParts, recordParts, recordText } from "./record-text.js";
@@ -40,7 +41,7 @@ describe("pair rows of hostile records", () => {
         const baseline = parsed(recordText(baselineParts));
         const candidate = parsed(recordText(candidateParts, "sha256:cand"));
         const row = timed("PairBuilder.build", 3_000, () =>
-          new PairBuilder(DEFAULT_RULES, [], pricing).build(baseline, candidate, 1),
+          new PairBuilder(new PairDiffer(DEFAULT_RULES), [], pricing).build(baseline, candidate, 1),
         );
         const diff = diffPair(
           normalizeTrace(baseline, compiled),
@@ -77,7 +78,7 @@ describe("pair rows of hostile records", () => {
     fc.assert(
       fc.property(recordParts, fc.constantFrom(...PROTOTYPE_KEYS), (parts, model) => {
         const side: RecordParts = { ...parts, model, error: null };
-        const row = new PairBuilder(DEFAULT_RULES, [], pricing).build(
+        const row = new PairBuilder(new PairDiffer(DEFAULT_RULES), [], pricing).build(
           parsed(recordText(side)),
           parsed(recordText(side, "sha256:cand")),
           1,

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
 import { PairBuilder } from "../../pairing/pair-builder.js";
+import { PairDiffer } from "../../pairing/pair-differ.js";
 import { consume, DEFAULT_FLUSH, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
 import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
@@ -201,10 +202,13 @@ Example:
               stage: new ExecutionStage(
                 toExecute,
                 executionSettings(options, context.env),
-                rules,
                 [...releases, ...toExecute],
                 pricing,
-                new PairBuilder(rules, [...releases, ...toExecute], pricing),
+                new PairBuilder(
+                  new PairDiffer(rules, [...releases, ...toExecute]),
+                  [...releases, ...toExecute],
+                  pricing,
+                ),
               ),
               concurrency: options.concurrency,
             };

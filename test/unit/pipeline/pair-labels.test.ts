@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ExchangeRecord } from "../../../src/contracts/exchange.js";
 import { DEFAULT_RULES } from "../../../src/contracts/rules.js";
 import { PairBuilder } from "../../../src/pairing/pair-builder.js";
+import { PairDiffer } from "../../../src/pairing/pair-differ.js";
 import { record } from "../records.js";
 
 const pricing = { version: 1, currency: "USD", models: {} };
@@ -12,7 +13,7 @@ function withLabels(base: ExchangeRecord, labels: Record<string, string> | undef
 }
 
 function segmentOf(baseline: ExchangeRecord, candidate: ExchangeRecord): Record<string, string> {
-  const row = new PairBuilder(DEFAULT_RULES, [], pricing).build(baseline, candidate, 1);
+  const row = new PairBuilder(new PairDiffer(DEFAULT_RULES), [], pricing).build(baseline, candidate, 1);
   return Object.fromEntries(row.label_keys.map((key, index) => [key, row.label_values[index] as string]));
 }
 
