@@ -1,6 +1,19 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { DRIFT_CATEGORIES } from "../diff/category.js";
 import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
+import { aaRequestsSql, MATCHED } from "./aa-queries.js";
+import {
+  BOTH_PRICED,
+  COMPLETED,
+  DIFFERS,
+  exactCubeSums,
+  exactSquareSums,
+  MICRO,
+  NANO,
+  PRICED,
+  TOOLS_OK_BASELINE,
+  TOOLS_OK_CANDIDATE,
+  toUnits,
+} from "./condition-queries.js";
 import { hashBound, type PairScope, scopeFilter, segmentExpression, segmentKey } from "./report-queries.js";
 
 /**
@@ -8,18 +21,6 @@ import { hashBound, type PairScope, scopeFilter, segmentExpression, segmentKey }
  * path sets and hash sample in one pass over the pairs (see `segmentAggregatesSql`), and the A/A
  * indicators it looks requests up in.
  */
-const DRIFT_CATEGORY_LIST = [...DRIFT_CATEGORIES].map(sqlString).join(", ");
-
-const TOOLS_OK_BASELINE = "(baseline_invalid_calls = 0 AND baseline_failed_calls = 0)";
-const TOOLS_OK_CANDIDATE = "(candidate_invalid_calls = 0 AND candidate_failed_calls = 0)";
-/** Neither side failed: the pairs that compare behaviour, cost and latency (failures count under errors). */
-const COMPLETED = "(baseline_error = '' AND candidate_error = '')";
-const PRICED = "(baseline_priced = 1 AND candidate_priced = 1)";
-/** The pairs cost is compared on: both priced and completed. */
-const BOTH_PRICED = `(${PRICED} AND ${COMPLETED})`;
-const NANO = "1000000000";
-/** The raw behavioural difference of a completed pair (diff/net-drift.ts's `behaviourDiffers`). */
-const DIFFERS = `(category IN (${DRIFT_CATEGORY_LIST}))`;
 
 /**
  * Levels at which both sides' latency is read exactly: the usual three, plus a grid around p95 from
@@ -36,46 +37,6 @@ export const LATENCY_LEVELS: readonly number[] = (() => {
   for (let i = 0; i <= 10; i++) levels.add(Math.round((0.945 + i * 0.001) * 1e6) / 1e6);
   return [...levels].sort((a, b) => a - b);
 })();
-
-/**
- * Second moments of cost (for the ratio-of-means interval) are summed as exact integers of
- * micro-dollars, split into the high and low 32 bits of each square: a float sum would depend on
- * the order parts are merged in (a report is byte-identical however its pairs were written), and
- * a plain UInt64 sum of squares overflows past ~10^13 micro-dollars². Costs are capped at
- * 2^32 − 1 micro-dollars (~$4,295) per side per task.
- */
-const MICRO = "1000000";
-/** Third moments in units of 10 micro-dollars: a cube of three capped values stays in a UInt64. */
-const CUBE_UNIT = "100000";
-const CUBE_CAP = "2642245";
-
-/** Σ of a product of three costs in 10-µ$ units, as two exact 32-bit halves (costs up to ~$26). */
-function exactCubeSums(name: string, factors: readonly [string, string, string]): string[] {
-  const capped = factors.map((factor) => `least(${toUnits(factor, CUBE_UNIT)}, ${CUBE_CAP})`);
-  const product = `(${capped.join(" * ")})`;
-  return [
-    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
-    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
-  ];
-}
-
-/**
- * Dollars to whole units, rounding halves up on both engines: ClickHouse 18.16's round() takes a
- * half away from zero and chDB's (26.x) to even, and prices per million tokens land on exact
- * halves of a micro-dollar often enough to make the two stores disagree. Unsigned for costs;
- * signed for scores, which may be negative.
- */
-export function toUnits(column: string, unit: string, signed = false): string {
-  return `${signed ? "toInt64" : "toUInt64"}(floor(${column} * ${unit} + 0.5))`;
-}
-
-function exactSquareSums(name: string, left: string, right: string): string[] {
-  const product = `(least(${toUnits(left, MICRO)}, 4294967295) * least(${toUnits(right, MICRO)}, 4294967295))`;
-  return [
-    `sumIf(intDiv(${product}, 4294967296), ${BOTH_PRICED}) AS ${name}_hi`,
-    `sumIf(${product} % 4294967296, ${BOTH_PRICED}) AS ${name}_lo`,
-  ];
-}
 
 /** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
 const AGGREGATE_COLUMNS = [
@@ -332,41 +293,4 @@ FROM (
 )
 GROUP BY dimension, segment
 ORDER BY dimension, pairs DESC, segment`;
-}
-
-/** A completed candidate pair whose request has a completed A/A pair. */
-const MATCHED = `(${COMPLETED} AND aa_completed = 1)`;
-
-/**
- * The requests whose first A/A replica (replica 1) completed, or completed and differs. A/A
- * replicas are numbered from 1 (DESIGN: exchange record `replica`), so the first is replica 1.
- */
-function aaRequestsSql(scope: PairScope, differing: boolean): string {
-  const aa: PairScope = { ...scope, candidate: scope.baseline };
-  return `SELECT request_id FROM ${sqlIdentifier(scope.database)}.pairs FINAL
-      WHERE ${scopeFilter(aa)} AND replica = 1 AND ${COMPLETED}${differing ? ` AND ${DIFFERS}` : ""}`;
-}
-
-/**
- * The A/A pairs per segment (by their own labels): how many completed and how many of those
- * differ, for the independent net-drift interval when the A/A run does not cover the candidate's
- * requests.
- */
-export function aaSegmentsSql(scope: PairScope, dimensions: readonly string[]): string {
-  const aa: PairScope = { ...scope, candidate: scope.baseline };
-  const dims = dimensions.map((dimension, index) => ({ dimension, column: `d${index}` }));
-  const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;
-  return `SELECT grouping.1 AS dimension, grouping.2 AS segment,
-  sum(completed) AS aa_completed, sum(differing) AS aa_differing
-FROM (
-  SELECT *, arrayJoin(${fanOut}) AS grouping
-  FROM (
-    SELECT ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column}, `).join("")}
-      countIf(${COMPLETED}) AS completed, countIf(${COMPLETED} AND ${DIFFERS}) AS differing
-    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
-    WHERE ${scopeFilter(aa)}${dims.length === 0 ? "" : `\n    GROUP BY ${dims.map(({ column }) => column).join(", ")}`}
-  )
-)
-GROUP BY dimension, segment
-ORDER BY dimension, segment`;
 }

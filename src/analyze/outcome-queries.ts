@@ -1,5 +1,5 @@
 import { sqlIdentifier, sqlString } from "../store/sql.js";
-import { toUnits } from "./aggregate-queries.js";
+import { toUnits } from "./condition-queries.js";
 import { type PairScope, scopeFilter, segmentExpression } from "./report-queries.js";
 
 /**
@@ -23,7 +23,7 @@ function fanOut(dimensions: readonly string[]): { columns: string; groupBy: stri
   };
 }
 
-/** A signed value in whole units, halves rounded up on both engines (aggregate-queries.ts). */
+/** A signed value in whole units, halves rounded up on both engines (condition-queries.ts). */
 const units = (value: string, unit: string) => toUnits(value, unit, true);
 
 /** Σ value² as two exact UInt64 halves, value in milli-units (|value| below ~4.29 million). */
