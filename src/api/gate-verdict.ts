@@ -1,43 +1,25 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { buildReport } from "../analyze/report.js";
 import type { DriftReport } from "../analyze/report-types.js";
-import { compileContract, firstErrorPath, formatSchemaErrors } from "../contracts/ajv.js";
 import { isShadowdiffError, ShadowdiffError } from "../contracts/errors.js";
-import { readDocument } from "../contracts/read-document.js";
 import { consecutiveVerdict, type Look, lookEnds } from "../gate/consecutive.js";
 import { evaluate } from "../gate/evaluate.js";
-import { type Policy, policyJsonSchema } from "../gate/policy.js";
+import { type LoadedPolicy, parsePolicy } from "../gate/parse-policy.js";
 import type { GateVerdict } from "../gate/verdict.js";
 import type { Store } from "../store/store.js";
 
-const validatePolicy = compileContract<Policy>(policyJsonSchema);
-
-/** A validated policy, where it came from, and the sha256 of its bytes (verdicts cite both). */
-export interface LoadedPolicy {
-  readonly policy: Policy;
-  readonly sha256: string;
-  readonly source: string;
-}
-
+/** Reads a policy file and parses it (gate/parse-policy.ts). */
 export async function loadPolicy(path: string): Promise<LoadedPolicy> {
-  const document = await readDocument(path, "policy");
-  if (!validatePolicy(document)) {
-    throw new ShadowdiffError("INVALID_POLICY", `${path}: ${formatSchemaErrors(validatePolicy.errors)}`, {
-      context: { source: path, path: firstErrorPath(validatePolicy.errors) },
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new ShadowdiffError("FILE_NOT_FOUND", `policy file not found: ${path}`, {
+      context: { source: path },
+      cause,
     });
   }
-  return {
-    policy: {
-      ...document,
-      min_pairs: document.min_pairs ?? 100,
-      min_pairs_per_segment: document.min_pairs_per_segment ?? 30,
-    },
-    sha256: createHash("sha256")
-      .update(await readFile(path))
-      .digest("hex"),
-    source: path,
-  };
+  return parsePolicy(bytes, path);
 }
 
 /** The gate's verdict for one candidate: report (with the policy's segments) → guardrails → verdict. */
