@@ -1,12 +1,8 @@
 import type { Command } from "commander";
-import { storedManifests } from "../../analyze/release-reader.js";
-import { buildReport } from "../../analyze/report.js";
-import { loadPolicy, verdictOf } from "../../api/gate-verdict.js";
-import { redactExamples } from "../../harvest/redact.js";
-import { diffReleases, type ReleaseDiff } from "../../release/release-diff.js";
+import { loadPolicy } from "../../api/gate-verdict.js";
+import { reportForOutput } from "../../api/report.js";
 import { renderHtml } from "../../render/report-html.js";
 import { renderReport } from "../../render/report-text.js";
-import type { Store } from "../../store/store.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { wholeNumber } from "../option-parsers.js";
@@ -83,40 +79,29 @@ Example:
       );
       const store = await openReadableStore(storeSettings(options));
       try {
-        // The HTML verdict is judged on this same report (same window), so it also needs the
-        // policy's segment dimensions.
         const policy =
           options.format === "html" && options.policy !== undefined
             ? await loadPolicy(options.policy)
             : undefined;
-        const by =
-          options.by
-            ?.split(",")
-            .map((label) => label.trim())
-            .filter(Boolean) ?? [];
-        const built = await buildReport(store, {
+        const { report, verdict, releaseDiff } = await reportForOutput(store, {
           candidate: options.candidate,
           ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-          by: [...new Set([...by, ...(policy?.policy.segments ?? []).map((segment) => segment.by)])],
+          by:
+            options.by
+              ?.split(",")
+              .map((label) => label.trim())
+              .filter(Boolean) ?? [],
           ...windowOf(options),
           minPairs: options.minPairs,
+          ...(policy === undefined ? {} : { policy }),
+          withReleaseDiff: options.format === "html",
         });
-        // Examples leave the store in this report: scrub e-mail, phone and card numbers first.
-        const report = { ...built, examples: redactExamples(built.examples) };
-        let text: string;
-        if (options.format === "html") {
-          const verdict = policy === undefined ? null : verdictOf(report, policy, false);
-          text = renderHtml(
-            report,
-            verdict,
-            await releaseDiffOf(store, report.baseline.id, report.candidate.id),
-          );
-        } else {
-          text =
-            options.format === "json"
+        const text =
+          options.format === "html"
+            ? renderHtml(report, verdict, releaseDiff)
+            : options.format === "json"
               ? `${JSON.stringify(report, null, 2)}\n`
               : renderReport(report, options.format);
-        }
         if (options.out === undefined) context.stdout(text);
         else {
           await writeOutputFile(options.out, text);
@@ -128,12 +113,4 @@ Example:
       return EXIT.ok;
     }),
   );
-}
-
-/** The release diff of two stored manifests, when the store has both (run with --release). */
-async function releaseDiffOf(store: Store, baseline: string, candidate: string): Promise<ReleaseDiff | null> {
-  const manifests = await storedManifests(store, [baseline, candidate]);
-  const before = manifests.get(baseline);
-  const after = manifests.get(candidate);
-  return before === undefined || after === undefined ? null : diffReleases(before, after);
 }
