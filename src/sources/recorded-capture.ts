@@ -2,8 +2,8 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { ExchangeRecord } from "../contracts/exchange.js";
 import { pairKey } from "../contracts/exchange.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
+import { FingerprintTable, fingerprint, type SharedFingerprintTable } from "./fingerprint-table.js";
 import { type ByteRange, readLines } from "./jsonl-lines.js";
-import { fingerprint } from "./key-line-index.js";
 
 /** A recorded record and its line as written. */
 export interface RecordedLine {
@@ -23,12 +23,10 @@ const SPAN_GAP_BYTES = 16 * 1024;
 // …in spans of at most this much.
 const SPAN_MAX_BYTES = 8 << 20;
 
-/** A capture's index as worker threads receive it (`slots` lives in a SharedArrayBuffer). */
+/** A capture's index as worker threads receive it (the table's words live in a SharedArrayBuffer). */
 export interface SharedCaptureIndex {
   readonly path: string;
-  readonly slots: Uint32Array;
-  readonly mask: number;
-  readonly count: number;
+  readonly table: SharedFingerprintTable;
   readonly releases: readonly string[];
   readonly invalid: number;
 }
@@ -40,9 +38,8 @@ export interface SharedCaptureIndex {
  * cost ~40 MB instead of ~2 GB. Lines are read back on demand.
  */
 export class RecordedCapture {
-  private slots: Uint32Array<ArrayBufferLike> = new Uint32Array(16 * 5);
-  private mask = 15;
-  private count = 0;
+  /** Per key: its fingerprint, then the line's byte offset (low and high word) and length. */
+  private table = new FingerprintTable(5);
   private fd: number | undefined;
   invalid = 0;
   /** Release ids of the recorded records (normally one: the candidate's). */
@@ -88,13 +85,9 @@ export class RecordedCapture {
    * file, no copy of the table) and reads lines through its own file descriptor.
    */
   share(): SharedCaptureIndex {
-    const slots = new Uint32Array(new SharedArrayBuffer(this.slots.byteLength));
-    slots.set(this.slots);
     return {
       path: this.path,
-      slots,
-      mask: this.mask,
-      count: this.count,
+      table: this.table.shared(),
       releases: [...this.releases],
       invalid: this.invalid,
     };
@@ -102,9 +95,7 @@ export class RecordedCapture {
 
   static attach(index: SharedCaptureIndex): RecordedCapture {
     const capture = new RecordedCapture(index.path);
-    capture.slots = index.slots;
-    capture.mask = index.mask;
-    capture.count = index.count;
+    capture.table = FingerprintTable.attach(index.table);
     capture.invalid = index.invalid;
     for (const release of index.releases) capture.releases.add(release);
     capture.fd = openSync(index.path, "r");
@@ -117,7 +108,7 @@ export class RecordedCapture {
   }
 
   get size(): number {
-    return this.count;
+    return this.table.size;
   }
 
   /** The recorded record for a pair key, or undefined when the capture has none. */
@@ -166,15 +157,10 @@ export class RecordedCapture {
   /** Where the line of `key` is in the file, if the index has one. */
   private locate(key: string): { offset: number; length: number } | undefined {
     const [high, low] = fingerprint(key);
-    for (let slot = (high ^ low) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const base = slot * 5;
-      const length = this.slots[base + 4] as number;
-      if (length === 0) return undefined;
-      if (this.slots[base] === high && this.slots[base + 1] === low) {
-        const offset = (this.slots[base + 2] as number) + (this.slots[base + 3] as number) * 2 ** 32;
-        return { offset, length };
-      }
-    }
+    const found = this.table.probe(high, low);
+    if (found < 0) return undefined;
+    const offset = this.table.payload(found, 0) + this.table.payload(found, 1) * 2 ** 32;
+    return { offset, length: this.table.payload(found, 2) };
   }
 
   close(): void {
@@ -184,26 +170,10 @@ export class RecordedCapture {
 
   private remember(high: number, low: number, offset: number, length: number): void {
     if (length === 0) return;
-    let slot = (high ^ low) & this.mask;
-    for (; (this.slots[slot * 5 + 4] as number) !== 0; slot = (slot + 1) & this.mask) {
-      // A duplicate key keeps its first line, as readCapture does.
-      if (this.slots[slot * 5] === high && this.slots[slot * 5 + 1] === low) return;
-    }
-    this.slots.set([high, low, offset % 2 ** 32, Math.floor(offset / 2 ** 32), length], slot * 5);
-    this.count++;
-    if (this.count * 2 > this.mask + 1) this.grow();
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.mask = (this.mask + 1) * 2 - 1;
-    this.slots = new Uint32Array((this.mask + 1) * 5);
-    for (let base = 0; base < old.length; base += 5) {
-      if ((old[base + 4] as number) === 0) continue;
-      let slot = ((old[base] as number) ^ (old[base + 1] as number)) & this.mask;
-      while ((this.slots[slot * 5 + 4] as number) !== 0) slot = (slot + 1) & this.mask;
-      this.slots.set(old.subarray(base, base + 5), slot * 5);
-    }
+    const found = this.table.probe(high, low);
+    // A duplicate key keeps its first line, as readCapture does.
+    if (found >= 0) return;
+    this.table.claim(found, high, low, offset % 2 ** 32, Math.floor(offset / 2 ** 32), length);
   }
 }
 
