@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Test tiers are selected explicitly: the unit tier needs no service; the integration tier
-// talks to a real Kafka broker, a real ClickHouse server and chDB, started by scripts/services.sh.
+// Test tiers are selected explicitly. `unit` and `e2e` need no service: `e2e` runs the built CLI
+// on the embedded chDB store and talks to the scripted model server fixture (together they are
+// the services-free tier, `npm run test:offline`). `integration` talks to a real Kafka broker, a
+// real ClickHouse server and a headless chromium, started by scripts/services.sh.
 export default defineConfig({
   test: {
     projects: [
@@ -14,8 +16,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          include: ["test/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 120_000,
