@@ -174,20 +174,61 @@ describe("exporters use the field names each tool documents", () => {
   const benchCase = onlyCase(row("r1", "args_drift", "refund", "hello"));
   const dataset = { dataset: "support-bench" };
 
+  // What every format's metadata carries: the provenance, the case id and the input hash.
+  const provenance = {
+    request_id: "r1",
+    replica: 0,
+    baseline_release: "sha256:b",
+    candidate_release: "sha256:c",
+    category: "args_drift",
+    reason: "refund_order: x",
+    ts: "2026-11-20T09:00:00Z",
+    labels: { intent: "refund" },
+  };
+  const metadata = { ...provenance, case_id: benchCase.id, input_hash: benchCase.input_hash };
+  const messages = [{ role: "user", content: "hello" }];
+
   it("promptfoo: description, vars, assert, metadata", () => {
-    expect(Object.keys(exportCase(benchCase, "promptfoo", dataset)).sort()).toEqual([
-      "assert",
-      "description",
-      "metadata",
-      "vars",
-    ]);
+    expect(benchCase.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(benchCase.input_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(exportCase(benchCase, "promptfoo", dataset)).toEqual({
+      description: "args_drift: refund_order: x",
+      vars: { messages, reference: { answer: "x", refused: false } },
+      // The reference answer "x" restates no identifier or amount: nothing to assert.
+      assert: [],
+      metadata,
+    });
+  });
+
+  it("promptfoo asserts the reference's identifiers and amounts its answer restates", () => {
+    const refund = onlyCase(
+      row("r2", "outcome_mismatch", "refund", "refund ORD-123769", {
+        outcome: { order_id: "ORD-123769", amount: 157.99, status: "refunded" },
+      }),
+    );
+    const answered = {
+      ...refund,
+      expected: { ...refund.expected, output: "Refunded 157.99 for ORD-123769." },
+    };
+    const assertions = exportCase(answered, "promptfoo", dataset).assert;
+    expect(assertions.map((assertion) => assertion.type)).toEqual(["regex", "regex"]);
+    const answer = "Refunded 157.99 for ORD-123769.";
+    for (const { value } of assertions) expect(new RegExp(value).test(answer)).toBe(true);
+    // Whole tokens only: a longer order number or amount does not satisfy them.
+    for (const { value } of assertions)
+      expect(new RegExp(value).test("Refunded 1157.991 for ORD-1237690.")).toBe(false);
   });
 
   it("Langfuse dataset items: the case id, the dataset name, input, expectedOutput, metadata", () => {
-    const item = exportCase(benchCase, "langfuse", dataset);
-    expect(Object.keys(item).sort()).toEqual(["datasetName", "expectedOutput", "id", "input", "metadata"]);
-    expect(item.id).toBe(benchCase.id);
-    expect(item.datasetName).toBe("support-bench");
+    expect(exportCase(benchCase, "langfuse", dataset)).toEqual({
+      id: benchCase.id,
+      datasetName: "support-bench",
+      input: { messages },
+      expectedOutput: benchCase.expected,
+      metadata,
+    });
+    expect(benchCase.expected).toMatchObject({ output: "x", outcome: null, refusal: false });
+    expect(benchCase.expected.tool_calls.map((call) => call.name)).toEqual(["lookup_account"]);
   });
 
   it("Langfuse: sourceTraceId only when the record names a Langfuse trace, never the request id", () => {
@@ -205,15 +246,22 @@ describe("exporters use the field names each tool documents", () => {
   });
 
   it("Braintrust records: the case id, input, expected, metadata, tags", () => {
-    const record = exportCase(benchCase, "braintrust", dataset);
-    expect(Object.keys(record).sort()).toEqual(["expected", "id", "input", "metadata", "tags"]);
-    expect(record.id).toBe(benchCase.id);
+    expect(exportCase(benchCase, "braintrust", dataset)).toEqual({
+      id: benchCase.id,
+      input: { messages },
+      expected: benchCase.expected,
+      metadata,
+      tags: ["shadowdiff", "args_drift"],
+    });
   });
 
   it("Inspect samples: input, target, id, metadata", () => {
-    const sample = exportCase(benchCase, "inspect", dataset);
-    expect(Object.keys(sample).sort()).toEqual(["id", "input", "metadata", "target"]);
-    expect(sample.id).toBe(benchCase.id);
+    expect(exportCase(benchCase, "inspect", dataset)).toEqual({
+      id: benchCase.id,
+      input: messages,
+      target: "x",
+      metadata,
+    });
   });
 
   it("carries no label's e-mail address into any format", () => {
