@@ -77,10 +77,10 @@ export function resolveRelease(
     );
   }
   const known = releases.map((release) => `${release.name}@${release.release_version}`).join(", ");
-  throw new ShadowdiffError(
-    "BAD_USAGE",
-    `no ${role} release '${reference}' in the store (known: ${known || "none"})`,
-  );
+  const missing = `no ${role} release '${reference}' in the store`;
+  throw new ShadowdiffError("BAD_USAGE", `${missing} (known: ${known || "none"})`, {
+    publicMessage: missing,
+  });
 }
 
 export async function defaultBaseline(

@@ -32,17 +32,23 @@ export class ShadowdiffError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
   readonly context: ErrorContext;
+  /**
+   * The message for someone outside the operator's side (a `serve` client), when the full one
+   * names what only the operator may see (the store's release list); the message otherwise.
+   */
+  readonly publicMessage: string;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { context?: ErrorContext; retriable?: boolean; cause?: unknown } = {},
+    options: { context?: ErrorContext; retriable?: boolean; cause?: unknown; publicMessage?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ShadowdiffError";
     this.code = code;
     this.retriable = options.retriable ?? false;
     this.context = options.context ?? {};
+    this.publicMessage = options.publicMessage ?? message;
   }
 }
 

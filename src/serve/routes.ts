@@ -66,7 +66,7 @@ async function verdictReply(
   } catch (error) {
     if (isShadowdiffError(error) && error.code === "BAD_USAGE") {
       // The store's release list is not for whoever can reach this port.
-      return { status: 400, body: { error: error.message.replace(/ \(known: .*\)$/s, "") } };
+      return { status: 400, body: { error: error.publicMessage } };
     }
     throw error;
   }

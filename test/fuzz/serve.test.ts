@@ -36,9 +36,13 @@ const release = (id: string) => ({ id, name: null, version: null, model: null })
 async function verdictFor(candidate: string, baseline: string | null): Promise<GateVerdict> {
   const kind = kindOf(candidate);
   if (kind === "unknown")
+    // As the store's release lookup raises it: the full message lists the releases, the public one does not.
     throw new ShadowdiffError(
       "BAD_USAGE",
       `unknown candidate release '${candidate}' (known: ${SECRET_RELEASE}, b)`,
+      {
+        publicMessage: `unknown candidate release '${candidate}'`,
+      },
     );
   return {
     schema: "shadowdiff.verdict/v1",
