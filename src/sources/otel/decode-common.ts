@@ -52,3 +52,11 @@ export function looksLikeJson(payload: Uint8Array): boolean {
   }
   return false;
 }
+
+/** idProblem for raw protobuf bytes: the hex is well formed by construction, so only length and zeros. */
+export function bytesIdProblem(bytes: Uint8Array | null, length: 8 | 16, name: string): string | undefined {
+  if (bytes === null || bytes.length === 0) return `span has no ${name}`;
+  if (bytes.length !== length) return `${name} must be ${length} bytes, got ${bytes.length}`;
+  for (const byte of bytes) if (byte !== 0) return undefined;
+  return `${name} is all zeros (invalid in OTLP)`;
+}

@@ -1,5 +1,5 @@
 import type { ShadowdiffError } from "../../contracts/errors.js";
-import { bytesToHex, idProblem, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
+import { bytesIdProblem, bytesToHex, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
 import {
   ExportLogsServiceRequest,
   ExportTraceServiceRequest,
@@ -27,17 +27,16 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
       const scope = { name: scopeSpans.scope?.name ?? "", version: scopeSpans.scope?.version ?? "" };
       scopeSpans.spans.forEach((span, index) => {
         const path = `/resourceSpans/${r}/scopeSpans/${s}/spans/${index}`;
-        const traceId = bytesToHex(span.traceId ?? EMPTY);
-        const spanId = bytesToHex(span.spanId ?? EMPTY);
-        const problem = idProblem(traceId, 16, "traceId") ?? idProblem(spanId, 8, "spanId");
+        const problem =
+          bytesIdProblem(span.traceId, 16, "traceId") ?? bytesIdProblem(span.spanId, 8, "spanId");
         if (problem !== undefined) {
           rejected.push(otlpError(origin, path, `${problem} (span ${JSON.stringify(span.name ?? "")})`));
           return;
         }
         const parent = bytesToHex(span.parentSpanId ?? EMPTY);
         spans.push({
-          traceId,
-          spanId,
+          traceId: bytesToHex(span.traceId ?? EMPTY),
+          spanId: bytesToHex(span.spanId ?? EMPTY),
           parentSpanId: parent.length === 0 ? null : parent,
           name: span.name ?? "",
           kind: span.kind ?? 0,
@@ -74,11 +73,11 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
     const resource = attributesOf(resourceLogs.resource?.attributes ?? []);
     for (const scopeLogs of resourceLogs.scopeLogs) {
       for (const record of scopeLogs.logRecords) {
+        // A log record outside any span (an application log line) says nothing about a trace.
+        if (bytesIdProblem(record.traceId, 16, "traceId") ?? bytesIdProblem(record.spanId, 8, "spanId"))
+          continue;
         const traceId = bytesToHex(record.traceId ?? EMPTY);
         const spanId = bytesToHex(record.spanId ?? EMPTY);
-        // A log record outside any span (an application log line) says nothing about a trace.
-        if (idProblem(traceId, 16, "traceId") !== undefined || idProblem(spanId, 8, "spanId") !== undefined)
-          continue;
         const attributes = attributesOf(record.attributes);
         const named = attributes["event.name"];
         logs.push({
