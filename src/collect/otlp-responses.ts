@@ -41,7 +41,8 @@ export function successReply(
 /**
  * An error answer: a `google.rpc.Status` (code, message) in the request's encoding, as OTLP/HTTP
  * asks. The Status message has two fields, written with protobufjs' writer (field 1 varint code,
- * field 2 string message), because no OTLP package ships the google.rpc types.
+ * field 2 string message), because no OTLP package ships the google.rpc types. protobufjs is a
+ * direct dependency for this writer alone: the generated OTLP code uses its own nested copy.
  */
 export function errorReply(
   status: number,
