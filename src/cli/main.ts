@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { isShadowdiffError } from "../contracts/errors.js";
+import { registerCollect } from "./commands/collect.js";
 import { registerConsume } from "./commands/consume.js";
 import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
@@ -37,6 +38,7 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerHarvest(program, context, run);
   registerServe(program, context, run);
   registerConsume(program, context, run);
+  registerCollect(program, context, run);
   registerReplay(program, context, run);
   registerRelease(program, context, run);
   registerDb(program, context, run);

@@ -6,6 +6,8 @@
 export type ErrorCode =
   | "INVALID_RECORD"
   | "INVALID_JSON"
+  | "INVALID_OTLP"
+  | "UNUSABLE_TRACE"
   | "DUPLICATE_ID"
   | "INVALID_RULES"
   | "INVALID_MANIFEST"

@@ -16,6 +16,7 @@ import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { shutdownSignal } from "../kafka-options.js";
 import { addOptions, option, readOptions } from "../option-table.js";
+import { otlpCapture } from "../otlp-capture.js";
 import { progressReporter } from "../progress.js";
 import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
@@ -23,13 +24,14 @@ import { storeOptions, storeSettings } from "../store-options.js";
 const runOptions = {
   source: option({
     flags: "--source <source>",
-    description: "baseline traffic: file:CAPTURE.jsonl",
+    description: "baseline traffic: file:CAPTURE.jsonl, or otlp:TRACES.jsonl (OTLP JSON lines, docs/OTEL.md)",
     env: "SHADOWDIFF_SOURCE",
     required: true,
   }),
   candidate: option<string[]>({
     flags: "--candidate <candidate>",
-    description: "a recorded candidate file:C.jsonl, or a release to execute release:MANIFEST (repeatable)",
+    description:
+      "a recorded candidate file:C.jsonl or otlp:TRACES.jsonl, or a release to execute release:MANIFEST (repeatable)",
     repeatable: true,
     required: true,
   }),
@@ -111,11 +113,20 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     await loadCommandConfig(command, context.env),
     context.env,
   );
-  const source = filePath(options.source, "--source");
+  // otlp: traces become a capture first, then take the file: path (dead letters keep their lines).
+  const fromTraces = async (spec: string) => {
+    if (!spec.startsWith("otlp:")) return spec;
+    const capture = await otlpCapture(spec, options.deadLetter);
+    context.stderr(
+      `${spec}: ${capture.records} exchange records${capture.deadLetters > 0 ? `, ${capture.deadLetters} dead letters in ${options.deadLetter}` : ""}\n`,
+    );
+    return capture.path;
+  };
+  const source = filePath(await fromTraces(options.source), "--source");
   const executed = options.candidate.filter((candidate) => candidate.startsWith("release:"));
-  const candidates = options.candidate
-    .filter((candidate) => !candidate.startsWith("release:"))
-    .map((candidate) => filePath(candidate, "--candidate"));
+  const candidates: string[] = [];
+  for (const candidate of options.candidate.filter((spec) => !spec.startsWith("release:")))
+    candidates.push(filePath(await fromTraces(candidate), "--candidate"));
   const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
   const rules = await readRulesOption(options.rules);
   const releases = await Promise.all(
@@ -232,13 +243,13 @@ async function runAction(command: Command, context: CliContext): Promise<number>
   }
 }
 
-/** `file:PATH` (or a bare path) to the path; other schemes are for `consume`. */
+/** `file:PATH` (or a bare path) to the path; `otlp:` was converted before; other schemes are for `consume`. */
 function filePath(spec: string, flag: string): string {
   if (spec.startsWith("file:")) return spec.slice("file:".length);
   if (/^[a-z]+:/.test(spec) && !/^[A-Za-z]:\\/.test(spec)) {
     throw new ShadowdiffError(
       "BAD_USAGE",
-      `${flag} ${spec}: only file: sources are read by run (Kafka is 'shadowdiff consume')`,
+      `${flag} ${spec}: only file: and otlp: sources are read by run (Kafka is 'shadowdiff consume')`,
     );
   }
   return spec;

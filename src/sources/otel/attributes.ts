@@ -1,0 +1,63 @@
+import type { Attributes, AttributeValue } from "./span.js";
+
+/** The first of `keys` that holds a non-empty string, in `attributes`. */
+export function stringAttribute(attributes: Attributes, ...keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    if (!Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
+    if (typeof value === "string" && value.length > 0) return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+  }
+  return undefined;
+}
+
+/** The first of `keys` that holds a whole number (int attributes may arrive as decimal text). */
+export function integerAttribute(attributes: Attributes, ...keys: readonly string[]): number | undefined {
+  for (const key of keys) {
+    if (!Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
+    const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+    if (typeof number === "number" && Number.isSafeInteger(number) && number >= 0) return number;
+  }
+  return undefined;
+}
+
+/** A value that may be structured already (a kvlist, an array) or JSON text; undefined when absent. */
+export function structuredAttribute(attributes: Attributes, key: string): unknown {
+  if (!Object.hasOwn(attributes, key)) return undefined;
+  return parseIfJson(attributes[key] as AttributeValue);
+}
+
+/** JSON text to its value; anything else (plain text, structured values) as it is. */
+export function parseIfJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const first = value.trimStart()[0];
+  if (first !== "{" && first !== "[" && first !== '"') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** String items of an array attribute (`gen_ai.response.finish_reasons`), or a single string. */
+export function stringList(value: unknown): string[] {
+  if (typeof value === "string") return value.length > 0 ? [value] : [];
+  if (!Array.isArray(value)) return [];
+  return value.filter((item): item is string => typeof item === "string" && item.length > 0);
+}
+
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Tool-call arguments as the record's object: JSON text parsed; a non-object (or unparsable
+ * text) is kept under `$arguments` so nothing the model sent is lost and the record stays valid.
+ */
+export function argumentsObject(value: unknown): Record<string, unknown> {
+  const parsed = parseIfJson(value);
+  if (isRecord(parsed)) return { ...parsed };
+  if (parsed === undefined || parsed === null || parsed === "") return {};
+  return { $arguments: parsed };
+}

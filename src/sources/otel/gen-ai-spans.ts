@@ -1,0 +1,129 @@
+import { integerAttribute, stringAttribute, stringList } from "./attributes.js";
+import type { ModelCallContent } from "./chat-message.js";
+import { currentConventionContent } from "./content-current.js";
+import { eventConventionContent, genAiEventsOf } from "./content-events.js";
+import { openInferenceContent } from "./content-openinference.js";
+import type { OtelLogRecord, OtelSpan } from "./span.js";
+
+export type SpanRole = "agent" | "model" | "tool" | "other";
+
+const MODEL_OPERATIONS = new Set(["chat", "text_completion", "generate_content"]);
+
+/** What a span is, by `gen_ai.operation.name`, else by OpenInference's `openinference.span.kind`. */
+export function spanRole(span: OtelSpan): SpanRole {
+  const operation = stringAttribute(span.attributes, "gen_ai.operation.name");
+  if (operation === "invoke_agent") return "agent";
+  if (operation !== undefined && MODEL_OPERATIONS.has(operation)) return "model";
+  if (operation === "execute_tool") return "tool";
+  const kind = stringAttribute(span.attributes, "openinference.span.kind")?.toUpperCase();
+  if (kind === "AGENT") return "agent";
+  if (kind === "LLM") return "model";
+  if (kind === "TOOL") return "tool";
+  return "other";
+}
+
+export interface ModelCall {
+  readonly span: OtelSpan;
+  readonly content: ModelCallContent;
+  readonly finishReasons: readonly string[];
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens: number | undefined;
+  /** `provider/model` when the span names both, else the model alone. */
+  readonly model: string | undefined;
+}
+
+const NO_CONTENT: ModelCallContent = { input: [], output: [] };
+
+/**
+ * One model call and what it said, from whichever convention carries its content: attributes of
+ * the current conventions first, then OpenInference's, then GenAI events (span events or log
+ * records joined by span id).
+ */
+export function modelCallOf(span: OtelSpan, logs: readonly OtelLogRecord[]): ModelCall {
+  const events = genAiEventsOf(span, logs);
+  const fromDetailsEvent = events
+    .filter((event) => event.name === "gen_ai.client.inference.operation.details")
+    .map((event) => currentConventionContent(event.body as OtelSpan["attributes"]))
+    .find((content) => content !== undefined);
+  const content =
+    currentConventionContent(span.attributes) ??
+    fromDetailsEvent ??
+    openInferenceContent(span.attributes) ??
+    eventConventionContent(events) ??
+    NO_CONTENT;
+  const attributes = span.attributes;
+  const declared = stringList(attributes["gen_ai.response.finish_reasons"]);
+  const finishReasons =
+    declared.length > 0
+      ? declared
+      : content.output.flatMap((message) =>
+          message.finishReason === undefined ? [] : [message.finishReason],
+        );
+  const modelName = stringAttribute(
+    attributes,
+    "gen_ai.response.model",
+    "llm.response.model_name",
+    "llm.model_name",
+    "gen_ai.request.model",
+  );
+  const provider = stringAttribute(
+    attributes,
+    "gen_ai.provider.name",
+    "gen_ai.system",
+    "llm.provider",
+    "llm.system",
+  );
+  return {
+    span,
+    content,
+    finishReasons,
+    inputTokens:
+      integerAttribute(
+        attributes,
+        "gen_ai.usage.input_tokens",
+        "gen_ai.usage.prompt_tokens",
+        "llm.token_count.prompt",
+      ) ?? 0,
+    outputTokens:
+      integerAttribute(
+        attributes,
+        "gen_ai.usage.output_tokens",
+        "gen_ai.usage.completion_tokens",
+        "llm.token_count.completion",
+      ) ?? 0,
+    cachedInputTokens: integerAttribute(
+      attributes,
+      "gen_ai.usage.cache_read.input_tokens",
+      "llm.token_count.prompt_details.cache_read",
+    ),
+    model:
+      modelName === undefined
+        ? undefined
+        : provider === undefined || modelName.includes("/")
+          ? modelName
+          : `${provider}/${modelName}`,
+  };
+}
+
+export interface ToolExecution {
+  readonly span: OtelSpan;
+  readonly name: string;
+  readonly callId: string | undefined;
+  readonly arguments: unknown;
+  readonly result: unknown;
+}
+
+/** A tool span: current conventions (`gen_ai.tool.*`) or OpenInference (`tool.name`, `input.value`). */
+export function toolExecutionOf(span: OtelSpan): ToolExecution {
+  const attributes = span.attributes;
+  return {
+    span,
+    name:
+      stringAttribute(attributes, "gen_ai.tool.name", "tool.name") ?? span.name.replace(/^execute_tool /, ""),
+    callId: stringAttribute(attributes, "gen_ai.tool.call.id", "tool_call.id", "tool.id"),
+    arguments:
+      attributes["gen_ai.tool.call.arguments"] ?? attributes["tool.parameters"] ?? attributes["input.value"],
+    result: attributes["gen_ai.tool.call.result"] ?? attributes["output.value"],
+  };
+}

@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import stableStringify from "fast-json-stable-stringify";
+import type { ReleaseStamp } from "../../contracts/exchange.js";
+import { isRecord, stringAttribute, structuredAttribute } from "./attributes.js";
+import type { ModelCall } from "./gen-ai-spans.js";
+import type { Attributes, OtelSpan } from "./span.js";
+
+/**
+ * Which attributes give a record's id, release stamp and labels. Each list is read in order, on
+ * the record's root span first and then on its resource; the first that holds a value wins.
+ * Defaults are documented in docs/OTEL.md.
+ */
+export interface TraceMapping {
+  readonly requestId: readonly string[];
+  readonly releaseId: readonly string[];
+  readonly releaseName: readonly string[];
+  readonly releaseVersion: readonly string[];
+  readonly releasePrompt: readonly string[];
+  readonly releaseTools: readonly string[];
+  /** label name → attribute. `tenant` read from `enduser.id` takes the id's tenant part. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_TRACE_MAPPING: TraceMapping = {
+  requestId: ["shadowdiff.request.id"],
+  releaseId: ["shadowdiff.release.id"],
+  releaseName: ["shadowdiff.release.name", "gen_ai.agent.name", "service.name"],
+  releaseVersion: ["shadowdiff.release.version", "gen_ai.agent.version", "service.version"],
+  releasePrompt: ["shadowdiff.release.prompt"],
+  releaseTools: ["shadowdiff.release.tools"],
+  labels: { tenant: "enduser.id", intent: "app.intent", locale: "app.locale" },
+};
+
+/** Reads an attribute on the root span, then on its resource. */
+export function rootAttribute(root: OtelSpan, keys: readonly string[]): string | undefined {
+  return stringAttribute(root.attributes, ...keys) ?? stringAttribute(root.resource, ...keys);
+}
+
+/**
+ * The release that produced the trace. `prompt` and `tools` are digests: given by attributes, or
+ * else `sha256:` of the stable-stringified content the first model call saw (its system
+ * instructions or system messages; its tool definitions from `gen_ai.tool.definitions` or
+ * OpenInference's `llm.tools.N.tool.json_schema`), or "" when the trace shows none. Without a
+ * `shadowdiff.release.id`, the id is `sha256:` over name, version, model, prompt and tools, so
+ * the same deployed bundle always gets the same id and any change to one part a new one.
+ */
+export function releaseOf(
+  root: OtelSpan,
+  first: ModelCall,
+  model: string,
+  mapping: TraceMapping,
+): ReleaseStamp {
+  const name = rootAttribute(root, mapping.releaseName);
+  const version = rootAttribute(root, mapping.releaseVersion);
+  const prompt = rootAttribute(root, mapping.releasePrompt) ?? promptDigest(first);
+  const tools = rootAttribute(root, mapping.releaseTools) ?? toolsDigest(first.span.attributes);
+  const id =
+    rootAttribute(root, mapping.releaseId) ??
+    `sha256:${sha256(stableStringify({ name: name ?? null, version: version ?? null, model, prompt, tools }))}`;
+  return {
+    id,
+    ...(name === undefined ? {} : { name }),
+    ...(version === undefined ? {} : { version }),
+    model,
+    prompt,
+    tools,
+  };
+}
+
+function promptDigest(first: ModelCall): string {
+  const system =
+    first.content.systemInstructions ??
+    first.content.input
+      .filter((message) => message.role === "system" || message.role === "developer")
+      .map((message) => message.text ?? "")
+      .join("\n");
+  return system.length === 0 ? "" : `sha256:${sha256(system)}`;
+}
+
+function toolsDigest(attributes: Attributes): string {
+  const declared = structuredAttribute(attributes, "gen_ai.tool.definitions");
+  const definitions = Array.isArray(declared)
+    ? declared
+    : Object.keys(attributes)
+        .filter((key) => /^llm\.tools\.\d+\.tool\.json_schema$/.test(key))
+        .sort((a, b) => toolIndex(a) - toolIndex(b))
+        .map((key) => structuredAttribute(attributes, key));
+  if (definitions.length === 0) return "";
+  // Tool order in a request carries no meaning: sorted by canonical text, so it cannot change the id.
+  return `sha256:${sha256(stableStringify(definitions.map((definition) => stableStringify(definition)).sort()))}`;
+}
+
+function toolIndex(key: string): number {
+  return Number(/\.(\d+)\./.exec(key)?.[1] ?? 0);
+}
+
+/**
+ * Labels: each configured label from its attribute, and any `shadowdiff.label.NAME` attribute as
+ * label NAME. `enduser.id` gives a tenant as its part before the first `:` or `/`
+ * (`acme:user-17` → `acme`); an id without a separator names a user, not a tenant, and gives none.
+ */
+export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, string> {
+  const labels: Record<string, string> = {};
+  const set = (name: string, value: string) => {
+    if (name === "__proto__") Object.defineProperty(labels, name, { value, enumerable: true });
+    else labels[name] = value;
+  };
+  for (const [label, attribute] of Object.entries(mapping.labels)) {
+    const value = rootAttribute(root, [attribute]);
+    if (value === undefined) continue;
+    if (attribute === "enduser.id") {
+      const tenant = /^([^:/]+)[:/]/.exec(value)?.[1];
+      if (tenant !== undefined) set(label, tenant);
+    } else set(label, value);
+  }
+  for (const attributes of [root.resource, root.attributes]) {
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key.startsWith("shadowdiff.label.") && typeof value === "string")
+        set(key.slice("shadowdiff.label.".length), value);
+    }
+  }
+  return labels;
+}
+
+/** An outcome the agent committed to, when it put one on its span as JSON (`shadowdiff.outcome`). */
+export function outcomeOf(root: OtelSpan): unknown {
+  const outcome = structuredAttribute(root.attributes, "shadowdiff.outcome");
+  return isRecord(outcome) || Array.isArray(outcome) ? outcome : null;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

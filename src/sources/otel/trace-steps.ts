@@ -1,0 +1,88 @@
+import type { ToolCallStep } from "../../contracts/exchange.js";
+import { argumentsObject, parseIfJson, stringAttribute } from "./attributes.js";
+import type { ModelCall, ToolExecution } from "./gen-ai-spans.js";
+import { STATUS_ERROR } from "./span.js";
+
+/**
+ * The record's steps. Each model call that requested tools is one turn (its calls were issued
+ * together); each requested call gets the result of its `execute_tool` span, matched by
+ * `gen_ai.tool.call.id`, else the first unmatched tool span of the same name that started after
+ * the model call (order). When no model call's content was captured, the tool spans alone give
+ * the steps: a tool span belongs to the turn of the last model call that ended before it began.
+ */
+export function stepsOf(modelCalls: readonly ModelCall[], tools: readonly ToolExecution[]): ToolCallStep[] {
+  const unmatched = [...tools];
+  const steps: ToolCallStep[] = [];
+  let turn = 0;
+  for (const call of modelCalls) {
+    const requested = call.content.output.flatMap((message) => message.toolCalls);
+    if (requested.length === 0) continue;
+    for (const request of requested) {
+      const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
+      const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
+      steps.push({
+        type: "tool_call",
+        ...(request.id === undefined ? {} : { id: request.id }),
+        turn,
+        name: request.name,
+        arguments: request.arguments,
+        ...(execution === undefined ? {} : outcomeOf(execution)),
+      });
+    }
+    turn++;
+  }
+  if (steps.length > 0 || modelCalls.some((call) => call.content.output.length > 0)) return steps;
+  return stepsFromToolSpans(modelCalls, tools);
+}
+
+function stepsFromToolSpans(
+  modelCalls: readonly ModelCall[],
+  tools: readonly ToolExecution[],
+): ToolCallStep[] {
+  const turns = new Map<number, number>();
+  return tools.map((tool) => {
+    const before = modelCalls.filter((call) => call.span.endNs <= tool.span.startNs).length - 1;
+    if (!turns.has(before)) turns.set(before, turns.size);
+    return {
+      type: "tool_call",
+      ...(tool.callId === undefined ? {} : { id: tool.callId }),
+      turn: turns.get(before) ?? 0,
+      name: tool.name,
+      arguments: argumentsObject(tool.arguments),
+      ...outcomeOf(tool),
+    };
+  });
+}
+
+function matchIndex(
+  tools: readonly ToolExecution[],
+  id: string | undefined,
+  name: string,
+  notBefore: bigint,
+): number {
+  if (id !== undefined) {
+    const byId = tools.findIndex((tool) => tool.callId === id);
+    if (byId !== -1) return byId;
+  }
+  const after = tools.findIndex(
+    (tool) => tool.name === name && tool.callId === undefined && tool.span.startNs >= notBefore,
+  );
+  return after !== -1 ? after : tools.findIndex((tool) => tool.name === name && tool.callId === undefined);
+}
+
+/** A tool span's result, or its error when its status is ERROR. */
+function outcomeOf(tool: ToolExecution): { result?: unknown; error?: unknown } {
+  if (tool.span.status.code === STATUS_ERROR) {
+    const exception = tool.span.events.find((event) => event.name === "exception");
+    const message =
+      tool.span.status.message ||
+      (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.message")) ||
+      "tool failed";
+    const type =
+      stringAttribute(tool.span.attributes, "error.type") ??
+      (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.type")) ??
+      "tool_error";
+    return { error: { type, message } };
+  }
+  return tool.result === undefined ? {} : { result: parseIfJson(tool.result) };
+}
