@@ -9,11 +9,11 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
 import type OpenAIType from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ScriptedServer, startScriptedModelServer } from "../../../../fixtures/model-server/server.js";
-import { decodeOtlp } from "../../../../src/sources/otel/decode.js";
-import { TraceIngest } from "../../../../src/sources/otel/trace-ingest.js";
-import { type AgentLog, RELEASE, runAgent, SCENARIOS } from "../../../support/otel-agent.js";
-import { expectRecordMatchesLog, expectScenariosCovered } from "../../../support/otel-expect.js";
+import { type ScriptedServer, startScriptedModelServer } from "../../../fixtures/model-server/server.js";
+import { decodeOtlp } from "../../../src/sources/otel/decode.js";
+import { TraceIngest } from "../../../src/sources/otel/trace-ingest.js";
+import { type AgentLog, RELEASE, runAgent, SCENARIOS } from "../../support/otel-agent.js";
+import { expectRecordMatchesLog, expectScenariosCovered } from "../../support/otel-expect.js";
 
 /**
  * Spans and log events from the real @opentelemetry/instrumentation-openai of the official

@@ -6,10 +6,10 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
 import type OpenAIType from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ScriptedServer, startScriptedModelServer } from "../../../../fixtures/model-server/server.js";
-import { type AgentLog, RELEASE, runAgent, SCENARIOS } from "../../../support/otel-agent.js";
-import { expectRecordMatchesLog, expectScenariosCovered } from "../../../support/otel-expect.js";
-import { testReceiver } from "../../../support/otel-receiver.js";
+import { type ScriptedServer, startScriptedModelServer } from "../../../fixtures/model-server/server.js";
+import { type AgentLog, RELEASE, runAgent, SCENARIOS } from "../../support/otel-agent.js";
+import { expectRecordMatchesLog, expectScenariosCovered } from "../../support/otel-expect.js";
+import { testReceiver } from "../../support/otel-receiver.js";
 
 /**
  * OpenInference spans (Arize's instrumentation of the official openai client) exported with the
