@@ -1,6 +1,7 @@
+import { rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
-import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
 import { redactExamples } from "../../harvest/redact.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
@@ -14,8 +15,9 @@ import { storePairWriter } from "../../store/pair-writer.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
+import { type InputSpec, parseInputSpecs } from "../input-specs.js";
 import { shutdownSignal } from "../kafka-options.js";
-import { addOptions, option, readOptions } from "../option-table.js";
+import { addOptions, type OptionValues, option, readOptions } from "../option-table.js";
 import { otlpCapture } from "../otlp-capture.js";
 import { progressReporter } from "../progress.js";
 import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
@@ -83,6 +85,11 @@ const runOptions = {
   ...manifestRootOptions,
 } as const;
 
+type RunOptionValues = OptionValues<typeof runOptions>;
+
+/** What a run refuses, and where to go instead. */
+const RUN_READS = "only file: and otlp: sources are read by run (Kafka is 'shadowdiff consume')";
+
 export function registerRun(
   program: Command,
   context: CliContext,
@@ -113,21 +120,51 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     await loadCommandConfig(command, context.env),
     context.env,
   );
-  // otlp: traces become a capture first, then take the file: path (dead letters keep their lines).
-  const fromTraces = async (spec: string) => {
-    if (!spec.startsWith("otlp:")) return spec;
-    const capture = await otlpCapture(spec, options.deadLetter);
+  const onlyFiles = { bare: "file", otherwise: RUN_READS } as const;
+  const [sourceSpec] = parseInputSpecs([options.source], "--source", ["file", "otlp"], onlyFiles);
+  const candidateSpecs = parseInputSpecs(
+    options.candidate,
+    "--candidate",
+    ["file", "otlp", "release"],
+    onlyFiles,
+  );
+  const [noiseSpec] =
+    options.noise === undefined ? [] : parseInputSpecs([options.noise], "--noise", ["file"], onlyFiles);
+  const executed = candidateSpecs.filter((spec) => spec.kind === "release").map((spec) => spec.value);
+  // otlp: traces become a capture in a temporary folder first, then take the file: path (dead
+  // letters keep the OTLP file's lines); the folders go when the run ends.
+  const temporary: string[] = [];
+  const capturePath = async (spec: InputSpec): Promise<string> => {
+    if (spec.kind !== "otlp") return spec.value;
+    const capture = await otlpCapture(spec.spec, options.deadLetter);
+    temporary.push(dirname(capture.path));
     context.stderr(
-      `${spec}: ${capture.records} exchange records${capture.deadLetters > 0 ? `, ${capture.deadLetters} dead letters in ${options.deadLetter}` : ""}\n`,
+      `${spec.spec}: ${capture.records} exchange records${capture.deadLetters > 0 ? `, ${capture.deadLetters} dead letters in ${options.deadLetter}` : ""}\n`,
     );
     return capture.path;
   };
-  const source = filePath(await fromTraces(options.source), "--source");
-  const executed = options.candidate.filter((candidate) => candidate.startsWith("release:"));
-  const candidates: string[] = [];
-  for (const candidate of options.candidate.filter((spec) => !spec.startsWith("release:")))
-    candidates.push(filePath(await fromTraces(candidate), "--candidate"));
-  const noise = options.noise === undefined ? undefined : filePath(options.noise, "--noise");
+  try {
+    const source = await capturePath(sourceSpec as InputSpec);
+    const candidates: string[] = [];
+    for (const spec of candidateSpecs.filter((candidate) => candidate.kind !== "release"))
+      candidates.push(await capturePath(spec));
+    return await runInputs(options, context, { source, candidates, executed, noise: noiseSpec?.value });
+  } finally {
+    for (const directory of temporary) await rm(directory, { recursive: true, force: true });
+  }
+}
+
+async function runInputs(
+  options: RunOptionValues,
+  context: CliContext,
+  inputs: {
+    source: string;
+    candidates: readonly string[];
+    executed: readonly string[];
+    noise: string | undefined;
+  },
+): Promise<number> {
+  const { source, candidates, executed, noise } = inputs;
   const rules = await readRulesOption(options.rules);
   const releases = await Promise.all(
     (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
@@ -173,7 +210,7 @@ async function runAction(command: Command, context: CliContext): Promise<number>
     }
     if (executed.length > 0) {
       const toExecute = await Promise.all(
-        executed.map((spec) => loadRelease(spec.slice("release:".length), manifestLoading(options))),
+        executed.map((path) => loadRelease(path, manifestLoading(options))),
       );
       const result = await runExecuted({
         source,
@@ -241,16 +278,4 @@ async function runAction(command: Command, context: CliContext): Promise<number>
   } finally {
     await store.close();
   }
-}
-
-/** `file:PATH` (or a bare path) to the path; `otlp:` was converted before; other schemes are for `consume`. */
-function filePath(spec: string, flag: string): string {
-  if (spec.startsWith("file:")) return spec.slice("file:".length);
-  if (/^[a-z]+:/.test(spec) && !/^[A-Za-z]:\\/.test(spec)) {
-    throw new ShadowdiffError(
-      "BAD_USAGE",
-      `${flag} ${spec}: only file: and otlp: sources are read by run (Kafka is 'shadowdiff consume')`,
-    );
-  }
-  return spec;
 }
