@@ -36,8 +36,8 @@ describe("parseInputSpecs", () => {
     expect(() => parseInputSpecs(["topic:t"], "--source", ["file", "otlp"], run)).toThrow(
       "--source topic:t: only file: and otlp: sources are read by run",
     );
-    expect(() => parseInputSpecs(["s3:bucket/b.jsonl"], "--source", ["file"], run)).toThrow(
-      "--source s3:bucket/b.jsonl",
+    expect(() => parseInputSpecs(["kafka:agent.exchanges"], "--source", ["file"], run)).toThrow(
+      "--source kafka:agent.exchanges",
     );
   });
 });
