@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
-import { type ConsumeMetrics, prometheusText } from "./consume-metrics.js";
+import { collectDefaultMetrics } from "prom-client";
+import type { ConsumeMetrics } from "./consume-metrics.js";
 
 export interface MetricsServer {
   /** The port it listens on (the free one taken when asked for 0). */
@@ -8,16 +9,21 @@ export interface MetricsServer {
 }
 
 /**
- * Serves the consumer's metrics as Prometheus text at `/metrics`, on every interface (a
+ * Serves the consumer's metrics, and prom-client's default process metrics (CPU, memory, event
+ * loop lag, GC: collected when scraped), as Prometheus text at `/metrics`, on every interface (a
  * Prometheus in the cluster scrapes it); port 0 takes a free one.
  */
 export async function serveMetrics(port: number, metrics: ConsumeMetrics): Promise<MetricsServer> {
+  collectDefaultMetrics({ register: metrics.registry });
   const server = createServer((request, response) => {
     if (request.url !== "/metrics") {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(prometheusText(metrics));
+    metrics.text().then(
+      (text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text),
+      () => response.writeHead(500).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(port, resolve));
   const address = server.address();
