@@ -23,6 +23,10 @@ if [ ! -f "$OUT/baseline.jsonl" ]; then
   npx tsx fixtures/generate/main.ts --pair-only --count "$PAIRS" --out "$OUT" >&2
 fi
 node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --partitions 4 --brokers "$BROKERS" >&2
+# The consumer requires its dead-letter topic (it never creates a topic it depends on):
+# replaying an empty file with --partitions creates it.
+: >"$OUT/empty.jsonl"
+node bin/shadowdiff.js replay --file "$OUT/empty.jsonl" --topic "$TOPIC.dead-letter" --partitions 1 --brokers "$BROKERS" >&2
 
 # shadowdiff: from the consumer's start until every pair is in the store (polled; the same end
 # point as the raw pipe's, whose insert returns when its rows are stored). The consumer then
