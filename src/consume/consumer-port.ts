@@ -1,5 +1,6 @@
 import type { DeadLetterMessage } from "../pairing/batch-output.js";
 import type { RawMessage } from "../pairing/recorded-batch.js";
+import type { RequiredTopic } from "../sources/kafka/require-topics.js";
 
 /** A Kafka offset to commit: the next one to read on that topic-partition. */
 export interface TopicOffset {
@@ -56,4 +57,17 @@ export interface ConsumerPort {
   onAssignment(listener: (assignment: Readonly<Record<string, readonly number[] | undefined>>) => void): void;
   /** After each fetch the broker answered (none while it is away or fetching is paused). */
   onFetch(listener: () => void): void;
+}
+
+/** What a consumer process needs of a Kafka cluster: topic checks and group members. */
+export interface KafkaConnection {
+  /** Fails, naming the topic and its role, if the brokers do not answer or a topic is missing. */
+  requireTopics(topics: readonly RequiredTopic[]): Promise<void>;
+  consumer(settings: MemberSettings): ConsumerPort;
+}
+
+export interface MemberSettings {
+  readonly groupId: string;
+  /** Pair-join: partition p of every subscribed topic goes to one member. */
+  readonly coPartitioned: boolean;
 }

@@ -1,21 +1,14 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from "kafkajs";
 import type { DeadLetterMessage } from "../pairing/batch-output.js";
 import { coPartitionedAssigner } from "../sources/kafka/co-partitioned-assigner.js";
-import { type RequiredTopic, requireTopics } from "../sources/kafka/require-topics.js";
-import type { ConsumerPort, FetchedBatch, TopicOffset } from "./consumer-port.js";
-
-/** What a consumer process needs of a Kafka cluster: topic checks and group members. */
-export interface KafkaConnection {
-  /** Fails, naming the topic and its role, if the brokers do not answer or a topic is missing. */
-  requireTopics(topics: readonly RequiredTopic[]): Promise<void>;
-  consumer(settings: MemberSettings): ConsumerPort;
-}
-
-export interface MemberSettings {
-  readonly groupId: string;
-  /** Pair-join: partition p of every subscribed topic goes to one member. */
-  readonly coPartitioned: boolean;
-}
+import { requireTopics } from "../sources/kafka/require-topics.js";
+import type {
+  ConsumerPort,
+  FetchedBatch,
+  KafkaConnection,
+  MemberSettings,
+  TopicOffset,
+} from "./consumer-port.js";
 
 /**
  * The kafkajs side of the consumer port: the only file under src/consume that knows kafkajs.
