@@ -14,6 +14,10 @@ TOPIC="bench-memory-$RUN"
 DB="bench_memory_$RUN"
 [ -f "$OUT/baseline.jsonl" ] || npx tsx fixtures/generate/main.ts --pair-only --count "$COUNT" --out "$OUT" >&2
 node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --partitions 4 --brokers "$BROKERS" >&2
+# The consumer requires its dead-letter topic (it never creates a topic it depends on):
+# replaying an empty file with --partitions creates it.
+: >"$OUT/empty.jsonl"
+node bin/shadowdiff.js replay --file "$OUT/empty.jsonl" --topic "$TOPIC.dead-letter" --partitions 1 --brokers "$BROKERS" >&2
 node bin/shadowdiff.js consume --topic "$TOPIC" --group "g-$RUN" --from-beginning \
   --candidate "file:$OUT/candidate-model-upgrade.jsonl" --brokers "$BROKERS" \
   --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 3 --metrics-port 19465 2>/tmp/bench-memory.log &

@@ -23,12 +23,16 @@ if [ ! -f "$OUT/baseline.jsonl" ]; then
   npx tsx fixtures/generate/main.ts --pair-only --count "$PAIRS" --out "$OUT" >&2
 fi
 node bin/shadowdiff.js replay --file "$OUT/baseline.jsonl" --topic "$TOPIC" --partitions 4 --brokers "$BROKERS" >&2
+# The consumer requires its dead-letter topic (it never creates a topic it depends on):
+# replaying an empty file with --partitions creates it.
+: >"$OUT/empty.jsonl"
+node bin/shadowdiff.js replay --file "$OUT/empty.jsonl" --topic "$TOPIC.dead-letter" --partitions 1 --brokers "$BROKERS" >&2
 
 # shadowdiff: from the consumer's start until every pair is in the store (polled; the same end
 # point as the raw pipe's, whose insert returns when its rows are stored). The consumer then
 # notices the idle topic and stops; that exit time is reported separately.
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o /tmp/bench-consume-rss node "${SHADOWDIFF_BIN:-bin/shadowdiff.js}" consume --topic "$TOPIC" --group "g-$RUN" \
+/usr/bin/time -f "%M %U %S" -o /tmp/bench-consume-rss node "${SHADOWDIFF_BIN:-bin/shadowdiff.js}" consume --topic "$TOPIC" --group "g-$RUN" \
   --from-beginning --candidate "file:$OUT/candidate-model-upgrade.jsonl" --brokers "$BROKERS" \
   --store "clickhouse:$CH_URL" --database "$DB" --idle-exit 2 ${BENCH_CONSUME_ARGS:-} 2>/tmp/bench-consume.log &
 consumer=$!
@@ -70,8 +74,9 @@ stored_bytes=$(curl -fsS "$CH_URL/" --data-binary "SELECT sum(length(record)) + 
   { echo "raw whole-record pipe stored $stored_bytes bytes, the capture has $(stat -c %s "$OUT/baseline.jsonl")" >&2; exit 1; }
 
 curl -fsS "$CH_URL/" --data-binary "DROP DATABASE $DB" >/dev/null
-printf '{"bench":"consume","pairs":%s,"stored":%s,"shadowdiff_s":%.2f,"consumer_exit_s":%.2f,"shadowdiff_pairs_per_s":%.0f,"raw_records":%s,"raw_s":%.2f,"raw_per_s":%.0f,"ratio":%.3f,"raw_whole_records":%s,"raw_whole_s":%.2f,"raw_whole_per_s":%.0f,"ratio_whole":%.3f,"consumer_peak_rss_mb":%.0f}\n' \
+printf '{"bench":"consume","pairs":%s,"stored":%s,"shadowdiff_s":%.2f,"consumer_exit_s":%.2f,"shadowdiff_pairs_per_s":%.0f,"raw_records":%s,"raw_s":%.2f,"raw_per_s":%.0f,"ratio":%.3f,"raw_whole_records":%s,"raw_whole_s":%.2f,"raw_whole_per_s":%.0f,"ratio_whole":%.3f,"consumer_peak_rss_mb":%.0f,"consumer_cpu_s":%.2f}\n' \
   "$PAIRS" "$stored" "$shadowdiff_s" "$exit_s" "$(echo "$PAIRS / $shadowdiff_s" | bc -l)" "$raw" "$raw_s" \
   "$(echo "$raw / $raw_s" | bc -l)" "$(echo "($PAIRS / $shadowdiff_s) / ($raw / $raw_s)" | bc -l)" \
   "$whole" "$whole_s" "$(echo "$whole / $whole_s" | bc -l)" "$(echo "($PAIRS / $shadowdiff_s) / ($whole / $whole_s)" | bc -l)" \
-  "$(echo "$(cat /tmp/bench-consume-rss) / 1024" | bc -l)"
+  "$(echo "$(cut -d' ' -f1 /tmp/bench-consume-rss) / 1024" | bc -l)" \
+  "$(echo "$(cut -d' ' -f2 /tmp/bench-consume-rss) + $(cut -d' ' -f3 /tmp/bench-consume-rss)" | bc -l)"

@@ -2,9 +2,9 @@ import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
 import { parseExchangeLine } from "../contracts/validate-record.js";
-import type { BatchResult, DeadLetterMessage } from "../pipeline/write-behind.js";
 import type { RecordedCapture } from "../sources/recorded-capture.js";
 import { concatEncoded, type EncodedRows, encodeRows } from "../store/tab-separated.js";
+import type { BatchOutput, DeadLetterMessage } from "./batch-output.js";
 import { type PairBuilder, unpairedRow } from "./pair-builder.js";
 
 /** A Kafka message as the diff needs it. */
@@ -13,9 +13,6 @@ export interface RawMessage {
   readonly value: Buffer | null;
   readonly offset: string;
 }
-
-/** What a batch of baseline records turned into; pairs are encoded for the store at once. */
-export type RecordedBatchOutput = Omit<BatchResult, "offsets">;
 
 /**
  * Diffs a batch of baseline records against recorded candidates: each valid record is paired with
@@ -32,7 +29,7 @@ export function diffRecordedBatch(
   builder: PairBuilder,
   version: number,
   onRecord?: (record: ExchangeRecord, text: string) => void,
-): RecordedBatchOutput {
+): BatchOutput {
   const encoded: EncodedRows[] = [];
   const unpaired: UnpairedRow[] = [];
   const deadLetters: DeadLetterMessage[] = [];

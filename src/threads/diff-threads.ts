@@ -2,7 +2,8 @@ import { Worker } from "node:worker_threads";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
-import type { RawMessage, RecordedBatchOutput } from "../pairing/recorded-batch.js";
+import type { BatchOutput } from "../pairing/batch-output.js";
+import type { RawMessage } from "../pairing/recorded-batch.js";
 import type { ByteRange } from "../sources/jsonl-lines.js";
 import type { IndexedPart, SharedCaptureIndex } from "../sources/recorded-capture.js";
 
@@ -43,15 +44,15 @@ export interface AttachMessage {
 export type WorkerMessage = DiffRequest | IndexRequest | AttachMessage;
 
 export type DiffReply =
-  | { readonly id: number; readonly ok: true; readonly output: WireOutput }
+  | { readonly id: number; readonly ok: true; readonly output: BatchOutputOnTheWire }
   | { readonly id: number; readonly ok: true; readonly part: IndexedPart }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
 type Answer = Extract<DiffReply, { ok: true }>;
 
-/** The output as it crosses threads: Buffers arrive as Uint8Arrays. */
-type WireOutput = Omit<RecordedBatchOutput, "pairs" | "deadLetters"> & {
-  readonly pairs: Omit<RecordedBatchOutput["pairs"], "chunks"> & { readonly chunks: readonly Uint8Array[] };
+/** A BatchOutput as it crosses threads: Buffers arrive as Uint8Arrays. */
+export type BatchOutputOnTheWire = Omit<BatchOutput, "pairs" | "deadLetters"> & {
+  readonly pairs: Omit<BatchOutput["pairs"], "chunks"> & { readonly chunks: readonly Uint8Array[] };
   readonly deadLetters: readonly {
     readonly key: Uint8Array | null;
     readonly value: Uint8Array | null;
@@ -100,7 +101,7 @@ export class DiffThreads {
     partition: number,
     version: number,
     messages: readonly RawMessage[],
-  ): Promise<RecordedBatchOutput> {
+  ): Promise<BatchOutput> {
     const request = pack(this.nextId++, topic, partition, version, messages);
     const answer = await this.send(this.leastBusy(), request, [request.bytes]);
     if (!("output" in answer)) throw new Error("a diff thread answered a batch with an index");
@@ -215,7 +216,7 @@ function pack(
   };
 }
 
-function fromWire(output: WireOutput): RecordedBatchOutput {
+function fromWire(output: BatchOutputOnTheWire): BatchOutput {
   const buffer = (view: Uint8Array | null) =>
     view === null ? null : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   return {

@@ -1,19 +1,12 @@
-import { createServer } from "node:http";
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
+import { kafkajsConnection } from "../../consume/kafkajs-port.js";
+import { LOG_LEVELS, type LogLevel, lineLogger } from "../../consume/logger.js";
+import { startConsume } from "../../consume/start-consume.js";
+import { DEFAULT_FLUSH } from "../../consume/write-behind-policy.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { PairBuilder } from "../../pairing/pair-builder.js";
-import { PairDiffer } from "../../pairing/pair-differ.js";
-import { consume, DEFAULT_FLUSH, emptyMetrics, prometheusText } from "../../pipeline/consume.js";
-import { ExecutionStage } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
-import { requireTopics } from "../../sources/kafka/require-topics.js";
-import { RecordedCapture } from "../../sources/recorded-capture.js";
-import { migrate } from "../../store/migrate.js";
-import { openStore } from "../../store/open-store.js";
-import { storePairWriter } from "../../store/pair-writer.js";
-import { DiffThreads } from "../../threads/diff-threads.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
@@ -114,6 +107,14 @@ const consumeOptions = {
     defaultValue: DEFAULT_FLUSH.maxDelayMs / 1000,
     parse: numberAbove(0),
   }),
+  logLevel: option<LogLevel>({
+    flags: "--log-level <level>",
+    description:
+      "what the consumer logs to stderr besides its progress lines; warn shows every failure it rides out",
+    env: "SHADOWDIFF_LOG_LEVEL",
+    choices: LOG_LEVELS,
+    defaultValue: "warn",
+  }),
   ...executionOptions,
   ...kafkaOptions,
   ...storeOptions,
@@ -153,155 +154,100 @@ Example:
         (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
       );
       const pricing = await readPricing(options.pricing);
-      const topics = options.candidate.filter((spec) => spec.startsWith("topic:"));
-      const executed = options.candidate.filter((spec) => spec.startsWith("release:"));
-      const files = options.candidate.filter(
-        (spec) => !spec.startsWith("topic:") && !spec.startsWith("release:"),
+      const candidates = candidateSpecs(options.candidate);
+      const executed = await Promise.all(
+        candidates.executed.map((path) => loadRelease(path, manifestLoading(options))),
       );
-      if (topics.length > 1 || (topics.length === 1 && files.length > 0)) {
-        throw new ShadowdiffError(
-          "BAD_USAGE",
-          "pair-join mode takes one --candidate topic:T and no recorded files",
-        );
-      }
-      // Recorded candidates are diffed (and first indexed) by threads; executed candidates and
-      // pair-join mode run in this thread.
-      const threads =
-        options.diffThreads > 0 && executed.length === 0 && topics.length === 0 && files.length > 0
-          ? new DiffThreads(options.diffThreads, { rules, releases, pricing })
-          : undefined;
-      const candidates = await Promise.all(
-        files.map((spec) => {
-          if (!spec.startsWith("file:")) {
-            throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: expected file:PATH or topic:NAME`);
-          }
-          const path = spec.slice("file:".length);
-          return RecordedCapture.open(
-            path,
-            threads && { parts: threads.size, index: (ranges) => threads.index(path, ranges) },
-          );
-        }),
-      ).catch(async (error: unknown) => {
-        await threads?.close();
-        throw error;
-      });
-      threads?.attach(candidates.map((capture) => capture.share()));
-      for (const capture of candidates) {
-        context.stderr(
-          `consume: indexed ${capture.path}: ${capture.size} records${capture.invalid > 0 ? `, ${capture.invalid} invalid lines skipped` : ""}${threads ? ` (${threads.size} threads)` : ""}\n`,
-        );
-      }
-      const candidateTopic = topics[0]?.slice("topic:".length);
-      const toExecute = await Promise.all(
-        executed.map((spec) => loadRelease(spec.slice("release:".length), manifestLoading(options))),
-      );
-      const execution =
-        toExecute.length === 0
-          ? undefined
-          : {
-              stage: new ExecutionStage(
-                toExecute,
-                executionSettings(options, context.env),
-                [...releases, ...toExecute],
-                pricing,
-                new PairBuilder(
-                  new PairDiffer(rules, [...releases, ...toExecute]),
-                  [...releases, ...toExecute],
-                  pricing,
-                ),
-              ),
-              concurrency: options.concurrency,
-            };
-      const store = await openStore(storeSettings(options));
-      const metrics = emptyMetrics();
-      const server =
-        options.metricsPort === undefined
-          ? undefined
-          : createServer((request, response) => {
-              if (request.url !== "/metrics") {
-                response.writeHead(404).end();
-                return;
-              }
-              response
-                .writeHead(200, { "content-type": "text/plain; version=0.0.4" })
-                .end(prometheusText(metrics));
-            });
-      if (server !== undefined) {
-        // Port 0 takes a free one; the line names where the metrics are, either way.
-        // Every interface, as before: a Prometheus in the cluster scrapes it.
-        await new Promise<void>((resolve) => server.listen(options.metricsPort, resolve));
-        const address = server.address();
-        const port = address !== null && typeof address === "object" ? address.port : options.metricsPort;
-        context.stderr(`consume: metrics on port ${port} (/metrics)\n`);
-      }
-      const shutdown = shutdownSignal((name) =>
-        context.stderr(`consume: ${name}, finishing the current batch\n`),
+      const kafka = kafkajsConnection(
+        kafkaClient(options, context.env),
+        kafkaClient(options, context.env, { retries: 2 }),
+        options.brokers.split(","),
       );
       let lastReport = 0;
-      let exitCode: number = EXIT.ok;
-      try {
-        const kafka = kafkaClient(options, context.env);
-        const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
-        await requireTopics(kafkaClient(options, context.env, { retries: 2 }), options.brokers.split(","), [
-          { name: options.topic, role: "--topic" },
-          ...(candidateTopic === undefined ? [] : [{ name: candidateTopic, role: "--candidate topic:" }]),
-          { name: deadLetterTopic, role: "dead letters, --dead-letter-topic" },
-        ]);
-        await migrate(store);
-        await consume({
-          kafka,
-          topic: options.topic,
-          groupId: options.group,
-          deadLetterTopic,
-          fromBeginning: options.fromBeginning === true,
-          candidates,
-          ...(execution === undefined ? {} : { execution }),
-          ...(candidateTopic === undefined
-            ? {}
-            : { candidateTopic, joinWindowMs: options.joinWindow * 1000 }),
-          rules,
-          releases,
-          pricing,
-          writer: storePairWriter(store),
-          signal: shutdown.signal,
-          ...(options.idleExit === undefined ? {} : { idleExitMs: options.idleExit * 1000 }),
-          metrics,
-          ...(threads === undefined ? {} : { diffThreads: threads }),
-          flush: {
-            maxPairs: options.flushPairs,
-            maxBytes: options.flushMegabytes * (1 << 20),
-            maxDelayMs: options.flushInterval * 1000,
-          },
-          onAssignment: (partitions) =>
+      const { metrics, stopped } = await startConsume({
+        kafka,
+        topic: options.topic,
+        groupId: options.group,
+        deadLetterTopic: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
+        fromBeginning: options.fromBeginning === true,
+        recordedFiles: candidates.files,
+        ...(executed.length === 0
+          ? {}
+          : { executed: { releases: executed, settings: executionSettings(options, context.env) } }),
+        ...(candidates.topic === undefined ? {} : { candidateTopic: candidates.topic }),
+        joinWindowMs: options.joinWindow * 1000,
+        rules,
+        releases,
+        pricing,
+        diffThreads: options.diffThreads,
+        store: storeSettings(options),
+        ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+        flush: {
+          maxPairs: options.flushPairs,
+          maxBytes: options.flushMegabytes * (1 << 20),
+          maxDelayMs: options.flushInterval * 1000,
+        },
+        ...(options.idleExit === undefined ? {} : { idleExitMs: options.idleExit * 1000 }),
+        shutdown: () =>
+          shutdownSignal((name) => context.stderr(`consume: ${name}, finishing the current batch\n`)),
+        logger: lineLogger(context.stderr, options.logLevel, "consume"),
+        on: {
+          indexed: (capture, threads) =>
+            context.stderr(
+              `consume: indexed ${capture.path}: ${capture.size} records${capture.invalid > 0 ? `, ${capture.invalid} invalid lines skipped` : ""}${threads ? ` (${threads} threads)` : ""}\n`,
+            ),
+          // Port 0 takes a free one; the line names where the metrics are, either way.
+          metricsServer: (port) => context.stderr(`consume: metrics on port ${port} (/metrics)\n`),
+          assignment: (partitions) =>
             context.stderr(`consume: joined group ${options.group}, partitions [${partitions.join(",")}]\n`),
-          onProgress: (current) => {
+          progress: (current) => {
             if (Date.now() - lastReport < 2_000) return;
             lastReport = Date.now();
-            const lag = [...current.lag.values()].reduce((sum, value) => sum + value, 0);
             context.stderr(
-              `consume: ${current.records} records, ${current.pairs} pairs, ${current.invalid} invalid, lag ${lag}\n`,
+              `consume: ${current.records} records, ${current.pairs} pairs, ${current.invalid} invalid, lag ${current.totalLag()}\n`,
             );
           },
-        });
+        },
+      });
+      context.stderr(
+        `consume: stopped after ${metrics.records} records: ${metrics.pairs} pairs, ${metrics.unpaired} unpaired, ${metrics.invalid} invalid, ${metrics.storeRetries} store retries\n`,
+      );
+      // --idle-exit means "the topic is drained": records known to be left unread contradict it.
+      const lag = metrics.totalLag();
+      if (!stopped && options.idleExit !== undefined && lag > 0) {
         context.stderr(
-          `consume: stopped after ${metrics.records} records: ${metrics.pairs} pairs, ${metrics.unpaired} unpaired, ${metrics.invalid} invalid, ${metrics.storeRetries} store retries\n`,
+          `consume: ${lag} record(s) still unread (lag) when it went idle; not a complete run\n`,
         );
-        // --idle-exit means "the topic is drained": records known to be left unread contradict it.
-        const lag = [...metrics.lag.values()].reduce((sum, value) => sum + value, 0);
-        if (!shutdown.signal.aborted && options.idleExit !== undefined && lag > 0) {
-          context.stderr(
-            `consume: ${lag} record(s) still unread (lag) when it went idle; not a complete run\n`,
-          );
-          exitCode = EXIT.infrastructure;
-        }
-      } finally {
-        shutdown.dispose();
-        server?.close();
-        for (const capture of candidates) capture.close();
-        await threads?.close();
-        await store.close();
+        return EXIT.infrastructure;
       }
-      return exitCode;
+      return EXIT.ok;
     }),
   );
+}
+
+/** `--candidate` values by kind: recorded files, executed releases, or one pair-join topic. */
+function candidateSpecs(specs: readonly string[]): {
+  files: string[];
+  executed: string[];
+  topic: string | undefined;
+} {
+  const topics = specs.filter((spec) => spec.startsWith("topic:"));
+  const executed = specs.filter((spec) => spec.startsWith("release:"));
+  const files = specs.filter((spec) => !spec.startsWith("topic:") && !spec.startsWith("release:"));
+  if (topics.length > 1 || (topics.length === 1 && files.length > 0)) {
+    throw new ShadowdiffError(
+      "BAD_USAGE",
+      "pair-join mode takes one --candidate topic:T and no recorded files",
+    );
+  }
+  for (const spec of files) {
+    if (!spec.startsWith("file:")) {
+      throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: expected file:PATH or topic:NAME`);
+    }
+  }
+  return {
+    files: files.map((spec) => spec.slice("file:".length)),
+    executed: executed.map((spec) => spec.slice("release:".length)),
+    topic: topics[0]?.slice("topic:".length),
+  };
 }

@@ -1,41 +1,19 @@
-import { setTimeout as delay } from "node:timers/promises";
-import type { ReleaseRow, UnpairedRow } from "../contracts/pair-row.js";
-import { concatEncoded, type EncodedRows } from "../store/tab-separated.js";
+import { mergeOutputs } from "../pairing/batch-output.js";
+import type { Clock } from "./clock.js";
+import type { TopicOffset } from "./consumer-port.js";
+import type { Logger } from "./logger.js";
+import type { PendingBatch } from "./offset-policy.js";
 
-/** A Kafka offset to commit: the next one to read on that topic-partition. */
-export interface TopicOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
-
-/** A dead-letter message as the producer sends it. */
-export interface DeadLetterMessage {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Record<string, string>;
-}
-
-/** What one consumed batch produced, and where its partition may be committed once it is stored. */
-export interface BatchResult {
-  /** Encoded at once: the buffer then holds bytes, not row objects the GC would have to trace. */
-  readonly pairs: EncodedRows;
-  readonly unpaired: readonly UnpairedRow[];
-  readonly releases: readonly ReleaseRow[];
-  readonly deadLetters: readonly DeadLetterMessage[];
-  readonly offsets: readonly TopicOffset[];
-}
-
-export interface WriteBehindOptions<Batch extends BatchResult> {
+export interface WriteBehindOptions {
   /**
    * Stores the merged output of several batches (dead letters, releases, pairs, unpaired),
    * retrying until it is acknowledged; resolves false if the consumer stopped first.
    */
-  readonly store: (output: BatchResult) => Promise<boolean>;
+  readonly store: (batch: PendingBatch["output"]) => Promise<boolean>;
   /** Commits offsets whose records are all stored. */
   readonly commit: (offsets: readonly TopicOffset[]) => Promise<void>;
   /** Called with the batches of each acknowledged write, after their commit. */
-  readonly onStored: (batches: readonly Batch[]) => void;
+  readonly onStored: (batches: readonly PendingBatch[]) => void;
   /** Write once this many pairs are waiting. */
   readonly maxPairs: number;
   /** … or once their encoded rows hold this many bytes. */
@@ -49,6 +27,8 @@ export interface WriteBehindOptions<Batch extends BatchResult> {
    * batches are dropped uncommitted, and the consumer is told to stop.
    */
   readonly onFailure?: (error: unknown) => void;
+  readonly clock: Clock;
+  readonly logger: Logger;
 }
 
 /**
@@ -61,8 +41,8 @@ export interface WriteBehindOptions<Batch extends BatchResult> {
  * rows was acknowledged. In-flight work is bounded: one write running and one buffer filling;
  * `add` waits (heart-beating) while both are full, so a store outage stops the fetching.
  */
-export class WriteBehind<Batch extends BatchResult> {
-  private buffer: Batch[] = [];
+export class WriteBehind {
+  private buffer: PendingBatch[] = [];
   private bufferedPairs = 0;
   private bufferedBytes = 0;
   private oldestAt = 0;
@@ -73,17 +53,17 @@ export class WriteBehind<Batch extends BatchResult> {
   /** A write failed for good: nothing more is written or committed. */
   private failed = false;
 
-  constructor(private readonly options: WriteBehindOptions<Batch>) {}
+  constructor(private readonly options: WriteBehindOptions) {}
 
   /** Buffers a batch; starts a write when the buffer is full, waiting first for the running one. */
-  async add(batch: Batch, heartbeat: () => Promise<void>): Promise<void> {
+  async add(batch: PendingBatch, heartbeat: () => Promise<void>): Promise<void> {
     // Uncommitted, so read again by whichever member owns the partition next.
     if (this.failed) return;
-    this.lastAddAt = Date.now();
+    this.lastAddAt = this.options.clock.now();
     if (this.buffer.length === 0) this.oldestAt = this.lastAddAt;
     this.buffer.push(batch);
-    this.bufferedPairs += batch.pairs.rows;
-    this.bufferedBytes += batch.pairs.bytes;
+    this.bufferedPairs += batch.output.pairs.rows;
+    this.bufferedBytes += batch.output.pairs.bytes;
     const full = this.bufferedPairs >= this.options.maxPairs || this.bufferedBytes >= this.options.maxBytes;
     if (full) await this.startWrite(heartbeat);
   }
@@ -91,7 +71,7 @@ export class WriteBehind<Batch extends BatchResult> {
   /** Timer tick: starts a write of a buffer that waited long enough, if none is running. */
   tick(): void {
     if (this.failed || this.running !== undefined || this.buffer.length === 0) return;
-    const now = Date.now();
+    const now = this.options.clock.now();
     const idle = now - this.lastAddAt >= (this.options.idleMs ?? DEFAULT_IDLE_MS);
     if (idle || now - this.oldestAt >= this.options.maxDelayMs) void this.startWrite(async () => {});
   }
@@ -110,13 +90,15 @@ export class WriteBehind<Batch extends BatchResult> {
   private async startWrite(heartbeat: () => Promise<void>): Promise<void> {
     // The group must keep hearing from this member while it waits (a slow or absent store).
     while (this.running !== undefined) {
-      await Promise.race([this.running, delay(1_000)]);
-      await heartbeat().catch(() => {});
+      await Promise.race([this.running, this.options.clock.sleep(1_000)]);
+      await heartbeat().catch((error: unknown) =>
+        this.options.logger.warn("heartbeat while waiting for the running write failed", error),
+      );
     }
     if (this.buffer.length > 0) this.run(this.take());
   }
 
-  private run(batches: readonly Batch[]): void {
+  private run(batches: readonly PendingBatch[]): void {
     const running = this.write(batches).then((stored) => {
       if (this.running === running) this.running = undefined;
       return stored;
@@ -124,7 +106,7 @@ export class WriteBehind<Batch extends BatchResult> {
     this.running = running;
   }
 
-  private take(): Batch[] {
+  private take(): PendingBatch[] {
     const batches = this.buffer;
     this.buffer = [];
     this.bufferedPairs = 0;
@@ -132,10 +114,10 @@ export class WriteBehind<Batch extends BatchResult> {
     return batches;
   }
 
-  private async write(batches: readonly Batch[]): Promise<boolean> {
+  private async write(batches: readonly PendingBatch[]): Promise<boolean> {
     let stored: boolean;
     try {
-      stored = await this.options.store(merge(batches));
+      stored = await this.options.store(mergeOutputs(batches.map((batch) => batch.output)));
     } catch (error) {
       this.failed = true;
       this.buffer = [];
@@ -148,7 +130,15 @@ export class WriteBehind<Batch extends BatchResult> {
     }
     // A failed commit is not retried here: the next write commits further, and a record whose
     // offset was never committed is read again and replaces its stored row.
-    await this.options.commit(latestOffsets(batches)).catch(() => {});
+    const offsets = latestOffsets(batches);
+    await this.options
+      .commit(offsets)
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          `offsets not committed (${offsets.map(describeOffset).join(", ")}); the next write commits further`,
+          error,
+        ),
+      );
     this.options.onStored(batches);
     return true;
   }
@@ -157,21 +147,14 @@ export class WriteBehind<Batch extends BatchResult> {
 /** Longer than the gap between batches of a busy consumer, far shorter than `maxDelayMs`. */
 const DEFAULT_IDLE_MS = 250;
 
-function merge(batches: readonly BatchResult[]): BatchResult {
-  if (batches.length === 1) return batches[0] as BatchResult;
-  return {
-    pairs: concatEncoded(batches.map((batch) => batch.pairs)),
-    unpaired: batches.flatMap((batch) => batch.unpaired),
-    releases: batches.flatMap((batch) => batch.releases),
-    deadLetters: batches.flatMap((batch) => batch.deadLetters),
-    offsets: latestOffsets(batches),
-  };
-}
-
 /** Per topic-partition, the offset of the latest batch (batches of a partition arrive in order). */
-function latestOffsets(batches: readonly BatchResult[]): TopicOffset[] {
+function latestOffsets(batches: readonly PendingBatch[]): TopicOffset[] {
   const latest = new Map<string, TopicOffset>();
   for (const batch of batches)
     for (const offset of batch.offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
   return [...latest.values()];
+}
+
+function describeOffset({ topic, partition, offset }: TopicOffset): string {
+  return `${topic}/${partition}@${offset}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { JoinBuffer, type Waiting } from "../../../src/consume/join-buffer.js";
 import type { ExchangeRecord } from "../../../src/contracts/exchange.js";
-import { JoinBuffer, type Waiting } from "../../../src/pipeline/join-buffer.js";
 
 const entry = (side: "baseline" | "candidate", offset: number, arrivedAt: number, topic = side): Waiting => ({
   side,
