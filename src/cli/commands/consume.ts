@@ -10,6 +10,7 @@ import { loadRelease } from "../../release/load.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
+import { parseInputSpecs } from "../input-specs.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
@@ -240,13 +241,10 @@ function candidateSpecs(specs: readonly string[]): {
       "pair-join mode takes one --candidate topic:T and no recorded files",
     );
   }
-  for (const spec of files) {
-    if (!spec.startsWith("file:")) {
-      throw new ShadowdiffError("BAD_USAGE", `--candidate ${spec}: expected file:PATH or topic:NAME`);
-    }
-  }
   return {
-    files: files.map((spec) => spec.slice("file:".length)),
+    files: parseInputSpecs(files, "--candidate", ["file"], {
+      otherwise: "expected file:PATH or topic:NAME",
+    }).map((spec) => spec.value),
     executed: executed.map((spec) => spec.slice("release:".length)),
     topic: topics[0]?.slice("topic:".length),
   };
