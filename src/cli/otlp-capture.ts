@@ -2,7 +2,8 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { DeadLetterFile, deadLetterOf } from "../pipeline/dead-letter.js";
+import { deadLetterOf } from "../contracts/dead-letter.js";
+import { DeadLetterFile } from "../pipeline/dead-letter.js";
 import { readOtlpFile } from "../sources/otel/otlp-file.js";
 
 export interface OtlpCapture {

@@ -1,3 +1,4 @@
+import { deadLetterHeaders } from "../contracts/dead-letter.js";
 import type { ShadowdiffError } from "../contracts/errors.js";
 import { type ExchangeRecord, pairKey } from "../contracts/exchange.js";
 import type { PairRow, UnpairedRow } from "../contracts/pair-row.js";
@@ -104,16 +105,5 @@ function deadLetter(
   partition: number,
   offset: string,
 ): DeadLetterMessage {
-  return {
-    key,
-    value,
-    headers: {
-      "shadowdiff-error-code": error.code,
-      "shadowdiff-error-reason": error.message,
-      "shadowdiff-error-path": error.context.path ?? "",
-      "shadowdiff-source-topic": topic,
-      "shadowdiff-source-partition": String(partition),
-      "shadowdiff-source-offset": offset,
-    },
-  };
+  return { key, value, headers: deadLetterHeaders(error, { topic, partition, offset }) };
 }

@@ -1,32 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { ShadowdiffError } from "../contracts/errors.js";
-
-/** One rejected input, with everything needed to find and fix it. */
-export interface DeadLetter {
-  readonly source: string;
-  readonly line?: number;
-  readonly record_id?: string;
-  readonly path?: string;
-  readonly code: string;
-  readonly reason: string;
-  /** The rejected input exactly as received. */
-  readonly text: string;
-}
-
-export function deadLetterOf(error: ShadowdiffError, text: string): DeadLetter {
-  const context = error.context;
-  return {
-    source: context.source ?? "",
-    ...(context.line === undefined ? {} : { line: context.line }),
-    ...(context.recordId === undefined ? {} : { record_id: context.recordId }),
-    ...(context.path === undefined ? {} : { path: context.path }),
-    code: error.code,
-    reason: error.message,
-    text,
-  };
-}
+import type { DeadLetter } from "../contracts/dead-letter.js";
 
 /** A JSONL dead-letter file, created on the first letter so clean runs leave nothing behind. */
 export class DeadLetterFile {

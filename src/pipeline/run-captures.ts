@@ -1,3 +1,4 @@
+import { deadLetterOf } from "../contracts/dead-letter.js";
 import type { UnpairedRow } from "../contracts/pair-row.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
@@ -6,10 +7,9 @@ import type { PairCategory } from "../diff/category.js";
 import { emptyCategoryCounts } from "../diff/category.js";
 import { PairBuilder, unpairedRow } from "../pairing/pair-builder.js";
 import { PairDiffer } from "../pairing/pair-differ.js";
-
 import { type PairingKey, pairCaptureFiles } from "../sources/capture-pairs.js";
 import type { PairWriter } from "../store/store.js";
-import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
+import type { DeadLetterFile } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
 
 export interface RunCapturesOptions {

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { deadLetterOf } from "../contracts/dead-letter.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import type { ExchangeRecord } from "../contracts/exchange.js";
 import type { PairRow, ReleaseRow } from "../contracts/pair-row.js";
@@ -9,12 +10,11 @@ import { executeCandidate } from "../execute/executor.js";
 import { CircuitBreaker, inSample, SpendBudget, TokenBucket } from "../execute/limits.js";
 import { PairBuilder } from "../pairing/pair-builder.js";
 import { PairDiffer } from "../pairing/pair-differ.js";
-
 import { releaseStamp } from "../release/content-id.js";
 import { lintRelease } from "../release/lint.js";
 import { readCapture } from "../sources/capture-file.js";
 import type { PairWriter } from "../store/store.js";
-import { type DeadLetterFile, deadLetterOf } from "./dead-letter.js";
+import type { DeadLetterFile } from "./dead-letter.js";
 import { PairBatcher } from "./pair-batcher.js";
 
 export interface ExecutionSettings {
