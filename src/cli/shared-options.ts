@@ -4,6 +4,14 @@ import type { DiffRules } from "../contracts/rules.js";
 import { resolveRules } from "../normalize/resolve-rules.js";
 import { option } from "./option-table.js";
 
+/** `--rules`: the diff rules of every command that compares pairs (`diff`, `run`, `consume`). */
+export const rulesOption = option({
+  flags: "--rules <file>",
+  defaultText: "built-in rules",
+  description: "diff rules (YAML/JSON)",
+  env: "SHADOWDIFF_RULES",
+});
+
 /** `--since` / `--until`: the data window of `report` and `gate`. */
 export const windowOptions = {
   since: option<number>({

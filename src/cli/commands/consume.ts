@@ -14,7 +14,7 @@ import { parseInputSpecs } from "../input-specs.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
-import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption, rulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const consumeOptions = {
@@ -51,12 +51,7 @@ const consumeOptions = {
     flags: "--from-beginning",
     description: "a new group starts at the oldest offset",
   }),
-  rules: option({
-    flags: "--rules <file>",
-    defaultText: "built-in rules",
-    description: "diff rules (YAML/JSON)",
-    env: "SHADOWDIFF_RULES",
-  }),
+  rules: rulesOption,
   release: option<string[]>({
     flags: "--release <manifest>",
     defaultText: "none: calls are not checked against tool schemas",

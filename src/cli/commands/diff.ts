@@ -8,7 +8,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { progressReporter } from "../progress.js";
-import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption, rulesOption } from "../shared-options.js";
 
 const diffOptions = {
   baseline: option({
@@ -26,12 +26,7 @@ const diffOptions = {
     defaultText: "none: raw counts only",
     description: "A/A capture: the baseline release re-run on the same requests",
   }),
-  rules: option({
-    flags: "--rules <file>",
-    defaultText: "built-in rules",
-    description: "diff rules (YAML/JSON)",
-    env: "SHADOWDIFF_RULES",
-  }),
+  rules: rulesOption,
   release: option<string[]>({
     flags: "--release <manifest>",
     defaultText: "none: calls are not checked against tool schemas",

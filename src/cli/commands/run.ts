@@ -20,7 +20,7 @@ import { shutdownSignal } from "../kafka-options.js";
 import { addOptions, type OptionValues, option, readOptions } from "../option-table.js";
 import { otlpCapture } from "../otlp-capture.js";
 import { progressReporter } from "../progress.js";
-import { manifestLoading, manifestRootOptions, readRulesOption } from "../shared-options.js";
+import { manifestLoading, manifestRootOptions, readRulesOption, rulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
 
 const runOptions = {
@@ -43,12 +43,7 @@ const runOptions = {
     defaultText: "none: no noise floor, net drift inconclusive",
     description: "A/A re-run of the baseline: file:A.jsonl",
   }),
-  rules: option({
-    flags: "--rules <file>",
-    defaultText: "built-in rules",
-    description: "diff rules (YAML/JSON)",
-    env: "SHADOWDIFF_RULES",
-  }),
+  rules: rulesOption,
   release: option<string[]>({
     flags: "--release <manifest>",
     defaultText: "none: calls are not checked against tool schemas",
