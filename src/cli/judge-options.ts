@@ -35,6 +35,7 @@ export function judgeSummaryText(judge: string, candidate: string, summary: Judg
     `  better ${summary.better} / same ${summary.same} / worse ${summary.worse}; inconsistent ${summary.inconsistent}, unparseable ${summary.unparseable}`,
     `  skipped ${summary.skippedBudget} (budget) / ${summary.skippedCircuit} (circuit open) / ${summary.skippedLimit} (limit), ${summary.sampledOut} sampled out, ${summary.failed} failed`,
     `  ${summary.modelCalls} model calls, ${summary.spentUsd.toFixed(4)} usd`,
+    ...(summary.lastFailure === undefined ? [] : [`  last failure: ${summary.lastFailure}`]),
     "",
   ].join("\n");
 }

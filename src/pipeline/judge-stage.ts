@@ -183,6 +183,7 @@ export class JudgeStage {
       this.breaker.failed(Date.now());
       this.summary.judged--;
       this.summary.failed++;
+      this.summary.lastFailure = scrubSecrets(error.message, [this.endpoint.apiKey]);
       return undefined;
     }
   }

@@ -16,6 +16,8 @@ export interface JudgeSummary {
   skippedLimit: number;
   /** Pairs whose judge calls failed after retries (left unjudged, so a later run tries again). */
   failed: number;
+  /** The last failure's message (scrubbed), so a failing judge says why instead of only counting. */
+  lastFailure?: string;
   modelCalls: number;
   spentUsd: number;
 }
