@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { resolveScope } from "../../analyze/report-scope.js";
+import { releasesSql } from "../../analyze/report-queries.js";
+import { resolveRelease, type StoredRelease } from "../../analyze/report-scope.js";
 import { readPricing } from "../../contracts/read-pricing.js";
 import { loadJudge } from "../../judge/load-judge.js";
 import { judgeStoredPairs } from "../../pipeline/judge-stored.js";
@@ -114,7 +115,12 @@ async function judgeAction(command: Command, context: CliContext): Promise<numbe
   const store = await openStore(storeSettings(options));
   try {
     if (!(await isCurrent(store))) await migrate(store);
-    const { candidate } = await resolveScope(store, { candidate: options.candidate });
+    // By id, name or name@version; the baseline release names its own A/A pairs (judge noise).
+    const candidate = resolveRelease(
+      options.candidate,
+      await store.query<StoredRelease>(releasesSql(store.database)),
+      "candidate",
+    );
     const progress = progressReporter(context, "judge");
     const shutdown = shutdownSignal((name) =>
       context.stderr(`judge: ${name}, writing what was judged and stopping\n`),
