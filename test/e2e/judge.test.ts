@@ -1,11 +1,19 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ScriptedServer, startScriptedModelServer } from "../../fixtures/model-server/server.js";
+import { startScriptedModelServer } from "../../fixtures/model-server/server.js";
 import type { ExchangeRecord } from "../../src/contracts/exchange.js";
+import {
+  CHAT,
+  candidate,
+  judge,
+  judgeArgs,
+  judgeManifest,
+  SECRET,
+  shadowdiff,
+  world,
+} from "./judge-world.js";
 
 /**
  * `shadowdiff judge` through the built CLI on chDB, against the scripted model server (a FIXTURE,
@@ -15,102 +23,14 @@ import type { ExchangeRecord } from "../../src/contracts/exchange.js";
  * texts (equal texts would share one cached verdict, across candidates too) and
  * the model-call counts below are exact (the cache only serves re-runs).
  */
-const execute = promisify(execFile);
-const SECRET = "sk-test-JUDGE-NEVER-LEAK-4d21e0";
-const CHAT = "/v1/chat/completions";
-let models: ScriptedServer;
-let directory: string;
-let store: string;
-const baselines: ExchangeRecord[] = [];
-
-interface JudgeSummary {
-  considered: number;
-  judged: number;
-  cached: number;
-  better: number;
-  same: number;
-  worse: number;
-  inconsistent: number;
-  unparseable: number;
-  skippedBudget: number;
-  failed: number;
-  modelCalls: number;
-  spentUsd: number;
-}
-
-async function shadowdiff(
-  args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute("node", ["bin/shadowdiff.js", ...args, "--store", store], {
-      env: { ...process.env, SHADOWDIFF_TEST_JUDGE_KEY: SECRET },
-      maxBuffer: 64 << 20,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-/** A candidate capture: each answer reworded, with a marker chosen by the record's position. */
-async function candidate(version: string, marker: (index: number) => string): Promise<string> {
-  const lines = baselines.map((record, index) =>
-    JSON.stringify({
-      ...record,
-      release: { ...record.release, id: `sha256:judge-test-${version}`, version },
-      response: {
-        ...record.response,
-        output: `Reworded by ${version} for ${record.id}: ${record.response.output ?? ""}${marker(index)}`,
-      },
-    }),
-  );
-  const path = join(directory, `${version}.jsonl`);
-  await writeFile(path, `${lines.join("\n")}\n`);
-  return path;
-}
-
-/** A judge manifest beside a copy of the fixture prompt; `extra` changes its content id. */
-async function judgeManifest(name: string, snapshot: string, extra = ""): Promise<string> {
-  const source = await readFile("fixtures/judges/judge.yaml", "utf8");
-  const path = join(directory, `${name}.yaml`);
-  await writeFile(
-    path,
-    `${source.replace("snapshot: judge-markers-2025-01-01", `snapshot: ${snapshot}`)}${extra}`,
-  );
-  return path;
-}
-
-const judgeArgs = (candidateRelease: string, manifest: string, extra: readonly string[] = []) => [
-  "judge",
-  "--candidate",
-  candidateRelease,
-  "--judge",
-  manifest,
-  "--model-base-url",
-  models.url,
-  "--rate-limit",
-  "5000",
-  "--format",
-  "json",
-  ...extra,
-];
-
-async function judge(candidateRelease: string, manifest: string, extra: readonly string[] = []) {
-  const before = models.hits.get(CHAT) ?? 0;
-  const result = await shadowdiff(judgeArgs(candidateRelease, manifest, extra));
-  expect(result.code, result.stderr).toBe(0);
-  const summary = (JSON.parse(result.stdout) as { summary: JudgeSummary }).summary;
-  return { summary, calls: (models.hits.get(CHAT) ?? 0) - before, stderr: result.stderr };
-}
-
 beforeAll(async () => {
-  models = await startScriptedModelServer();
-  directory = await mkdtemp(join(tmpdir(), "shadowdiff-judge-"));
-  store = `chdb:${join(directory, "store")}`;
-  await copyFile("fixtures/judges/prompt.md", join(directory, "prompt.md"));
+  world.models = await startScriptedModelServer();
+  world.directory = await mkdtemp(join(tmpdir(), "shadowdiff-judge-"));
+  world.store = `chdb:${join(world.directory, "store")}`;
+  await copyFile("fixtures/judges/prompt.md", join(world.directory, "prompt.md"));
   const text = await readFile("fixtures/captures/baseline.jsonl", "utf8");
-  for (const line of text.split("\n").filter(Boolean)) baselines.push(JSON.parse(line) as ExchangeRecord);
+  for (const line of text.split("\n").filter(Boolean))
+    world.baselines.push(JSON.parse(line) as ExchangeRecord);
   // 30% preferred, 10% dispreferred; its mirror image; and malformed answers on some pairs.
   const preferred = await candidate("2.0.0-preferred", (i) =>
     i % 10 < 3 ? " [[judge:better]]" : i % 10 === 3 ? " [[judge:worse]]" : "",
@@ -130,12 +50,18 @@ beforeAll(async () => {
     "file:fixtures/captures/aa.jsonl",
   ];
   for (const path of [preferred, dispreferred, garbled, budgeted]) args.push("--candidate", `file:${path}`);
-  const run = await shadowdiff([...args, "--format", "none", "--dead-letter", join(directory, "dead.jsonl")]);
+  const run = await shadowdiff([
+    ...args,
+    "--format",
+    "none",
+    "--dead-letter",
+    join(world.directory, "dead.jsonl"),
+  ]);
   expect(run.code, run.stderr).toBe(0);
 });
 
 afterAll(async () => {
-  await models.close();
+  await world.models.close();
 });
 
 const N = 600;
@@ -183,7 +109,7 @@ describe("shadowdiff judge", () => {
   });
 
   it("stops spending at the budget and reports how many pairs it skipped", async () => {
-    const pricing = join(directory, "pricing.yaml");
+    const pricing = join(world.directory, "pricing.yaml");
     const prices = await readFile("config/pricing.yaml", "utf8");
     await writeFile(pricing, `${prices}  openai/judge-markers-2025-01-01: { input: 1000, output: 1000 }\n`);
     const { summary, stderr } = await judge("support-agent@2.0.0-budgeted", "fixtures/judges/judge.yaml", [
@@ -218,23 +144,23 @@ describe("shadowdiff run --judge", () => {
       "--judge",
       "fixtures/judges/judge.yaml",
       "--model-base-url",
-      models.url,
+      world.models.url,
       "--rate-limit",
       "5000",
       "--format",
       "none",
       "--dead-letter",
-      join(directory, "dead.jsonl"),
+      join(world.directory, "dead.jsonl"),
     ];
-    const before = models.hits.get(CHAT) ?? 0;
+    const before = world.models.hits.get(CHAT) ?? 0;
     const first = await shadowdiff(args);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`judged ${N} (0 cached)`);
     expect(first.stderr).toContain("better 180 / same 420 / worse 0");
-    expect((models.hits.get(CHAT) ?? 0) - before).toBe(2 * N);
+    expect((world.models.hits.get(CHAT) ?? 0) - before).toBe(2 * N);
     const again = await shadowdiff(args);
     expect(again.stderr).toContain(`judged ${N} (${N} cached)`);
-    expect((models.hits.get(CHAT) ?? 0) - before).toBe(2 * N);
+    expect((world.models.hits.get(CHAT) ?? 0) - before).toBe(2 * N);
   });
 });
 
@@ -269,7 +195,7 @@ describe("the judge in report and gate", () => {
 
   it("fails the dispreferred candidate and promotes its mirror image on score_delta: {judge: {min: -0.02}}", async () => {
     await judge("support-agent@2.0.0-dispreferred", "fixtures/judges/judge.yaml");
-    const policy = join(directory, "policy.yaml");
+    const policy = join(world.directory, "policy.yaml");
     await writeFile(
       policy,
       "version: 1\nmin_pairs: 100\nguardrails:\n  score_delta: { judge: { min: -0.02 } }\n",
@@ -309,7 +235,7 @@ describe("the judge's API key", () => {
     await writeFile(keyed, text);
     const judged = await shadowdiff(judgeArgs("support-agent@2.0.0-garbled", keyed));
     expect(judged.code, judged.stderr).toBe(0);
-    expect(models.credentials.has(`Bearer ${SECRET}`)).toBe(true);
+    expect(world.models.credentials.has(`Bearer ${SECRET}`)).toBe(true);
     // A judge model that answers 401 quoting the key: the failure is told, scrubbed.
     const echoing = await judgeManifest(
       "echoing",
@@ -325,7 +251,7 @@ describe("the judge's API key", () => {
       ),
     );
     const { openChdbStore } = await import("../../src/store/chdb-store.js");
-    const opened = await openChdbStore(store.slice("chdb:".length), "shadowdiff", "read");
+    const opened = await openChdbStore(world.store.slice("chdb:".length), "shadowdiff", "read");
     const rows = await opened.query<Record<string, unknown>>("SELECT * FROM shadowdiff.judgements");
     await opened.close();
     expect(rows.length).toBeGreaterThan(N);
