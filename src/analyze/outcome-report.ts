@@ -1,6 +1,20 @@
 import { mcnemarExact, normalSurvival, type ThirdMoments } from "../stats/index.js";
-import { REPORT_SIDES, rateBounds, ratioOfMeansBounds, scoreDeltaBounds, toolShareBounds } from "./bounds.js";
-import type { PairedMoments, ScoreAggregate, ToolAggregate } from "./report-aggregate.js";
+import {
+  type Bounds,
+  REPORT_SIDES,
+  rateBounds,
+  ratioOfMeansBounds,
+  scoreDeltaBounds,
+  toolShareBounds,
+} from "./bounds.js";
+import type { JudgeReport } from "./outcome-types.js";
+import type {
+  JudgeAggregate,
+  JudgeCounts,
+  PairedMoments,
+  ScoreAggregate,
+  ToolAggregate,
+} from "./report-aggregate.js";
 import type { Moments, Rate, ScoreReport, ThirdPowerSums, ToolReport } from "./report-types.js";
 
 /** Scores and checks of one segment (pure): what `overall.scores.<name>` holds. */
@@ -35,7 +49,64 @@ function scoreReport(score: ScoreAggregate): ScoreReport {
       ? { baseline_counts: score.baselineCounts, candidate_counts: score.candidateCounts }
       : {}),
     moments: momentsOf(m),
+    ...(score.judge === undefined ? {} : { judge: judgeReport(score.judge, bounds) }),
   };
+}
+
+/** The judge's counts beside its preference as a score, and its A/A preference with its interval. */
+function judgeReport(judge: JudgeAggregate, bounds: Bounds | undefined): JudgeReport {
+  const judged = (counts: JudgeCounts) => counts.better + counts.same + counts.worse;
+  const interval = (value: Bounds | undefined) => ({
+    value: value?.estimate ?? null,
+    low: value?.low ?? null,
+    high: value?.high ?? null,
+  });
+  const aa = judge.aa;
+  return {
+    judge: judge.judge,
+    judged: judged(judge.counts),
+    ...judge.counts,
+    net_preference: interval(bounds),
+    ...(judge.examples === undefined ? {} : { examples: judge.examples }),
+    aa:
+      aa === null
+        ? null
+        : {
+            judged: judged(aa),
+            ...aa,
+            net_preference: interval(
+              scoreDeltaBounds(preferenceMoments(aa), { gained: aa.better, lost: aa.worse }, REPORT_SIDES),
+            ),
+          },
+  };
+}
+
+/**
+ * A judge's verdicts as a paired 0/1 score (pure): baseline 1 where it was preferred (worse),
+ * candidate 1 where the candidate was (better), both 0 where neither; unparseable pairs left out.
+ */
+export function judgeScoreAggregate(judge: JudgeAggregate): ScoreAggregate {
+  const { better, worse } = judge.counts;
+  const none = { pass: 0, fail: 0, na: 0 };
+  return {
+    name: "judge",
+    source: "judge",
+    both: better + judge.counts.same + worse,
+    baselineOnly: 0,
+    candidateOnly: 0,
+    nonBinary: 0,
+    gained: better,
+    lost: worse,
+    moments: preferenceMoments(judge.counts),
+    baselineCounts: none,
+    candidateCounts: none,
+    judge,
+  };
+}
+
+function preferenceMoments(counts: JudgeCounts): PairedMoments {
+  const n = counts.better + counts.same + counts.worse;
+  return { n, sumX: counts.worse, sumY: counts.better, sumXX: counts.worse, sumYY: counts.better, sumXY: 0 };
 }
 
 /** Two-sided p of the paired z test on the mean difference (the CLT; n is in the hundreds or more). */

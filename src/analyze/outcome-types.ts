@@ -1,4 +1,5 @@
 import type { PairedBinary, Rate } from "./rate-types.js";
+import type { JudgedExample } from "./report-aggregate.js";
 
 /** Scores, checks and per-tool rates of a report segment (the "better or worse" metrics). */
 
@@ -9,7 +10,7 @@ import type { PairedBinary, Rate } from "./rate-types.js";
  * for a 0/1 score, the paired z test otherwise).
  */
 export interface ScoreReport {
-  readonly source: "record" | "check";
+  readonly source: "record" | "check" | "judge";
   readonly binary: boolean;
   readonly pairs: number;
   /** Pairs where only one side has the score (not compared). */
@@ -30,6 +31,44 @@ export interface ScoreReport {
   readonly candidate_counts?: { readonly pass: number; readonly fail: number; readonly na: number };
   /** Sums over the compared pairs, for the gate's bounds. */
   readonly moments: Moments;
+  /** The pairwise judge's verdicts (source `judge`). */
+  readonly judge?: JudgeReport;
+}
+
+/**
+ * The judge's preference for the candidate: as a score, `lost` = worse and `gained` = better over
+ * the judged pairs (unparseable ones left out), so the delta is the net preference
+ * (better − worse) / judged with Newcombe's paired interval, and `p_value` is the exact sign test
+ * on the discordant verdicts (McNemar). `aa` is the same judge on the baseline's A/A pairs: how
+ * often it prefers one of two baseline answers, the judge's own noise.
+ */
+export interface JudgeReport {
+  readonly judge: { readonly id: string; readonly name: string; readonly version: string };
+  readonly judged: number;
+  readonly better: number;
+  readonly same: number;
+  readonly worse: number;
+  readonly inconsistent: number;
+  readonly unparseable: number;
+  readonly net_preference: {
+    readonly value: number | null;
+    readonly low: number | null;
+    readonly high: number | null;
+  };
+  readonly examples?: readonly JudgedExample[];
+  readonly aa: {
+    readonly judged: number;
+    readonly better: number;
+    readonly same: number;
+    readonly worse: number;
+    readonly inconsistent: number;
+    readonly unparseable: number;
+    readonly net_preference: {
+      readonly value: number | null;
+      readonly low: number | null;
+      readonly high: number | null;
+    };
+  } | null;
 }
 
 /** Third-order paired sums (for the skewness correction of a ratio's bounds). */

@@ -112,7 +112,7 @@ export interface AaSegment {
 /** One score or check over a segment's completed pairs (outcome-queries.ts's row, decoded). */
 export interface ScoreAggregate {
   readonly name: string;
-  readonly source: "record" | "check";
+  readonly source: "record" | "check" | "judge";
   /** Pairs where both sides have it, and where one side only does. */
   readonly both: number;
   readonly baselineOnly: number;
@@ -127,6 +127,35 @@ export interface ScoreAggregate {
   /** Checks: pass / fail / not applicable counts of each side over all completed pairs. */
   readonly baselineCounts: { readonly pass: number; readonly fail: number; readonly na: number };
   readonly candidateCounts: { readonly pass: number; readonly fail: number; readonly na: number };
+  /** The judge's counts, when this is the judge's preference (source `judge`). */
+  readonly judge?: JudgeAggregate;
+}
+
+/** A judge release's verdicts on the segment's pairs, and the same judge's on the baseline's A/A pairs. */
+export interface JudgeAggregate {
+  readonly judge: { readonly id: string; readonly name: string; readonly version: string };
+  readonly counts: JudgeCounts;
+  /** Null when the judge has not judged the baseline's A/A pairs. */
+  readonly aa: JudgeCounts | null;
+  /** A few judged pairs per verdict with the judge's reason (the overall segment only). */
+  readonly examples?: readonly JudgedExample[];
+}
+
+export interface JudgedExample {
+  readonly request_id: string;
+  readonly replica: number;
+  readonly verdict: string;
+  readonly inconsistent: boolean;
+  readonly reason: string;
+}
+
+export interface JudgeCounts {
+  readonly better: number;
+  readonly same: number;
+  readonly worse: number;
+  /** Of `same`: the pairs where the two orders disagreed. */
+  readonly inconsistent: number;
+  readonly unparseable: number;
 }
 
 /** One tool over a segment's completed pairs. */

@@ -5,6 +5,7 @@ import type { PathTally } from "../diff/noise-floor.js";
 import type { Store } from "../store/store.js";
 import { aaSegmentsSql } from "./aa-queries.js";
 import { segmentAggregatesSql } from "./aggregate-queries.js";
+import { readJudgeScores } from "./judge-reader.js";
 import { scoresSql, toolsSql } from "./outcome-queries.js";
 import type { AaSegment, PathsetCount, SegmentAggregate } from "./report-aggregate.js";
 import { decodeScore, decodeSegment, decodeTool, pathsetsOf } from "./report-decode.js";
@@ -93,7 +94,10 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   // The scores pass (a FINAL scan of its own, ~5 s at 10M pairs) runs only when some pair has a
   // score or a check: most stores have none.
   const scored = rows.some((row) => row.dimension === "" && Number(row.scored_pairs ?? 0) > 0);
-  const scoreRows = scored ? await store.query<Row>(scoresSql(scope, dimensions)) : [];
+  const [scoreRows, judgeScores] = await Promise.all([
+    scored ? store.query<Row>(scoresSql(scope, dimensions)) : [],
+    readJudgeScores(store, scope, dimensions),
+  ]);
   const aaPaths = aaTally(aaCounts);
   const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {
@@ -106,7 +110,8 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
       row,
       BigInt(hashBound(share ?? 1)),
       sampleCap,
-      scoresOf.get(key) ?? [],
+      // The judge's preference is a score like the record's (named `judge`, source `judge`).
+      [...(scoresOf.get(key) ?? []), ...[judgeScores.get(key) ?? []].flat()],
       toolRows
         .filter((toolRow) => segmentKey(String(toolRow.dimension), String(toolRow.segment)) === key)
         .map((toolRow) => decodeTool(toolRow, completed)),

@@ -6,6 +6,7 @@ import { registerDb } from "./commands/db.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGate } from "./commands/gate.js";
 import { registerHarvest } from "./commands/harvest.js";
+import { registerJudge } from "./commands/judge.js";
 import { registerRelease } from "./commands/release.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerReport } from "./commands/report.js";
@@ -35,6 +36,7 @@ export function buildProgram(context: CliContext, onExit: (code: number) => void
   registerRun(program, context, run);
   registerReport(program, context, run);
   registerGate(program, context, run);
+  registerJudge(program, context, run);
   registerHarvest(program, context, run);
   registerServe(program, context, run);
   registerConsume(program, context, run);

@@ -116,3 +116,15 @@ function promptFindings(release: ResolvedRelease): LintFinding[] {
   }
   return findings;
 }
+
+/**
+ * The pin check before a release is called: a floating model is refused unless the caller
+ * allowed it (`--allow-floating`), since results from a model that moves cannot be compared.
+ */
+export function floatingModelProblem(release: ResolvedRelease, allowFloating: boolean): string | undefined {
+  if (allowFloating) return undefined;
+  const floating = modelFindings(release)[0];
+  return floating === undefined
+    ? undefined
+    : `${release.source}: ${floating.message} (or pass --allow-floating)`;
+}

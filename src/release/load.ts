@@ -35,7 +35,18 @@ export async function loadRelease(path: string, options: LoadReleaseOptions = {}
       context: { source: path, path: firstErrorPath(validateManifest.errors) },
     });
   }
-  const manifest = document;
+  return resolveReleaseManifest(document, path, options);
+}
+
+/**
+ * A validated manifest with its prompt and tool files read in, and its content id: shared by
+ * releases and release-like manifests (the judge's), so both confine their files the same way.
+ */
+export async function resolveReleaseManifest(
+  manifest: ReleaseManifestFile,
+  path: string,
+  options: LoadReleaseOptions = {},
+): Promise<ResolvedRelease> {
   const files: ReferencedFiles = {
     manifestPath: path,
     baseDir: dirname(path),

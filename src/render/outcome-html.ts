@@ -1,5 +1,6 @@
 import type { SufficientSegment } from "../analyze/report-types.js";
 import { escapeMarkup } from "./escape-markup.js";
+import { judgeLine } from "./judge-text.js";
 import { times } from "./metric-rows.js";
 import { percent, signedPoints } from "./text-table.js";
 
@@ -19,7 +20,18 @@ function scoresHtml(segment: SufficientSegment): string {
     ([name, score]) =>
       `<tr><td class="label">${escapeMarkup(name)}</td><td>${score.source}</td><td class="n">${score.pairs}</td><td class="n">${value(score.baseline.mean, score.binary)} → ${value(score.candidate.mean, score.binary)}</td><td class="n">${delta(score.delta.value, score.binary)} (${delta(score.delta.low, score.binary)} – ${delta(score.delta.high, score.binary)})</td><td class="n">${score.binary ? `+${score.gained ?? 0} / −${score.lost ?? 0}` : ""}</td></tr>`,
   );
-  return `<h2>Scores and checks</h2><table id="scores"><tr><th>score (score_delta)</th><th>source</th><th class="n">pairs</th><th class="n">baseline → candidate</th><th class="n">Δ (95%)</th><th class="n">gained / lost</th></tr>${rows.join("")}</table>`;
+  return `<h2>Scores and checks</h2><table id="scores"><tr><th>score (score_delta)</th><th>source</th><th class="n">pairs</th><th class="n">baseline → candidate</th><th class="n">Δ (95%)</th><th class="n">gained / lost</th></tr>${rows.join("")}</table>${judgeHtml(segment)}`;
+}
+
+/** The judge's verdicts and noise, and judged examples with the judge's reason. */
+function judgeHtml(segment: SufficientSegment): string {
+  const judge = segment.scores.judge?.judge;
+  if (judge === undefined) return "";
+  const examples = (judge.examples ?? []).map(
+    (example) =>
+      `<tr><td class="label">${escapeMarkup(example.request_id)}</td><td>${example.verdict}${example.inconsistent ? " (inconsistent)" : ""}</td><td>${escapeMarkup(example.reason)}</td></tr>`,
+  );
+  return `<p id="judge">${escapeMarkup(judgeLine(judge))}</p>${examples.length === 0 ? "" : `<table id="judged-examples"><tr><th>request</th><th>verdict</th><th>the judge's reason</th></tr>${examples.join("")}</table>`}`;
 }
 
 function toolsHtml(segment: SufficientSegment): string {

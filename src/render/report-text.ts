@@ -1,5 +1,6 @@
 import type { DriftReport, PairedFlip, SegmentReport, SufficientSegment } from "../analyze/report-types.js";
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
+import { judgeLine } from "./judge-text.js";
 import { markdownTable, markdownText } from "./markdown.js";
 import { METRIC_HEADER, metricNotes, metricRows, pValue, times } from "./metric-rows.js";
 import { percent, signedPoints, terminalText, textTable, truncate } from "./text-table.js";
@@ -148,11 +149,11 @@ function segmentLines(segment: SegmentReport, table: Table, markdown: boolean): 
         : wrap(note, TERMINAL_WIDTH - 2).map((line, index) => (index === 0 ? line : `  ${line}`)),
     ),
   );
-  lines.push(...scoreLines(segment, table), ...toolLines(segment, table));
+  lines.push(...scoreLines(segment, table, markdown), ...toolLines(segment, table));
   return lines;
 }
 
-function scoreLines(segment: SufficientSegment, table: Table): string[] {
+function scoreLines(segment: SufficientSegment, table: Table, markdown: boolean): string[] {
   const entries = Object.entries(segment.scores);
   if (entries.length === 0) return [];
   const mean = (value: number | null, binary: boolean) =>
@@ -169,9 +170,20 @@ function scoreLines(segment: SufficientSegment, table: Table): string[] {
       ? `+${score.gained ?? 0} / -${score.lost ?? 0}, p${pValue(score.p_value ?? 1)}`
       : `p${pValue(score.p_value ?? 1)}`,
   ]);
+  const judge = segment.scores.judge?.judge;
   return [
     "",
     table(["score (score_delta)", "source", "pairs", "baseline → candidate", "Δ (95%)", "test"], rows),
+    ...(judge === undefined
+      ? []
+      : markdown
+        ? ["", markdownText(judgeLine(judge))]
+        : [
+            "",
+            ...wrap(terminalText(judgeLine(judge)), TERMINAL_WIDTH - 2).map((line, index) =>
+              index === 0 ? line : `  ${line}`,
+            ),
+          ]),
   ];
 }
 

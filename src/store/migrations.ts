@@ -171,7 +171,47 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "scores, checks and per-tool counts on pairs",
     steps: (database, layout) => addColumns(database, layout, "pairs", SCORE_AND_TOOL_COLUMNS),
   },
+  {
+    id: 3,
+    name: "judgements of pairs by a judge release",
+    // Keyed like pairs plus the judge release: judging again replaces, a new judge adds.
+    steps: (database, layout) =>
+      replacingTable(
+        database,
+        layout,
+        "judgements",
+        JUDGEMENT_COLUMNS,
+        "(candidate_release, request_id, replica, judge_release)",
+      ).map((sql) => ({ kind: "sql", sql })),
+  },
 ];
+
+const JUDGEMENT_COLUMNS = `
+  candidate_release String,
+  baseline_release String,
+  request_id String,
+  replica UInt16,
+  judge_release String,
+  judge_name String,
+  judge_version String,
+  judge_model String,
+  ts DateTime,
+  label_keys Array(String),
+  label_values Array(String),
+  category String,
+  verdict String,
+  inconsistent UInt8,
+  baseline_first String,
+  candidate_first String,
+  reason String,
+  cache_key String,
+  cached UInt8,
+  model_calls UInt16,
+  input_tokens UInt32,
+  output_tokens UInt32,
+  cost Float64,
+  priced UInt8,
+  version UInt64`;
 
 /**
  * Scores, checks and per-tool counts per pair (issue: better or worse, not only different).

@@ -1,5 +1,9 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { judgeCountsSql } from "../../src/analyze/judge-queries.js";
+import type { JudgeVerdict } from "../../src/contracts/judge.js";
+import type { JudgementRow } from "../../src/contracts/judgement-row.js";
 import { openClickHouseStore } from "../../src/store/clickhouse-store.js";
+import { readCachedVerdicts, readUnjudgedPairs, writeJudgements } from "../../src/store/judgements.js";
 import { migrate, migrationStatus } from "../../src/store/migrate.js";
 import { addColumnsStatement, MIGRATIONS, migrationTableStatement } from "../../src/store/migrations.js";
 import { sqlString } from "../../src/store/sql.js";
@@ -50,7 +54,10 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
       const [addStep] = columns.steps(store.database, { kind: "single" });
       if (addStep?.kind !== "add-columns") throw new Error("expected an add-columns step");
       await store.exec(addColumnsStatement(addStep, addStep.columns.slice(0, 3)));
-      expect((await migrate(store)).map((state) => state.id)).toEqual([2]);
+      // Migration 2 is finished, and every later one applied after it.
+      expect((await migrate(store)).map((state) => state.id)).toEqual(
+        MIGRATIONS.slice(1).map((migration) => migration.id),
+      );
       const present = await store.query<{ name: string }>(
         `SELECT name FROM system.columns WHERE database = ${sqlString(store.database)} AND table = 'pairs'`,
       );
@@ -87,6 +94,82 @@ describe.each(BACKENDS)("store conformance: %s", (backend) => {
         `SELECT category FROM ${store.database}.pairs FINAL`,
       );
       expect(rows).toEqual([{ category: "args_drift" }]);
+    });
+  });
+
+  it("judgements: unjudged pairs by (request, replica) NOT IN, the cache by key, counts per segment, replace by key", async () => {
+    await withStore(async (store) => {
+      const pairs = ["a", "b", "c"].map((id) =>
+        pairRow({ request_id: id, category: "text_only", raw: `{"baseline":{},"candidate":{"id":"${id}"}}` }),
+      );
+      await store.insertRows("pairs", [...pairs, pairRow({ request_id: "d", category: "identical" })]);
+      const judgement = (requestId: string, verdict: JudgeVerdict, version: number): JudgementRow => ({
+        candidate_release: "sha256:cand",
+        baseline_release: "sha256:base",
+        request_id: requestId,
+        replica: 0,
+        judge_release: "sha256:judge",
+        judge_name: "j",
+        judge_version: "1",
+        judge_model: "openai/j-2025-01-01",
+        ts: 1_763_629_200,
+        label_keys: ["tenant"],
+        label_values: ["acme"],
+        category: "text_only",
+        verdict,
+        inconsistent: verdict === "same" ? 1 : 0,
+        baseline_first: verdict,
+        candidate_first: verdict,
+        reason: "it's \\ why",
+        cache_key: `sha256:${requestId}`,
+        cached: 0,
+        model_calls: 2,
+        input_tokens: 10,
+        output_tokens: 5,
+        cost: 0,
+        priced: 0,
+        version,
+      });
+      await writeJudgements(store, [judgement("a", "worse", 1)]);
+      // Written again with a later version: replaced, not added.
+      await writeJudgements(store, [judgement("a", "better", 2), judgement("b", "same", 2)]);
+      const unjudged = await readUnjudgedPairs(store, {
+        candidate: "sha256:cand",
+        judgeRelease: "sha256:judge",
+        categories: ["text_only", "outcome_mismatch"],
+        pageSize: 10,
+      });
+      expect(unjudged.map((pair) => pair.request_id)).toEqual(["c"]);
+      expect(JSON.parse(unjudged[0]?.raw ?? "{}")).toEqual({ baseline: {}, candidate: { id: "c" } });
+      const cached = await readCachedVerdicts(store, "sha256:judge", ["sha256:a", "sha256:z"]);
+      expect([...cached.entries()]).toEqual([
+        [
+          "sha256:a",
+          {
+            verdict: "better",
+            inconsistent: 0,
+            baseline_first: "better",
+            candidate_first: "better",
+            reason: "it's \\ why",
+          },
+        ],
+      ]);
+      const scope = { database: store.database, candidate: "sha256:cand", baseline: "sha256:base" };
+      const counts = await store.query<Record<string, unknown>>(
+        judgeCountsSql(scope, "sha256:judge", ["tenant"]),
+      );
+      expect(
+        counts.map((row) => [
+          row.dimension,
+          row.segment,
+          Number(row.better),
+          Number(row.same),
+          Number(row.inconsistent),
+        ]),
+      ).toEqual([
+        ["", "all", 1, 1, 1],
+        ["tenant", "acme", 1, 1, 1],
+      ]);
     });
   });
 

@@ -64,4 +64,21 @@ describe("gate validity (seeded simulation, short)", () => {
     const tally = fixedRuns(CLEAN, policy, 2000, RUNS, 37);
     expect(within(tally.fail, tally.runs, 0.025)).toBe(true);
   });
+
+  it("A/A judge preference (the judge prefers either side equally): no false fail beyond 2.5%", () => {
+    const policy = { ...OVERALL_POLICY, guardrails: { score_delta: { judge: { min: -0.02 } } } };
+    const tally = fixedRuns(CLEAN, policy, 2000, RUNS, 37);
+    expect(within(tally.checkFails.get("score_delta(judge)") ?? 0, tally.runs, 0.025)).toBe(true);
+    // No promise of power here: with 30% of pairs decided either way, 2,000 pairs give a ±2.4 pt
+    // interval, wider than the 2 pt margin, so about 40% of these runs promote and the rest hold.
+    expect(tally.fail).toBe(tally.checkFails.get("score_delta(judge)") ?? 0);
+  });
+
+  it("a judge preference exactly at its limit is not promoted beyond 2.5%, and a worse one fails", () => {
+    const policy = { ...OVERALL_POLICY, guardrails: { score_delta: { judge: { min: -0.02 } } } };
+    const atLimit = fixedRuns({ ...CLEAN, judgeDelta: -0.02 }, policy, 2000, RUNS, 41);
+    expect(within(atLimit.promote, atLimit.runs, 0.025)).toBe(true);
+    const worse = fixedRuns({ ...CLEAN, judgeDelta: -0.2 }, policy, 2000, 30, 43);
+    expect(worse.checkFails.get("score_delta(judge)") ?? 0).toBe(worse.runs);
+  });
 });

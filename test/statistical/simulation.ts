@@ -20,6 +20,7 @@ import { evaluate } from "../../src/gate/evaluate.js";
 import type { Policy } from "../../src/gate/policy.js";
 import type { GuardrailResult, Verdict } from "../../src/gate/results.js";
 import { mulberry32 } from "../../src/stats/index.js";
+import { judgeScoreOf, judgeVerdictOf } from "./judge-simulation.js";
 
 /** One simulated request: what the store would hold for its candidate pair and its A/A pair. */
 export interface SimPair {
@@ -42,6 +43,8 @@ export interface SimPair {
   readonly candidateSuccess: boolean;
   readonly baselineEscalations: number;
   readonly candidateEscalations: number;
+  /** The pairwise judge's verdict on the pair, for the candidate (both orders already combined). */
+  readonly judgeVerdict: "better" | "same" | "worse";
   /** The request's A/A pair: absent when the A/A run does not cover it. */
   readonly aa: { readonly completed: boolean; readonly differs: boolean } | null;
 }
@@ -66,6 +69,8 @@ export interface Scenario {
   readonly successDelta?: number;
   /** Escalation tool: the candidate's change in the share of tasks calling it (8% on the baseline). */
   readonly escalationDelta?: number;
+  /** Judge: the candidate's net preference (better − worse); at 0 it prefers either 15% of the time. */
+  readonly judgeDelta?: number;
 }
 
 export const CLEAN: Scenario = {
@@ -99,6 +104,8 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
   // Within-request correlation: hard requests differ 2x as often as easy ones (mean = noise).
   const hardRate = (mean: number) => Math.min(1, (2 * mean) / (1 + HARD_SHARE));
   const easyRate = (mean: number) => hardRate(mean) / 2;
+  // The judge draws from a stream of its own, so adding it left every other scenario's pairs as they were.
+  const judgeRandom = mulberry32(seed ^ 0x5bd1e995);
   const pairs: SimPair[] = [];
   for (let i = 0; i < n; i++) {
     const hard = bernoulli(HARD_SHARE);
@@ -157,6 +164,7 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
       candidateSuccess,
       baselineEscalations,
       candidateEscalations,
+      judgeVerdict: judgeVerdictOf(judgeRandom(), scenario.judgeDelta ?? 0),
       // The A/A replica flips refusals as a clean candidate does (1% each way, 2% in all).
       aa: aaCovered
         ? {
@@ -314,7 +322,7 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       baseline: quantiles(baselineLatency),
       candidate: quantiles(candidateLatency),
     },
-    scores: [scoreOf(pairs)],
+    scores: [scoreOf(pairs), judgeScoreOf(completedPairs(pairs))],
     tools: [escalationOf(pairs, completed)],
     sample: [],
     firstTs: null,

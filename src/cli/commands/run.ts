@@ -4,7 +4,11 @@ import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { readPricing } from "../../contracts/read-pricing.js";
 import { redactExamples } from "../../harvest/redact.js";
+import { loadJudge } from "../../judge/load-judge.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
+import { JudgeStage } from "../../pipeline/judge-stage.js";
+import { storeJudgements } from "../../pipeline/judge-stored.js";
+import { judgingWriter } from "../../pipeline/judging-writer.js";
 import { runCaptures } from "../../pipeline/run-captures.js";
 import { runExecuted } from "../../pipeline/run-executed.js";
 import { loadRelease } from "../../release/load.js";
@@ -16,6 +20,7 @@ import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { type InputSpec, parseInputSpecs } from "../input-specs.js";
+import { judgeSettings, judgeSummaryText } from "../judge-options.js";
 import { shutdownSignal } from "../kafka-options.js";
 import { addOptions, type OptionValues, option, readOptions } from "../option-table.js";
 import { otlpCapture } from "../otlp-capture.js";
@@ -78,6 +83,12 @@ const runOptions = {
     description: "exit 2 when any line is invalid or the source holds no records",
   }),
   ...manifestRootOptions,
+  judge: option({
+    flags: "--judge <manifest>",
+    defaultText: "no judge",
+    description:
+      "judge the pairs as they are written (judge.yaml; shares --retries, --rate-limit, --concurrency, --max-spend as a budget of its own, --model-base-url, --allow-floating)",
+  }),
 } as const;
 
 type RunOptionValues = OptionValues<typeof runOptions>;
@@ -165,9 +176,20 @@ async function runInputs(
     (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
   );
   const pricing = await readPricing(options.pricing);
+  const judge =
+    options.judge === undefined
+      ? undefined
+      : await loadJudge(options.judge, {
+          ...manifestLoading(options),
+          allowFloating: options.allowFloating === true,
+        });
   const store = await openStore(storeSettings(options));
   try {
     await migrate(store);
+    const judgeStage =
+      judge && new JudgeStage(judge, judgeSettings(options, context.env), pricing, storeJudgements(store));
+    const pairWriter = () =>
+      judgeStage ? judgingWriter(storePairWriter(store), judgeStage, Date.now()) : storePairWriter(store);
     const progress = progressReporter(context, "run");
     const started = Date.now();
     const candidateIds = new Set<string>();
@@ -186,7 +208,7 @@ async function runInputs(
         rules,
         releases,
         pricing,
-        writer: storePairWriter(store),
+        writer: pairWriter(),
         deadLetters: new DeadLetterFile(options.deadLetter),
         onProgress: ({ input, pairs }) => progress.update(`${input}: ${pairs} pairs`),
         signal: shutdown.signal,
@@ -214,7 +236,7 @@ async function runInputs(
         rules,
         manifests: [...releases, ...toExecute],
         pricing,
-        writer: storePairWriter(store),
+        writer: pairWriter(),
         deadLetters: new DeadLetterFile(options.deadLetter),
         onProgress: (done) => progress.update(`executed: ${done} requests`),
         signal: shutdown.signal,
@@ -238,6 +260,10 @@ async function runInputs(
     }
     progress.done();
     shutdown.dispose();
+    if (judge && judgeStage) {
+      const name = `${judge.release.name}@${judge.release.version}`;
+      context.stderr(judgeSummaryText(name, "the pairs written", judgeStage.summary));
+    }
     context.stderr(
       `wrote ${written} pairs to ${store.location} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
