@@ -3,7 +3,7 @@ import { buildReport, type ReportOptions } from "../analyze/report.js";
 import type { DriftReport } from "../analyze/report-types.js";
 import type { LoadedPolicy } from "../gate/parse-policy.js";
 import type { GateVerdict } from "../gate/verdict.js";
-import { redactExamples } from "../harvest/redact.js";
+import { redactReport } from "../harvest/redact.js";
 import { diffReleases, type ReleaseDiff } from "../release/release-diff.js";
 import type { Store } from "../store/store.js";
 import { verdictOf } from "./gate-verdict.js";
@@ -34,7 +34,7 @@ export async function reportForOutput(
     ]),
   ];
   const built = await buildReport(store, { ...reportOptions, by });
-  const report = { ...built, examples: redactExamples(built.examples) };
+  const report = redactReport(built);
   return {
     report,
     verdict: policy === undefined ? null : verdictOf(report, policy, false),

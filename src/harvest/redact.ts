@@ -1,4 +1,4 @@
-import type { DriftReport, ExampleStep } from "../analyze/report-types.js";
+import type { DriftReport, ExampleStep, SegmentReport } from "../analyze/report-types.js";
 import { descend, isIgnoredHere, type PointerPattern, parsePointer } from "../normalize/pointer.js";
 import { isCardInteger } from "./redact-card.js";
 import { scrubNumbers } from "./redact-digits.js";
@@ -120,4 +120,25 @@ export function redactExamples(examples: DriftReport["examples"]): DriftReport["
       })),
     ]),
   );
+}
+
+/**
+ * A report as it leaves the store (terminal, files, CI artifacts): its example pairs scrubbed
+ * (`redactExamples`), and the judge's reasons too, since a judge may quote an answer.
+ */
+export function redactReport(report: DriftReport): DriftReport {
+  const segment = (entry: SegmentReport): SegmentReport => {
+    const judge = entry.sufficient ? entry.scores.judge : undefined;
+    const examples = judge?.judge?.examples;
+    if (!entry.sufficient || judge === undefined || judge.judge === undefined || examples === undefined)
+      return entry;
+    const reasons = examples.map((example) => ({ ...example, reason: redactText(example.reason) }));
+    return {
+      ...entry,
+      scores: { ...entry.scores, judge: { ...judge, judge: { ...judge.judge, examples: reasons } } },
+    };
+  };
+  const segments = Object.create(null) as Record<string, SegmentReport[]>;
+  for (const [dimension, list] of Object.entries(report.segments)) segments[dimension] = list.map(segment);
+  return { ...report, examples: redactExamples(report.examples), overall: segment(report.overall), segments };
 }

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { buildReport } from "../../analyze/report.js";
 import { readPricing } from "../../contracts/read-pricing.js";
-import { redactExamples } from "../../harvest/redact.js";
+import { redactReport } from "../../harvest/redact.js";
 import { loadJudge } from "../../judge/load-judge.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
 import { JudgeStage } from "../../pipeline/judge-stage.js";
@@ -229,7 +229,7 @@ async function runInputs(
     for (const candidate of candidateIds) {
       // Examples leave the store here too: scrubbed as `report` scrubs them.
       const built = await buildReport(store, { candidate, by });
-      reports.push({ ...built, examples: redactExamples(built.examples) });
+      reports.push(redactReport(built));
     }
     if (options.format === "json") context.stdout(`${JSON.stringify({ reports }, null, 2)}\n`);
     else for (const report of reports) context.stdout(`${renderReport(report, options.format)}\n`);
