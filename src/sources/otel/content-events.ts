@@ -1,5 +1,10 @@
 import { argumentsObject, isRecord, parseIfJson } from "./attributes.js";
-import type { ChatMessage, ModelCallContent, RequestedToolCall } from "./chat-message.js";
+import {
+  type ChatMessage,
+  type ModelCallContent,
+  type RequestedToolCall,
+  requestedToolCall,
+} from "./chat-message.js";
 import type { OtelLogRecord, OtelSpan } from "./span.js";
 
 /** A GenAI event of one model call, from a span event or from a log record joined by span id. */
@@ -109,13 +114,7 @@ function toolCallsOf(value: unknown): RequestedToolCall[] {
   return calls.filter(isRecord).flatMap((call) => {
     const fn = isRecord(call.function) ? call.function : call;
     if (typeof fn.name !== "string") return [];
-    return [
-      {
-        ...(typeof call.id === "string" ? { id: call.id } : {}),
-        name: fn.name,
-        arguments: argumentsObject(fn.arguments),
-      },
-    ];
+    return [requestedToolCall(call.id, fn.name, argumentsObject(fn.arguments))];
   });
 }
 
