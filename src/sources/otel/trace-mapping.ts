@@ -55,10 +55,7 @@ export function releaseOf(
   const prompt = rootAttribute(root, mapping.releasePrompt) ?? promptDigest(first);
   const tools = rootAttribute(root, mapping.releaseTools) ?? toolsDigest(first.span.attributes);
   const id =
-    rootAttribute(root, mapping.releaseId) ??
-    releaseIds.digest(JSON.stringify([name ?? null, version ?? null, model, prompt, tools]), () =>
-      sha256(stableStringify({ name: name ?? null, version: version ?? null, model, prompt, tools })),
-    );
+    rootAttribute(root, mapping.releaseId) ?? releaseId(name ?? null, version ?? null, model, prompt, tools);
   return {
     id,
     ...(name === undefined ? {} : { name }),
@@ -67,6 +64,42 @@ export function releaseOf(
     prompt,
     tools,
   };
+}
+
+interface ReleaseParts {
+  readonly name: string | null;
+  readonly version: string | null;
+  readonly model: string;
+  readonly prompt: string;
+  readonly tools: string;
+  readonly id: string;
+}
+
+/** The last release id made: traces of one release follow each other, and five string compares beat building the memo's key. */
+let lastRelease: ReleaseParts | undefined;
+
+function releaseId(
+  name: string | null,
+  version: string | null,
+  model: string,
+  prompt: string,
+  tools: string,
+): string {
+  const last = lastRelease;
+  if (
+    last !== undefined &&
+    last.model === model &&
+    last.name === name &&
+    last.version === version &&
+    last.prompt === prompt &&
+    last.tools === tools
+  )
+    return last.id;
+  const id = releaseIds.digest(JSON.stringify([name, version, model, prompt, tools]), () =>
+    sha256(stableStringify({ name, version, model, prompt, tools })),
+  );
+  lastRelease = { name, version, model, prompt, tools, id };
+  return id;
 }
 
 function promptDigest(first: ModelCall): string {
@@ -148,7 +181,8 @@ export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, 
     if (name === "__proto__") Object.defineProperty(labels, name, { value, enumerable: true });
     else labels[name] = value;
   };
-  for (const [label, attribute] of Object.entries(mapping.labels)) {
+  for (const label of Object.keys(mapping.labels)) {
+    const attribute = mapping.labels[label] as string;
     const value = rootAttribute(root, [attribute]);
     if (value === undefined) continue;
     if (attribute === "enduser.id") {

@@ -10,6 +10,7 @@ import {
   type ToolExecution,
   toolExecutionOf,
 } from "./gen-ai-spans.js";
+import { isoTime } from "./iso-time.js";
 import { contractProblem } from "./record-checks.js";
 import { type OtelLogRecord, type OtelSpan, STATUS_ERROR } from "./span.js";
 import {
@@ -124,7 +125,7 @@ export function traceToRecord(
     schema: EXCHANGE_SCHEMA_ID,
     id,
     ...(session === undefined ? {} : { session }),
-    ts: new Date(Number(root.startNs / 1_000_000n)).toISOString(),
+    ts: isoTime(Number(root.startNs / 1_000_000n)),
     ...(Object.keys(labels).length === 0 ? {} : { labels }),
     ...(replica === undefined || replica === 0 ? {} : { replica }),
     release: releaseOf(root, first, model, mapping),
