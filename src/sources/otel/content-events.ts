@@ -38,8 +38,18 @@ export function genAiEventsOf(span: OtelSpan, logs: readonly OtelLogRecord[]): G
       body: { ...log.attributes, ...(isRecord(log.body) ? log.body : {}) },
     });
   }
-  // Stable sort: events emitted in the same millisecond keep their emission order.
-  return events.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
+  // Stable sort: events emitted in the same millisecond keep their arrival order, except that a
+  // system message goes first. instrumentation-openai stamps all of a call's input events with
+  // one Date.now(), and with one export request per log record (SimpleLogRecordProcessor) they
+  // reach collect in any order: the e2e test saw the user message arrive before the system one.
+  // Within a tie, no other order can be recovered (batched exports keep the emission order).
+  return events.sort((a, b) =>
+    a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : tieRank(a.name) - tieRank(b.name),
+  );
+}
+
+function tieRank(name: string): number {
+  return name === "gen_ai.system.message" ? 0 : 1;
 }
 
 const ROLE_OF_EVENT: Readonly<Record<string, string>> = {

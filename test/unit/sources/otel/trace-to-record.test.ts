@@ -166,6 +166,32 @@ describe("traceToRecord, older and other conventions", () => {
     expect(mapped.record.release.model).toBe("anthropic/gpt-4o-2024-08-06");
   });
 
+  it("puts a system message log first when the call's events share one timestamp and arrive out of order", () => {
+    const call = chat("2", 1, { "gen_ai.response.model": "gpt-4o" });
+    const log = (eventName: string, body: Record<string, unknown>) => ({
+      traceId: call.traceId,
+      spanId: call.spanId,
+      timeNs: 5n,
+      eventName,
+      attributes: {},
+      body,
+      resource: {},
+    });
+    // As instrumentation-openai stamps them (one Date.now() per call), sent one request per record.
+    const logs = [
+      log("gen_ai.user.message", { content: "hi" }),
+      log("gen_ai.choice", { index: 0, finish_reason: "stop", message: { content: "hello" } }),
+      log("gen_ai.system.message", { content: "be brief" }),
+    ];
+    const mapped = traceToRecord({ ...trace([agent, call]), logs }, "s");
+    if (!mapped.ok) throw mapped.error;
+    expect(mapped.record.request.messages).toEqual([
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hi" },
+    ]);
+    expect(mapped.record.response.output).toBe("hello");
+  });
+
   it("gives steps from tool spans alone when no model call's content was captured", () => {
     const bare = chat("2", 1, { "gen_ai.response.model": "m-1" });
     const tool = span(
