@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OtelSpan } from "../../../../src/sources/otel/span.js";
+import type { AttributeValue, OtelLogRecord, OtelSpan } from "../../../../src/sources/otel/span.js";
 import { traceToRecord } from "../../../../src/sources/otel/trace-to-record.js";
 import { span } from "./spans.js";
 
@@ -168,7 +168,7 @@ describe("traceToRecord, older and other conventions", () => {
 
   it("puts a system message log first when the call's events share one timestamp and arrive out of order", () => {
     const call = chat("2", 1, { "gen_ai.response.model": "gpt-4o" });
-    const log = (eventName: string, body: Record<string, unknown>) => ({
+    const log = (eventName: string, body: { readonly [key: string]: AttributeValue }): OtelLogRecord => ({
       traceId: call.traceId,
       spanId: call.spanId,
       timeNs: 5n,
