@@ -20,6 +20,11 @@ export interface ReceiverOptions {
   readonly ingest: TraceIngest;
   /** Receives each record and dead letter as traces complete; awaited, so a slow sink slows intake. */
   readonly onOutput: (items: readonly IngestOutput[]) => Promise<void>;
+  /**
+   * Told when onOutput throws (it should not: collect's handles a refused write itself). The
+   * chain of outputs goes on after it, so one failure cannot stop every later trace.
+   */
+  readonly onOutputError: (error: unknown) => void;
   /** How often completed traces are looked for (ms). */
   readonly tickMs: number;
 }
@@ -46,7 +51,7 @@ export async function startOtlpReceiver(options: ReceiverOptions): Promise<OtlpR
   let pending: Promise<void> = Promise.resolve();
   const emit = (items: readonly IngestOutput[]) => {
     if (items.length === 0) return pending;
-    pending = pending.then(() => options.onOutput(items));
+    pending = pending.then(() => options.onOutput(items)).catch(options.onOutputError);
     return pending;
   };
   const server: Server = createServer((request, response) => {

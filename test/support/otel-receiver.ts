@@ -22,6 +22,9 @@ export async function testReceiver(): Promise<{
     maxBodyBytes: 4 << 20,
     ingest,
     tickMs: 50,
+    onOutputError: (error) => {
+      throw error;
+    },
     onOutput: async (items) => {
       for (const item of items) {
         if (item.kind === "record") records.push(item.record);

@@ -1,12 +1,15 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { startOtlpReceiver } from "../../collect/receiver.js";
-import { deadLetterOf } from "../../contracts/dead-letter.js";
+import {
+  type DeliveryCounts,
+  deliver,
+  fileSink,
+  kafkaSink,
+  type RecordSink,
+} from "../../collect/record-sink.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { DeadLetterFile } from "../../pipeline/dead-letter.js";
-import type { IngestOutput } from "../../sources/otel/trace-ingest.js";
+import { requireTopics } from "../../sources/kafka/require-topics.js";
 import { TraceIngest } from "../../sources/otel/trace-ingest.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -88,6 +91,10 @@ An OTLP/HTTP receiver: POST /v1/traces and /v1/logs, protobuf (application/x-pro
 has arrived plus --grace; each trace becomes one exchange record (docs/OTEL.md has the attribute
 mapping). Point an SDK's OTLP exporter or a Collector's otlphttp exporter at it.
 SIGTERM/SIGINT stops accepting and writes every trace still held before exiting.
+With --topic, the topic must exist (shadowdiff never creates it) and the brokers must answer at
+start-up, else collect exits with the error. Once running, a write Kafka refuses (brokers away,
+topic deleted; after the producer's retries) is reported on stderr and those records go to
+--dead-letter with their text; collect keeps receiving and later records try Kafka again.
 
 Example:
   shadowdiff collect --port 4318 --out captures/baseline.jsonl
@@ -107,8 +114,9 @@ async function collectAction(command: Command, context: CliContext): Promise<num
   if ((options.out === undefined) === (options.topic === undefined))
     throw new ShadowdiffError("BAD_USAGE", "collect: give exactly one of --out FILE or --topic TOPIC");
   const deadLetters = new DeadLetterFile(options.deadLetter);
-  const sink = options.out === undefined ? await kafkaSink(options, context) : await fileSink(options.out);
-  let records = 0;
+  const sink =
+    options.out === undefined ? await kafkaRecordSink(options, context) : await fileSink(options.out);
+  const delivered: DeliveryCounts = { written: 0, unwritten: 0, failedWrites: 0 };
   const ingest = new TraceIngest(
     {
       graceMs: options.grace * 1000,
@@ -125,20 +133,13 @@ async function collectAction(command: Command, context: CliContext): Promise<num
     maxBodyBytes: options.maxBody,
     ingest,
     tickMs: Math.min(1_000, Math.max(50, options.grace * 250)),
-    onOutput: async (items: readonly IngestOutput[]) => {
-      const lines: { key: string; text: string }[] = [];
-      for (const item of items) {
-        if (item.kind === "record")
-          lines.push({ key: item.record.session ?? item.record.id, text: JSON.stringify(item.record) });
-        else await deadLetters.write(deadLetterOf(item.error, item.text));
-      }
-      if (lines.length > 0) await sink.write(lines);
-      records += lines.length;
-    },
+    onOutput: (items) => deliver(items, sink, deadLetters, delivered, (line) => context.stderr(`${line}\n`)),
+    onOutputError: (error) =>
+      context.stderr(
+        `collect: records not written: ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
   });
-  context.stderr(
-    `collect: OTLP/HTTP on ${receiver.url} (POST /v1/traces, /v1/logs) → ${options.out ?? `kafka:${options.topic}`}\n`,
-  );
+  context.stderr(`collect: OTLP/HTTP on ${receiver.url} (POST /v1/traces, /v1/logs) → ${sink.name}\n`);
   const shutdown = shutdownSignal((name) =>
     context.stderr(`collect: ${name}, writing the traces held and stopping\n`),
   );
@@ -146,43 +147,34 @@ async function collectAction(command: Command, context: CliContext): Promise<num
     shutdown.signal.addEventListener("abort", () => resolve(), { once: true }),
   );
   await receiver.close();
-  await sink.close();
+  await sink.close().catch(() => {});
   await deadLetters.close();
   shutdown.dispose();
   const { counts } = receiver;
+  const unwritten =
+    delivered.unwritten === 0
+      ? ""
+      : `, ${delivered.unwritten} records not written to ${sink.name} (${delivered.failedWrites} failed writes; in the dead letters)`;
   context.stderr(
-    `collect: ${counts.requests} requests, ${counts.spans} spans, ${counts.logs} log records, ${records} records written, ${deadLetters.count} dead letters${deadLetters.count > 0 ? ` in ${deadLetters.path}` : ""}, ${counts.rejected} spans rejected, ${counts.malformed} malformed requests\n`,
+    `collect: ${counts.requests} requests, ${counts.spans} spans, ${counts.logs} log records, ${delivered.written} records written${unwritten}, ${deadLetters.count} dead letters${deadLetters.count > 0 ? ` in ${deadLetters.path}` : ""}, ${counts.rejected} spans rejected, ${counts.malformed} malformed requests\n`,
   );
   return EXIT.ok;
 }
 
-interface RecordSink {
-  write(lines: readonly { key: string; text: string }[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function fileSink(path: string): Promise<RecordSink> {
-  await mkdir(dirname(path), { recursive: true });
-  const stream: WriteStream = createWriteStream(path, { flags: "a" });
-  return {
-    write: (lines) =>
-      new Promise<void>((resolve, reject) =>
-        stream.write(lines.map((line) => `${line.text}\n`).join(""), (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      ),
-    close: () =>
-      new Promise<void>((resolve, reject) =>
-        stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      ),
-  };
-}
-
-async function kafkaSink(
+/**
+ * The topic is checked before collect listens: a missing topic (shadowdiff never creates one) or
+ * unreachable brokers at start-up are located errors and collect does not start, since nothing it
+ * received could be written. Once running, a refused write is reported and dead-lettered (deliver).
+ */
+async function kafkaRecordSink(
   options: Parameters<typeof kafkaClient>[0] & { readonly topic: string | undefined },
   context: CliContext,
 ): Promise<RecordSink> {
   const topic = options.topic as string;
+  const brokers = options.brokers.split(",");
+  await requireTopics(kafkaClient(options, context.env, { retries: 2 }), brokers, [
+    { name: topic, role: "--topic" },
+  ]);
   const producer = kafkaClient(options, context.env).producer({ allowAutoTopicCreation: false });
   try {
     await producer.connect();
@@ -190,13 +182,8 @@ async function kafkaSink(
     throw new ShadowdiffError("SOURCE_UNAVAILABLE", `collect: cannot reach Kafka at ${options.brokers}`, {
       cause,
       retriable: true,
+      context: { source: options.brokers },
     });
   }
-  return {
-    // Keyed by session, as the exchange contract partitions, so one session stays in order.
-    write: async (lines) => {
-      await producer.send({ topic, messages: lines.map((line) => ({ key: line.key, value: line.text })) });
-    },
-    close: () => producer.disconnect(),
-  };
+  return kafkaSink(producer, topic);
 }

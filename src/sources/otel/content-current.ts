@@ -1,5 +1,11 @@
 import { argumentsObject, isRecord, stringAttribute, structuredAttribute } from "./attributes.js";
-import { type ChatMessage, joinText, type ModelCallContent, type RequestedToolCall } from "./chat-message.js";
+import {
+  type ChatMessage,
+  joinText,
+  type ModelCallContent,
+  type RequestedToolCall,
+  requestedToolCall,
+} from "./chat-message.js";
 import type { Attributes } from "./span.js";
 
 /**
@@ -9,10 +15,16 @@ import type { Attributes } from "./span.js";
  * {type: tool_call_response, id, response}], finish_reason?}`, and `gen_ai.system_instructions`
  * the system prompt as parts. They may sit on the span or on a
  * `gen_ai.client.inference.operation.details` event, so any attribute set is read the same way.
+ * With `withInput` false and output messages present, the input and system instructions are not
+ * parsed (see modelCallOf): the answer is the same convention, with an empty input.
  */
-export function currentConventionContent(attributes: Attributes): ModelCallContent | undefined {
-  const input = structuredAttribute(attributes, "gen_ai.input.messages");
+export function currentConventionContent(
+  attributes: Attributes,
+  withInput = true,
+): ModelCallContent | undefined {
   const output = structuredAttribute(attributes, "gen_ai.output.messages");
+  if (!withInput && Array.isArray(output)) return { input: [], output: messagesOf(output) };
+  const input = structuredAttribute(attributes, "gen_ai.input.messages");
   if (!Array.isArray(input) && !Array.isArray(output)) return undefined;
   const instructions = structuredAttribute(attributes, "gen_ai.system_instructions");
   const systemInstructions = Array.isArray(instructions)
@@ -28,34 +40,37 @@ export function currentConventionContent(attributes: Attributes): ModelCallConte
 }
 
 function messagesOf(value: unknown): ChatMessage[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter(isRecord).map((message) => {
-    const parts = Array.isArray(message.parts) ? message.parts.filter(isRecord) : [];
-    const toolCalls: RequestedToolCall[] = [];
-    let toolCallId: string | undefined;
-    const texts: (string | undefined)[] = [];
+  const messages: ChatMessage[] = [];
+  if (!Array.isArray(value)) return messages;
+  for (const message of value) if (isRecord(message)) messages.push(messageOf(message));
+  return messages;
+}
+
+function messageOf(message: Readonly<Record<string, unknown>>): ChatMessage {
+  const toolCalls: RequestedToolCall[] = [];
+  let toolCallId: string | undefined;
+  const texts: (string | undefined)[] = [];
+  const parts = message.parts;
+  if (Array.isArray(parts)) {
     for (const part of parts) {
+      if (!isRecord(part)) continue;
       if (part.type === "text") texts.push(textOf(part));
       else if (part.type === "tool_call" && typeof part.name === "string") {
-        toolCalls.push({
-          ...(typeof part.id === "string" ? { id: part.id } : {}),
-          name: part.name,
-          arguments: argumentsObject(part.arguments),
-        });
+        toolCalls.push(requestedToolCall(part.id, part.name, argumentsObject(part.arguments)));
       } else if (part.type === "tool_call_response") {
         if (typeof part.id === "string") toolCallId = part.id;
         texts.push(typeof part.response === "string" ? part.response : JSON.stringify(part.response));
       }
     }
-    const finishReason = stringAttribute(message as Attributes, "finish_reason");
-    return {
-      role: typeof message.role === "string" ? message.role : "unknown",
-      text: joinText(texts),
-      toolCalls,
-      ...(toolCallId === undefined ? {} : { toolCallId }),
-      ...(finishReason === undefined ? {} : { finishReason }),
-    };
-  });
+  }
+  const finishReason = stringAttribute(message as Attributes, "finish_reason");
+  return {
+    role: typeof message.role === "string" ? message.role : "unknown",
+    text: joinText(texts),
+    toolCalls,
+    ...(toolCallId === undefined ? {} : { toolCallId }),
+    ...(finishReason === undefined ? {} : { finishReason }),
+  };
 }
 
 function textOf(part: Readonly<Record<string, unknown>>): string | undefined {

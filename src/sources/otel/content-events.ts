@@ -1,5 +1,10 @@
 import { argumentsObject, isRecord, parseIfJson } from "./attributes.js";
-import type { ChatMessage, ModelCallContent, RequestedToolCall } from "./chat-message.js";
+import {
+  type ChatMessage,
+  type ModelCallContent,
+  type RequestedToolCall,
+  requestedToolCall,
+} from "./chat-message.js";
 import type { OtelLogRecord, OtelSpan } from "./span.js";
 
 /** A GenAI event of one model call, from a span event or from a log record joined by span id. */
@@ -33,8 +38,18 @@ export function genAiEventsOf(span: OtelSpan, logs: readonly OtelLogRecord[]): G
       body: { ...log.attributes, ...(isRecord(log.body) ? log.body : {}) },
     });
   }
-  // Stable sort: events emitted in the same millisecond keep their emission order.
-  return events.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
+  // Stable sort: events emitted in the same millisecond keep their arrival order, except that a
+  // system message goes first. instrumentation-openai stamps all of a call's input events with
+  // one Date.now(), and with one export request per log record (SimpleLogRecordProcessor) they
+  // reach collect in any order: the e2e test saw the user message arrive before the system one.
+  // Within a tie, no other order can be recovered (batched exports keep the emission order).
+  return events.sort((a, b) =>
+    a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : tieRank(a.name) - tieRank(b.name),
+  );
+}
+
+function tieRank(name: string): number {
+  return name === "gen_ai.system.message" ? 0 : 1;
 }
 
 const ROLE_OF_EVENT: Readonly<Record<string, string>> = {
@@ -109,13 +124,7 @@ function toolCallsOf(value: unknown): RequestedToolCall[] {
   return calls.filter(isRecord).flatMap((call) => {
     const fn = isRecord(call.function) ? call.function : call;
     if (typeof fn.name !== "string") return [];
-    return [
-      {
-        ...(typeof call.id === "string" ? { id: call.id } : {}),
-        name: fn.name,
-        arguments: argumentsObject(fn.arguments),
-      },
-    ];
+    return [requestedToolCall(call.id, fn.name, argumentsObject(fn.arguments))];
   });
 }
 

@@ -7,11 +7,12 @@ import type { Attributes } from "./span.js";
  * `llm.input_messages.N.message.role|content`,
  * `llm.input_messages.N.message.tool_calls.M.tool_call.id|function.name|function.arguments`,
  * `llm.input_messages.N.message.tool_call_id`, the same under `llm.output_messages`, and the
- * finish reason in `llm.finish_reason`.
+ * finish reason in `llm.finish_reason`. With `withInput` false and output messages present, the
+ * input is left empty (see modelCallOf).
  */
-export function openInferenceContent(attributes: Attributes): ModelCallContent | undefined {
-  const input = messagesUnder(attributes, "llm.input_messages.");
+export function openInferenceContent(attributes: Attributes, withInput = true): ModelCallContent | undefined {
   const output = messagesUnder(attributes, "llm.output_messages.");
+  const input = !withInput && output.length > 0 ? [] : messagesUnder(attributes, "llm.input_messages.");
   if (input.length === 0 && output.length === 0) return undefined;
   const finish = attributes["llm.finish_reason"];
   const last = output.at(-1);

@@ -46,7 +46,9 @@ export function idProblem(hex: string, bytes: 8 | 16, name: string): string | un
 
 /** True when a payload is OTLP JSON: its first non-whitespace byte is `{`; else it is protobuf. */
 export function looksLikeJson(payload: Uint8Array): boolean {
-  for (const byte of payload) {
+  // An index loop: Buffer's iterator cost a sixth as much as converting the span (bench/otel).
+  for (let index = 0; index < payload.length; index++) {
+    const byte = payload[index];
     if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
     return byte === 0x7b;
   }
@@ -57,6 +59,6 @@ export function looksLikeJson(payload: Uint8Array): boolean {
 export function bytesIdProblem(bytes: Uint8Array | null, length: 8 | 16, name: string): string | undefined {
   if (bytes === null || bytes.length === 0) return `span has no ${name}`;
   if (bytes.length !== length) return `${name} must be ${length} bytes, got ${bytes.length}`;
-  for (const byte of bytes) if (byte !== 0) return undefined;
+  for (let index = 0; index < length; index++) if (bytes[index] !== 0) return undefined;
   return `${name} is all zeros (invalid in OTLP)`;
 }

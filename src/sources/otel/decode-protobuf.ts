@@ -7,6 +7,7 @@ import {
   type ProtoKeyValue,
   type ProtoLogsRequest,
   type ProtoLong,
+  type ProtoSpan,
   type ProtoTraceRequest,
 } from "./otlp-messages.js";
 import type { Attributes, AttributeValue, OtelLogRecord, OtelSpan, SpanEvent, StatusCode } from "./span.js";
@@ -21,42 +22,44 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
   }
   const spans: OtelSpan[] = [];
   const rejected: ShadowdiffError[] = [];
-  request.resourceSpans.forEach((resourceSpans, r) => {
-    const resource = attributesOf(resourceSpans.resource?.attributes ?? []);
-    resourceSpans.scopeSpans.forEach((scopeSpans, s) => {
+  // Plain loops and no per-span closures or strings that only a refused span needs: this loop
+  // runs once per span, and with forEach and an eager JSON path it cost 0.7x of the decode itself.
+  const resourceSpansList = request.resourceSpans;
+  for (let r = 0; r < resourceSpansList.length; r++) {
+    const resourceSpans = resourceSpansList[r] as ProtoTraceRequest["resourceSpans"][number];
+    const resource = resourceOf(resourceSpans.resource?.attributes ?? []);
+    const scopeSpansList = resourceSpans.scopeSpans;
+    for (let s = 0; s < scopeSpansList.length; s++) {
+      const scopeSpans = scopeSpansList[s] as (typeof scopeSpansList)[number];
       const scope = { name: scopeSpans.scope?.name ?? "", version: scopeSpans.scope?.version ?? "" };
-      scopeSpans.spans.forEach((span, index) => {
-        const path = `/resourceSpans/${r}/scopeSpans/${s}/spans/${index}`;
+      const protoSpans = scopeSpans.spans;
+      for (let index = 0; index < protoSpans.length; index++) {
+        const span = protoSpans[index] as ProtoSpan;
         const problem =
           bytesIdProblem(span.traceId, 16, "traceId") ?? bytesIdProblem(span.spanId, 8, "spanId");
         if (problem !== undefined) {
+          const path = `/resourceSpans/${r}/scopeSpans/${s}/spans/${index}`;
           rejected.push(otlpError(origin, path, `${problem} (span ${JSON.stringify(span.name ?? "")})`));
-          return;
+          continue;
         }
-        const parent = bytesToHex(span.parentSpanId ?? EMPTY);
         spans.push({
-          traceId: bytesToHex(span.traceId ?? EMPTY),
-          spanId: bytesToHex(span.spanId ?? EMPTY),
-          parentSpanId: parent.length === 0 ? null : parent,
+          traceId: idHex(span.traceId as Uint8Array),
+          spanId: idHex(span.spanId as Uint8Array),
+          parentSpanId:
+            span.parentSpanId === null || span.parentSpanId.length === 0 ? null : idHex(span.parentSpanId),
           name: span.name ?? "",
           kind: span.kind ?? 0,
           startNs: nanos(span.startTimeUnixNano),
           endNs: nanos(span.endTimeUnixNano),
           attributes: attributesOf(span.attributes),
-          events: span.events.map(
-            (event): SpanEvent => ({
-              name: event.name ?? "",
-              timeNs: nanos(event.timeUnixNano),
-              attributes: attributesOf(event.attributes),
-            }),
-          ),
+          events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
           status: { code: statusCode(span.status?.code), message: span.status?.message ?? "" },
           resource,
           scope,
         });
-      });
-    });
-  });
+      }
+    }
+  }
   return { ok: true, batch: { spans, logs: [] }, rejected };
 }
 
@@ -70,7 +73,7 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
   }
   const logs: OtelLogRecord[] = [];
   for (const resourceLogs of request.resourceLogs) {
-    const resource = attributesOf(resourceLogs.resource?.attributes ?? []);
+    const resource = resourceOf(resourceLogs.resource?.attributes ?? []);
     for (const scopeLogs of resourceLogs.scopeLogs) {
       for (const record of scopeLogs.logRecords) {
         // A log record outside any span (an application log line) says nothing about a trace.
@@ -96,6 +99,24 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
+
+function eventOf(event: ProtoSpan["events"][number]): SpanEvent {
+  return {
+    name: event.name ?? "",
+    timeNs: nanos(event.timeUnixNano),
+    attributes: attributesOf(event.attributes),
+  };
+}
+
+/**
+ * An id's hex. protobufjs hands out Buffers when it decodes a Buffer (every Node caller: HTTP
+ * bodies, Kafka values), and Buffer's native hex is twice as fast as the byte table (6.9 against
+ * 11.9 ms for 30,000 spans' three ids); a plain Uint8Array takes the table.
+ */
+function idHex(bytes: Uint8Array): string {
+  return Buffer.isBuffer(bytes) ? bytes.toString("hex") : bytesToHex(bytes);
+}
 
 function unreadable(
   origin: OtlpOrigin,
@@ -114,6 +135,50 @@ function unreadable(
   return error;
 }
 
+let lastResourcePairs: readonly ProtoKeyValue[] = [];
+let lastResource: Attributes = {};
+
+/**
+ * A request's resource attributes, shared with the previous request's when they are the same:
+ * an SDK sends the same resource with every export, and building it again for each request was
+ * a fifth of converting a one-span request's attributes (bench/otel). Only plain scalar values
+ * are compared; anything else is built afresh.
+ */
+function resourceOf(pairs: readonly ProtoKeyValue[]): Attributes {
+  if (samePairs(pairs, lastResourcePairs)) return lastResource;
+  lastResource = attributesOf(pairs);
+  lastResourcePairs = pairs;
+  return lastResource;
+}
+
+function samePairs(pairs: readonly ProtoKeyValue[], known: readonly ProtoKeyValue[]): boolean {
+  if (pairs.length !== known.length) return false;
+  for (let index = 0; index < pairs.length; index++) {
+    const pair = pairs[index] as ProtoKeyValue;
+    const other = known[index] as ProtoKeyValue;
+    if (pair.key !== other.key || !sameScalar(pair.value, other.value)) return false;
+  }
+  return true;
+}
+
+function sameScalar(value: ProtoAnyValue | null, other: ProtoAnyValue | null): boolean {
+  if (value === null || other === null) return value === other;
+  if (value.arrayValue !== null || value.kvlistValue !== null || value.bytesValue !== null) return false;
+  if (other.arrayValue !== null || other.kvlistValue !== null || other.bytesValue !== null) return false;
+  return (
+    value.stringValue === other.stringValue &&
+    value.boolValue === other.boolValue &&
+    Object.is(value.doubleValue, other.doubleValue) &&
+    sameInteger(value.intValue, other.intValue)
+  );
+}
+
+function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number | null): boolean {
+  if (value === null || other === null || typeof value === "number" || typeof other === "number")
+    return value === other;
+  return value.low === other.low && value.high === other.high;
+}
+
 function attributesOf(pairs: readonly ProtoKeyValue[]): Attributes {
   const attributes: Record<string, AttributeValue> = {};
   for (const pair of pairs) {
@@ -126,26 +191,21 @@ function attributesOf(pairs: readonly ProtoKeyValue[]): Attributes {
   return attributes;
 }
 
+/**
+ * The value of an AnyValue. Its fields are read directly, in the oneof's field order (what
+ * protobufjs' `value` getter returns when several were set), not through that getter: it loops
+ * over the seven field names on every call and was 4% of decoding a span.
+ */
 function anyValue(value: ProtoAnyValue | null): AttributeValue {
   if (value === null) return null;
-  switch (value.value) {
-    case "stringValue":
-      return value.stringValue;
-    case "boolValue":
-      return value.boolValue;
-    case "intValue":
-      return integer(value.intValue);
-    case "doubleValue":
-      return value.doubleValue;
-    case "arrayValue":
-      return (value.arrayValue?.values ?? []).map(anyValue);
-    case "kvlistValue":
-      return attributesOf(value.kvlistValue?.values ?? []);
-    case "bytesValue":
-      return Buffer.from(value.bytesValue ?? EMPTY).toString("base64");
-    default:
-      return null;
-  }
+  if (value.stringValue !== null) return value.stringValue;
+  if (value.boolValue !== null) return value.boolValue;
+  if (value.intValue !== null) return integer(value.intValue);
+  if (value.doubleValue !== null) return value.doubleValue;
+  if (value.arrayValue !== null) return value.arrayValue.values.map(anyValue);
+  if (value.kvlistValue !== null) return attributesOf(value.kvlistValue.values);
+  if (value.bytesValue !== null) return Buffer.from(value.bytesValue).toString("base64");
+  return null;
 }
 
 /** A 64-bit integer as a number when exact, else as decimal text (never silently rounded). */

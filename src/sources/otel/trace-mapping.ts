@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
 import type { ReleaseStamp } from "../../contracts/exchange.js";
-import { isRecord, stringAttribute, structuredAttribute } from "./attributes.js";
+import { isRecord, parseIfJson, stringAttribute, structuredAttribute } from "./attributes.js";
 import type { ModelCall } from "./gen-ai-spans.js";
 import type { Attributes, OtelSpan } from "./span.js";
 
@@ -55,8 +55,7 @@ export function releaseOf(
   const prompt = rootAttribute(root, mapping.releasePrompt) ?? promptDigest(first);
   const tools = rootAttribute(root, mapping.releaseTools) ?? toolsDigest(first.span.attributes);
   const id =
-    rootAttribute(root, mapping.releaseId) ??
-    `sha256:${sha256(stableStringify({ name: name ?? null, version: version ?? null, model, prompt, tools }))}`;
+    rootAttribute(root, mapping.releaseId) ?? releaseId(name ?? null, version ?? null, model, prompt, tools);
   return {
     id,
     ...(name === undefined ? {} : { name }),
@@ -67,6 +66,42 @@ export function releaseOf(
   };
 }
 
+interface ReleaseParts {
+  readonly name: string | null;
+  readonly version: string | null;
+  readonly model: string;
+  readonly prompt: string;
+  readonly tools: string;
+  readonly id: string;
+}
+
+/** The last release id made: traces of one release follow each other, and five string compares beat building the memo's key. */
+let lastRelease: ReleaseParts | undefined;
+
+function releaseId(
+  name: string | null,
+  version: string | null,
+  model: string,
+  prompt: string,
+  tools: string,
+): string {
+  const last = lastRelease;
+  if (
+    last !== undefined &&
+    last.model === model &&
+    last.name === name &&
+    last.version === version &&
+    last.prompt === prompt &&
+    last.tools === tools
+  )
+    return last.id;
+  const id = releaseIds.digest(JSON.stringify([name, version, model, prompt, tools]), () =>
+    sha256(stableStringify({ name, version, model, prompt, tools })),
+  );
+  lastRelease = { name, version, model, prompt, tools, id };
+  return id;
+}
+
 function promptDigest(first: ModelCall): string {
   const system =
     first.content.systemInstructions ??
@@ -74,25 +109,66 @@ function promptDigest(first: ModelCall): string {
       .filter((message) => message.role === "system" || message.role === "developer")
       .map((message) => message.text ?? "")
       .join("\n");
-  return system.length === 0 ? "" : `sha256:${sha256(system)}`;
+  return system.length === 0 ? "" : prompts.digest(system, () => sha256(system));
 }
 
+const TOOL_SCHEMA_KEY = /^llm\.tools\.\d+\.tool\.json_schema$/;
+
 function toolsDigest(attributes: Attributes): string {
-  const declared = structuredAttribute(attributes, "gen_ai.tool.definitions");
-  const definitions = Array.isArray(declared)
-    ? declared
-    : Object.keys(attributes)
-        .filter((key) => /^llm\.tools\.\d+\.tool\.json_schema$/.test(key))
-        .sort((a, b) => toolIndex(a) - toolIndex(b))
-        .map((key) => structuredAttribute(attributes, key));
-  if (definitions.length === 0) return "";
-  // Tool order in a request carries no meaning: sorted by canonical text, so it cannot change the id.
-  return `sha256:${sha256(stableStringify(definitions.map((definition) => stableStringify(definition)).sort()))}`;
+  const declared = Object.hasOwn(attributes, "gen_ai.tool.definitions")
+    ? attributes["gen_ai.tool.definitions"]
+    : undefined;
+  const schemaKeys = Object.keys(attributes)
+    .filter((key) => TOOL_SCHEMA_KEY.test(key))
+    .sort((a, b) => toolIndex(a) - toolIndex(b));
+  if (declared === undefined && schemaKeys.length === 0) return "";
+  // Keyed by the attributes' own text, so a release's tool list is parsed and hashed once.
+  const raw = JSON.stringify([declared ?? null, ...schemaKeys.map((key) => attributes[key] ?? null)]);
+  return toolLists.digest(raw, () => {
+    const parsed = parseIfJson(declared);
+    const definitions = Array.isArray(parsed)
+      ? parsed
+      : schemaKeys.map((key) => structuredAttribute(attributes, key));
+    if (definitions.length === 0) return "";
+    // Tool order in a request carries no meaning: sorted by canonical text, so it cannot change the id.
+    return sha256(stableStringify(definitions.map((definition) => stableStringify(definition)).sort()));
+  });
 }
 
 function toolIndex(key: string): number {
   return Number(/\.(\d+)\./.exec(key)?.[1] ?? 0);
 }
+
+/**
+ * Release digests (`sha256:…`) by the text they are made from. A deployment has a handful of
+ * releases, so every trace of one asks for the same digests: remembered, hashing and
+ * stable-stringifying them per trace was a tenth of the mapping's time (bench/otel). One memo per
+ * kind of text, so a prompt that reads like a tool list cannot take its digest. Bounded by the
+ * text held (prompts and tool lists can be long): each is cleared past 4 M characters.
+ */
+class DigestMemo {
+  private readonly digests = new Map<string, string>();
+  private textLength = 0;
+
+  digest(text: string, make: () => string): string {
+    const known = this.digests.get(text);
+    if (known !== undefined) return known;
+    const made = make();
+    const value = made === "" ? "" : `sha256:${made}`;
+    if (this.textLength + text.length > MAX_MEMO_TEXT) {
+      this.digests.clear();
+      this.textLength = 0;
+    }
+    this.digests.set(text, value);
+    this.textLength += text.length;
+    return value;
+  }
+}
+
+const MAX_MEMO_TEXT = 4_000_000;
+const releaseIds = new DigestMemo();
+const prompts = new DigestMemo();
+const toolLists = new DigestMemo();
 
 /**
  * Labels: each configured label from its attribute, and any `shadowdiff.label.NAME` attribute as
@@ -105,7 +181,8 @@ export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, 
     if (name === "__proto__") Object.defineProperty(labels, name, { value, enumerable: true });
     else labels[name] = value;
   };
-  for (const [label, attribute] of Object.entries(mapping.labels)) {
+  for (const label of Object.keys(mapping.labels)) {
+    const attribute = mapping.labels[label] as string;
     const value = rootAttribute(root, [attribute]);
     if (value === undefined) continue;
     if (attribute === "enduser.id") {
@@ -114,7 +191,8 @@ export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, 
     } else set(label, value);
   }
   for (const attributes of [root.resource, root.attributes]) {
-    for (const [key, value] of Object.entries(attributes)) {
+    for (const key of Object.keys(attributes)) {
+      const value = attributes[key];
       if (key.startsWith("shadowdiff.label.") && typeof value === "string")
         set(key.slice("shadowdiff.label.".length), value);
     }

@@ -14,24 +14,28 @@ export function stepsOf(modelCalls: readonly ModelCall[], tools: readonly ToolEx
   const unmatched = [...tools];
   const steps: ToolCallStep[] = [];
   let turn = 0;
+  let anyOutput = false;
   for (const call of modelCalls) {
-    const requested = call.content.output.flatMap((message) => message.toolCalls);
-    if (requested.length === 0) continue;
-    for (const request of requested) {
-      const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
-      const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
-      steps.push({
-        type: "tool_call",
-        ...(request.id === undefined ? {} : { id: request.id }),
-        turn,
-        name: request.name,
-        arguments: request.arguments,
-        ...(execution === undefined ? {} : outcomeOf(execution)),
-      });
+    let requested = false;
+    for (const message of call.content.output) {
+      anyOutput = true;
+      for (const request of message.toolCalls) {
+        requested = true;
+        const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
+        const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
+        steps.push({
+          type: "tool_call",
+          ...(request.id === undefined ? {} : { id: request.id }),
+          turn,
+          name: request.name,
+          arguments: request.arguments,
+          ...(execution === undefined ? {} : outcomeOf(execution)),
+        });
+      }
     }
-    turn++;
+    if (requested) turn++;
   }
-  if (steps.length > 0 || modelCalls.some((call) => call.content.output.length > 0)) return steps;
+  if (steps.length > 0 || anyOutput) return steps;
   return stepsFromToolSpans(modelCalls, tools);
 }
 
@@ -60,14 +64,16 @@ function matchIndex(
   name: string,
   notBefore: bigint,
 ): number {
-  if (id !== undefined) {
-    const byId = tools.findIndex((tool) => tool.callId === id);
-    if (byId !== -1) return byId;
+  if (id !== undefined)
+    for (let index = 0; index < tools.length; index++) if (tools[index]?.callId === id) return index;
+  let anyTime = -1;
+  for (let index = 0; index < tools.length; index++) {
+    const tool = tools[index] as ToolExecution;
+    if (tool.name !== name || tool.callId !== undefined) continue;
+    if (tool.span.startNs >= notBefore) return index;
+    if (anyTime === -1) anyTime = index;
   }
-  const after = tools.findIndex(
-    (tool) => tool.name === name && tool.callId === undefined && tool.span.startNs >= notBefore,
-  );
-  return after !== -1 ? after : tools.findIndex((tool) => tool.name === name && tool.callId === undefined);
+  return anyTime;
 }
 
 /** A tool span's result, or its error when its status is ERROR. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OtelSpan } from "../../../../src/sources/otel/span.js";
+import type { AttributeValue, OtelLogRecord, OtelSpan } from "../../../../src/sources/otel/span.js";
 import { traceToRecord } from "../../../../src/sources/otel/trace-to-record.js";
 import { span } from "./spans.js";
 
@@ -164,6 +164,32 @@ describe("traceToRecord, older and other conventions", () => {
     expect(mapped.record.request.messages).toEqual([{ role: "user", content: "hi" }]);
     expect(mapped.record.response.output).toBe("hello");
     expect(mapped.record.release.model).toBe("anthropic/gpt-4o-2024-08-06");
+  });
+
+  it("puts a system message log first when the call's events share one timestamp and arrive out of order", () => {
+    const call = chat("2", 1, { "gen_ai.response.model": "gpt-4o" });
+    const log = (eventName: string, body: { readonly [key: string]: AttributeValue }): OtelLogRecord => ({
+      traceId: call.traceId,
+      spanId: call.spanId,
+      timeNs: 5n,
+      eventName,
+      attributes: {},
+      body,
+      resource: {},
+    });
+    // As instrumentation-openai stamps them (one Date.now() per call), sent one request per record.
+    const logs = [
+      log("gen_ai.user.message", { content: "hi" }),
+      log("gen_ai.choice", { index: 0, finish_reason: "stop", message: { content: "hello" } }),
+      log("gen_ai.system.message", { content: "be brief" }),
+    ];
+    const mapped = traceToRecord({ ...trace([agent, call]), logs }, "s");
+    if (!mapped.ok) throw mapped.error;
+    expect(mapped.record.request.messages).toEqual([
+      { role: "system", content: "be brief" },
+      { role: "user", content: "hi" },
+    ]);
+    expect(mapped.record.response.output).toBe("hello");
   });
 
   it("gives steps from tool spans alone when no model call's content was captured", () => {
