@@ -49,11 +49,26 @@ export async function route(request: IncomingMessage, verdictFor: VerdictSource)
 }
 
 export function send(response: ServerResponse, reply: Reply): void {
-  // A refused body is not read to its end: the connection closes after this answer.
-  const close = reply.status === 413 ? { connection: "close" } : {};
-  response
-    .writeHead(reply.status, { "content-type": "application/json", ...close })
-    .end(JSON.stringify(reply.body));
+  if (reply.status === 413) discardRest(response.req);
+  response.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
+}
+
+/** How long a refused body is read and dropped before the connection is cut. */
+const DISCARD_LIMIT_MS = 10_000;
+
+/**
+ * A refused body is read and dropped, not kept: closing the connection while the client still
+ * sends resets it, and the client sees a broken pipe instead of the 413 (seen: `fetch failed:
+ * write EPIPE` on one run in six of a 300 MB post). Reading costs no memory; a client that sends
+ * for longer than the limit is cut off.
+ */
+function discardRest(request: IncomingMessage): void {
+  if (request.readableEnded) return;
+  const cut = setTimeout(() => request.socket.destroy(), DISCARD_LIMIT_MS);
+  cut.unref();
+  request.once("end", () => clearTimeout(cut));
+  request.once("close", () => clearTimeout(cut));
+  request.resume();
 }
 
 async function verdictReply(
@@ -81,10 +96,8 @@ async function readBody(request: IncomingMessage): Promise<{ value: unknown } | 
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
-      // Answer first, then drop the rest: destroying the request now would reset the socket and
-      // the client would never see the 413 (a retrying proxy would send it all again).
-      request.unpipe();
-      request.resume();
+      // Answer first; the rest is read and dropped (send): destroying the request now would reset
+      // the socket and the client would never see the 413 (a retrying proxy would send it all again).
       return tooLarge();
     }
     chunks.push(chunk);
