@@ -17,7 +17,10 @@ describe("the consumer's metrics", () => {
     metrics.countBatch(output(2), { records: 2, partition: 1, lag: 0, startedAt: 2_000 }, 2_250);
     metrics.countBatch(output(1), { records: 1, partition: 0, lag: 2, startedAt: 3_000 }, 3_250);
     // Five records whose window passed on a quiet topic, stored by a tick: only their count matters here.
-    metrics.countOutsideBatch({ ...output(0), unpaired: Array.from({ length: 5 }, () => ({}) as UnpairedRow) });
+    metrics.countOutsideBatch({
+      ...output(0),
+      unpaired: Array.from({ length: 5 }, () => ({}) as UnpairedRow),
+    });
     metrics.countStoreRetry();
     const text = await metrics.text();
     expect(text).toMatch(/^# TYPE shadowdiff_records_total counter$/m);
