@@ -151,7 +151,7 @@ is read again whole or not at all after a crash. Run one process per topic in th
 trace's spans may be on every partition). Traces that make no record go to the dead-letter
 topic with the reason and the trace id (header shadowdiff-trace-id).
 
-  shadowdiff consume --format otlp --topic otlp_spans --baseline-release support-agent@1.4.0 \
+  shadowdiff consume --format otlp --topic otlp_spans --baseline-release support-agent@1.4.0 \\
     --brokers kafka:9092 --store clickhouse:http://clickhouse:8123`,
     );
   addOptions(command, consumeOptions);
