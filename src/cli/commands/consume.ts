@@ -34,7 +34,8 @@ const consumeOptions = {
   candidate: option<string[]>({
     flags: "--candidate <candidate>",
     description:
-      "a recorded candidate file:C.jsonl, a release to execute release:M (repeatable), or topic:T (pair-join mode); required unless --format otlp",
+      "a recorded candidate file:C.jsonl, a release to execute release:M (repeatable), or topic:T (pair-join mode)",
+    defaultText: "required, except with --format otlp",
     repeatable: true,
   }),
   deadLetterTopic: option({
