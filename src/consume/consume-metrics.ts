@@ -68,10 +68,17 @@ export class ConsumeMetrics {
     exported.lag.set({ partition: tally.partition }, tally.lag);
   }
 
-  /** Records stored as unpaired outside any batch (their join window passed on a quiet topic). */
-  countUnpaired(count: number): void {
-    this.unpaired += count;
-    this.exported.unpaired.inc(count);
+  /**
+   * Rows stored outside any batch, on a timer: records whose join window passed on a quiet topic,
+   * traces whose grace window passed (their pairs, unpaired rows and dead letters).
+   */
+  countOutsideBatch(output: BatchOutput): void {
+    this.pairs += output.pairs.rows;
+    this.unpaired += output.unpaired.length;
+    this.invalid += output.deadLetters.length;
+    this.exported.pairs.inc(output.pairs.rows);
+    this.exported.unpaired.inc(output.unpaired.length);
+    this.exported.invalid.inc(output.deadLetters.length);
   }
 
   countStoreRetry(): void {

@@ -43,8 +43,8 @@ export interface PolicyContext {
   readonly logger: Logger;
   /** A batch was stored (and its offsets committed where allowed). */
   readonly stored: (batch: PendingBatch) => void;
-  /** Records stored as unpaired outside any batch. */
-  readonly storedUnpaired: (count: number) => void;
+  /** Rows stored outside any batch, by `tick`. */
+  readonly storedOutsideBatch: (output: BatchOutput) => void;
   /** A failure no retry fixes: the run ends with it. */
   readonly fail: (error: unknown) => void;
 }

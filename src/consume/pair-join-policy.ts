@@ -61,15 +61,16 @@ export class PairJoinPolicy implements OffsetPolicy {
       const entries = expiredBy.flatMap((entry) => entry.entries);
       if (entries.length === 0) return;
       const rows = entries.map((entry) => this.join.unpairedRow(entry, version));
+      const output = { pairs: encodeRows([]), unpaired: rows, releases: [], deadLetters: [] };
       try {
-        await store.write({ pairs: encodeRows([]), unpaired: rows, releases: [], deadLetters: [] });
+        await store.write(output);
       } catch (error) {
         // Not stored: put them back, so the next pass (or a batch) counts them.
         this.logger.warn(`${rows.length} unpaired record(s) not stored; kept for the next pass`, error);
         this.join.putBack(entries);
         return;
       }
-      this.context.storedUnpaired(rows.length);
+      this.context.storedOutsideBatch(output);
       const partitions = expiredBy
         .filter((entry) => entry.entries.length > 0)
         .map((entry) => entry.partition);

@@ -77,7 +77,7 @@ export async function runConsumer(options: RunnerOptions): Promise<void> {
       metrics.countBatch(batch.output, batch.tally, clock.monotonic());
       options.onProgress?.(metrics);
     },
-    storedUnpaired: (count) => metrics.countUnpaired(count),
+    storedOutsideBatch: (output) => metrics.countOutsideBatch(output),
     fail: (error) => failWith(error),
   });
   port.onAssignment((assignment) => {

@@ -4,6 +4,7 @@ import type { DiffRules } from "../contracts/rules.js";
 import { PairBuilder } from "../pairing/pair-builder.js";
 import { PairDiffer } from "../pairing/pair-differ.js";
 import { type ExecutionSettings, ExecutionStage } from "../pipeline/run-executed.js";
+import { TraceIngest } from "../sources/otel/trace-ingest.js";
 import { RecordedCapture } from "../sources/recorded-capture.js";
 import { migrate } from "../store/migrate.js";
 import { openStore, type StoreSettings } from "../store/open-store.js";
@@ -18,10 +19,13 @@ import { JoinState } from "./join-state.js";
 import type { Logger } from "./logger.js";
 import { serveMetrics } from "./metrics-server.js";
 import type { OffsetPolicyFactory } from "./offset-policy.js";
+import { OtlpJoinHandler } from "./otlp-join-handler.js";
+import { OtlpJoinPolicy } from "./otlp-join-policy.js";
 import { PairJoinHandler } from "./pair-join-handler.js";
 import { PairJoinPolicy } from "./pair-join-policy.js";
 import { RecordedHandler } from "./recorded-handler.js";
 import { runConsumer } from "./runner.js";
+import { TraceJoin } from "./trace-join.js";
 import { DEFAULT_FLUSH, type FlushPolicy, WriteBehindPolicy } from "./write-behind-policy.js";
 
 export interface ConsumeSettings {
@@ -43,6 +47,11 @@ export interface ConsumeSettings {
    */
   readonly candidateTopic?: string;
   readonly joinWindowMs: number;
+  /**
+   * `--format otlp`: the topic carries OTLP trace export requests of both releases; traces are
+   * assembled, mapped to records, and joined by pair key (baseline: this release).
+   */
+  readonly otlp?: OtlpSettings;
   readonly rules: DiffRules;
   readonly releases: readonly ResolvedRelease[];
   readonly pricing: PricingTable;
@@ -59,6 +68,17 @@ export interface ConsumeSettings {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly on?: ConsumeEvents;
+}
+
+export interface OtlpSettings {
+  /** The baseline release's id, name, or name@version; every other release is a candidate. */
+  readonly baselineRelease: string;
+  /** After a trace's root span arrived, how long its late spans still join (ms). */
+  readonly graceMs: number;
+  /** A trace whose root span never comes is handed over this long after its last span (ms). */
+  readonly idleMs: number;
+  readonly maxTraces: number;
+  readonly maxSpans: number;
 }
 
 /** What a caller may want to print as it happens. */
@@ -144,7 +164,7 @@ export async function startConsume(settings: ConsumeSettings): Promise<ConsumeRe
       writer: storePairWriter(store),
       signal: shutdown.signal,
       ...(settings.idleExitMs === undefined ? {} : { idleExitMs: settings.idleExitMs }),
-      ...(settings.candidateTopic === undefined ? {} : { idleGraceMs: settings.joinWindowMs }),
+      ...(mode.idleGraceMs === undefined ? {} : { idleGraceMs: mode.idleGraceMs }),
       metrics,
       clock,
       logger: settings.logger,
@@ -178,6 +198,8 @@ interface ConsumeMode {
   readonly topics: readonly string[];
   readonly handler: BatchHandler;
   readonly policy: OffsetPolicyFactory;
+  /** What an idle consumer still waits for before it exits (a join window, a trace's idle window). */
+  readonly idleGraceMs?: number;
 }
 
 /** The mode's handler and offset policy: pair-join, executed candidates, or recorded ones. */
@@ -192,12 +214,14 @@ function consumeMode(
   },
 ): ConsumeMode {
   const { candidates, builder, threads, manifests, clock } = shared;
+  if (settings.otlp !== undefined) return otlpMode(settings, settings.otlp, builder, clock);
   if (settings.candidateTopic !== undefined) {
     const join = new JoinState(settings.topic, settings.candidateTopic, settings.joinWindowMs);
     return {
       topics: [settings.topic, settings.candidateTopic],
       handler: new PairJoinHandler(join, builder, clock),
       policy: (context) => new PairJoinPolicy(context, join),
+      idleGraceMs: settings.joinWindowMs,
     };
   }
   const flush = { ...DEFAULT_FLUSH, ...settings.flush };
@@ -217,5 +241,35 @@ function consumeMode(
     topics: [settings.topic],
     handler: new ExecutedHandler(stage, executed.settings.concurrency, candidates, builder),
     policy,
+  };
+}
+
+/** OTLP pair-join: one topic, traces assembled and joined; an idle exit waits out a rootless trace. */
+function otlpMode(
+  settings: ConsumeSettings,
+  otlp: OtlpSettings,
+  builder: PairBuilder,
+  clock: Clock,
+): ConsumeMode {
+  const ingest = new TraceIngest(
+    {
+      graceMs: otlp.graceMs,
+      idleMs: otlp.idleMs,
+      maxTraces: otlp.maxTraces,
+      maxSpans: otlp.maxSpans,
+      now: () => clock.now(),
+    },
+    `kafka:${settings.topic}`,
+  );
+  const join = new TraceJoin(
+    { topic: settings.topic, baselineRelease: otlp.baselineRelease, windowMs: settings.joinWindowMs },
+    ingest,
+    builder,
+  );
+  return {
+    topics: [settings.topic],
+    handler: new OtlpJoinHandler(join, clock),
+    policy: (context) => new OtlpJoinPolicy(context, join),
+    idleGraceMs: Math.max(otlp.graceMs, otlp.idleMs) + settings.joinWindowMs,
   };
 }

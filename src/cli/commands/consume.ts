@@ -16,11 +16,12 @@ import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
 import { manifestLoading, manifestRootOptions, readRulesOption, rulesOption } from "../shared-options.js";
 import { storeOptions, storeSettings } from "../store-options.js";
+import { consumeOtlpOptions, otlpSettings } from "./consume-otlp-options.js";
 
 const consumeOptions = {
   topic: option({
     flags: "--topic <topic>",
-    description: "topic of baseline exchange records",
+    description: "topic of baseline exchange records (with --format otlp: traces of both releases)",
     env: "SHADOWDIFF_TOPIC",
     required: true,
   }),
@@ -34,8 +35,8 @@ const consumeOptions = {
     flags: "--candidate <candidate>",
     description:
       "a recorded candidate file:C.jsonl, a release to execute release:M (repeatable), or topic:T (pair-join mode)",
+    defaultText: "required, except with --format otlp",
     repeatable: true,
-    required: true,
   }),
   deadLetterTopic: option({
     flags: "--dead-letter-topic <topic>",
@@ -111,6 +112,7 @@ const consumeOptions = {
     choices: LOG_LEVELS,
     defaultValue: "warn",
   }),
+  ...consumeOtlpOptions,
   ...executionOptions,
   ...kafkaOptions,
   ...storeOptions,
@@ -134,7 +136,19 @@ SIGTERM/SIGINT stop fetching, abandon uncommitted work, and leave the group.
 
 Example:
   shadowdiff consume --topic agent.exchanges --brokers kafka:9092 \\
-    --candidate file:candidate.jsonl --store clickhouse:http://clickhouse:8123 --metrics-port 9464`,
+    --candidate file:candidate.jsonl --store clickhouse:http://clickhouse:8123 --metrics-port 9464
+
+With --format otlp the topic holds the OpenTelemetry Collector's Kafka exporter output (one OTLP
+ExportTraceServiceRequest per message, otlp_proto or otlp_json, detected per message) for both
+releases. Spans are assembled per trace id until the agent span arrived plus --trace-grace, each
+trace becomes an exchange record, and records are joined by pair key: --baseline-release names
+the baseline, every other release is a candidate. Offsets are committed only where every trace
+is read again whole or not at all after a crash. Run one process per topic in this mode (a
+trace's spans may be on every partition). Traces that make no record go to the dead-letter
+topic with the reason and the trace id (header shadowdiff-trace-id).
+
+  shadowdiff consume --format otlp --topic otlp_spans --baseline-release support-agent@1.4.0 \\
+    --brokers kafka:9092 --store clickhouse:http://clickhouse:8123`,
     );
   addOptions(command, consumeOptions);
   command.action(() =>
@@ -150,7 +164,8 @@ Example:
         (options.release ?? []).map((path) => loadRelease(path, manifestLoading(options))),
       );
       const pricing = await readPricing(options.pricing);
-      const candidates = candidateSpecs(options.candidate);
+      const otlp = otlpSettings(options);
+      const candidates = candidateSpecs(options.candidate ?? []);
       const executed = await Promise.all(
         candidates.executed.map((path) => loadRelease(path, manifestLoading(options))),
       );
@@ -171,6 +186,7 @@ Example:
           ? {}
           : { executed: { releases: executed, settings: executionSettings(options, context.env) } }),
         ...(candidates.topic === undefined ? {} : { candidateTopic: candidates.topic }),
+        ...(otlp === undefined ? {} : { otlp }),
         joinWindowMs: options.joinWindow * 1000,
         rules,
         releases,

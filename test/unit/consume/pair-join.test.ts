@@ -49,7 +49,7 @@ function harness(windowMs = 60_000) {
     clock,
     logger,
     stored: (batch) => metrics.countBatch(batch.output, batch.tally, clock.monotonic()),
-    storedUnpaired: (count) => metrics.countUnpaired(count),
+    storedOutsideBatch: (output) => metrics.countOutsideBatch(output),
     fail: (error) => {
       throw error;
     },
