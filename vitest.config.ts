@@ -6,6 +6,10 @@ import { defineConfig } from "vitest/config";
 // real ClickHouse server and a headless chromium, started by scripts/services.sh.
 export default defineConfig({
   test: {
+    // Three workers on this 2-core machine class (vitest's default is cores − 1 = one): the e2e
+    // files mostly wait on the CLI processes they spawn. Measured, the services-free tier: 179 s
+    // with one worker, 111 s with three.
+    maxWorkers: 3,
     projects: [
       {
         test: {
