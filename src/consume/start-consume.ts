@@ -1,8 +1,13 @@
+import type { ResolvedJudge } from "../contracts/judge.js";
 import type { PricingTable } from "../contracts/pricing.js";
 import type { ResolvedRelease } from "../contracts/release.js";
 import type { DiffRules } from "../contracts/rules.js";
 import { PairBuilder } from "../pairing/pair-builder.js";
 import { PairDiffer } from "../pairing/pair-differ.js";
+import { type JudgeSettings, JudgeStage } from "../pipeline/judge-stage.js";
+import { storeJudgements } from "../pipeline/judge-stored.js";
+import type { JudgeSummary } from "../pipeline/judge-summary.js";
+import { judgingWriter } from "../pipeline/judging-writer.js";
 import { type ExecutionSettings, ExecutionStage } from "../pipeline/run-executed.js";
 import { TraceIngest } from "../sources/otel/trace-ingest.js";
 import { RecordedCapture } from "../sources/recorded-capture.js";
@@ -52,6 +57,11 @@ export interface ConsumeSettings {
    * assembled, mapped to records, and joined by pair key (baseline: this release).
    */
   readonly otlp?: OtlpSettings;
+  /**
+   * `--judge`: each write's pairs are judged once the store acknowledged them and before their
+   * offsets are committed (a crash re-reads and re-judges, from the judge's cache).
+   */
+  readonly judge?: { readonly judge: ResolvedJudge; readonly settings: JudgeSettings };
   readonly rules: DiffRules;
   readonly releases: readonly ResolvedRelease[];
   readonly pricing: PricingTable;
@@ -93,6 +103,8 @@ export interface ConsumeResult {
   readonly metrics: ConsumeMetrics;
   /** Stopped by the shutdown signal rather than by going idle. */
   readonly stopped: boolean;
+  /** What the judge did, with `--judge`. */
+  readonly judged?: JudgeSummary;
 }
 
 /**
@@ -135,6 +147,10 @@ export async function startConsume(settings: ConsumeSettings): Promise<ConsumeRe
     const mode = consumeMode(settings, { candidates, builder, threads, manifests, clock });
     const store = await openStore(settings.store);
     opened.push(() => store.close());
+    // One judge per process: its rate limit, circuit breaker and budget hold across partitions.
+    const judgeStage =
+      settings.judge &&
+      new JudgeStage(settings.judge.judge, settings.judge.settings, settings.pricing, storeJudgements(store));
     const metrics = new ConsumeMetrics();
     if (settings.metricsPort !== undefined) {
       const server = await serveMetrics(settings.metricsPort, metrics);
@@ -161,7 +177,9 @@ export async function startConsume(settings: ConsumeSettings): Promise<ConsumeRe
       concurrency: threads?.size ?? 1,
       handler: mode.handler,
       policy: mode.policy,
-      writer: storePairWriter(store),
+      writer: judgeStage
+        ? judgingWriter(storePairWriter(store), judgeStage, clock.now())
+        : storePairWriter(store),
       signal: shutdown.signal,
       ...(settings.idleExitMs === undefined ? {} : { idleExitMs: settings.idleExitMs }),
       ...(mode.idleGraceMs === undefined ? {} : { idleGraceMs: mode.idleGraceMs }),
@@ -171,7 +189,11 @@ export async function startConsume(settings: ConsumeSettings): Promise<ConsumeRe
       ...(settings.on?.progress === undefined ? {} : { onProgress: settings.on.progress }),
       ...(settings.on?.assignment === undefined ? {} : { onAssignment: settings.on.assignment }),
     });
-    return { metrics, stopped: shutdown.signal.aborted };
+    return {
+      metrics,
+      stopped: shutdown.signal.aborted,
+      ...(judgeStage === undefined ? {} : { judged: judgeStage.summary }),
+    };
   } finally {
     await closeAll();
   }

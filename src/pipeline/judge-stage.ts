@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import type { PairCategory } from "../contracts/categories.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import type { ResolvedJudge } from "../contracts/judge.js";
 import type { JudgementRow } from "../contracts/judgement-row.js";
@@ -76,6 +77,11 @@ export class JudgeStage {
         await delay(wait);
       return call(messages);
     };
+  }
+
+  /** The pair categories this judge judges (others offered are passed over). */
+  get categories(): readonly PairCategory[] {
+    return this.judge.categories;
   }
 
   /** Judges a batch of pairs (each in the judge's categories); writes their judgements. */

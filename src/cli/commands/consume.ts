@@ -6,11 +6,13 @@ import { startConsume } from "../../consume/start-consume.js";
 import { DEFAULT_FLUSH } from "../../consume/write-behind-policy.js";
 import { ShadowdiffError } from "../../contracts/errors.js";
 import { readPricing } from "../../contracts/read-pricing.js";
+import { loadJudge } from "../../judge/load-judge.js";
 import { loadRelease } from "../../release/load.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { executionOptions, executionSettings } from "../execution-options.js";
 import { EXIT } from "../exit-codes.js";
 import { parseInputSpecs } from "../input-specs.js";
+import { judgeSettings, judgeSummaryText } from "../judge-options.js";
 import { kafkaClient, kafkaOptions, shutdownSignal } from "../kafka-options.js";
 import { numberAbove, wholeNumber } from "../option-parsers.js";
 import { addOptions, option, readOptions } from "../option-table.js";
@@ -112,6 +114,12 @@ const consumeOptions = {
     choices: LOG_LEVELS,
     defaultValue: "warn",
   }),
+  judge: option({
+    flags: "--judge <manifest>",
+    defaultText: "no judge",
+    description:
+      "judge each write's pairs after the store took them, before their offsets are committed (judge.yaml; shares --retries, --rate-limit, --concurrency, --max-spend as a budget of its own, --model-base-url, --allow-floating)",
+  }),
   ...consumeOtlpOptions,
   ...executionOptions,
   ...kafkaOptions,
@@ -148,7 +156,15 @@ trace's spans may be on every partition). Traces that make no record go to the d
 topic with the reason and the trace id (header shadowdiff-trace-id).
 
   shadowdiff consume --format otlp --topic otlp_spans --baseline-release support-agent@1.4.0 \\
-    --brokers kafka:9092 --store clickhouse:http://clickhouse:8123`,
+    --brokers kafka:9092 --store clickhouse:http://clickhouse:8123
+
+With --judge, every write's pairs in the judge's categories are judged once the store has
+acknowledged them, and only then are their offsets committed: a crash re-reads and re-judges them,
+answered from the judge's cache (no model calls for what was judged). A pair whose judge calls
+fail after their retries (or that the budget or an open circuit skips) stays stored and unjudged,
+and the offsets move on: a broken judge must not stall the diff. 'shadowdiff judge' judges
+exactly those pairs later. A store failure while writing judgements is treated as one writing
+pairs: retried while it is retriable, otherwise the run ends with nothing of that write committed.`,
     );
   addOptions(command, consumeOptions);
   command.action(() =>
@@ -174,8 +190,15 @@ topic with the reason and the trace id (header shadowdiff-trace-id).
         kafkaClient(options, context.env, { retries: 2 }),
         options.brokers.split(","),
       );
+      const judge =
+        options.judge === undefined
+          ? undefined
+          : await loadJudge(options.judge, {
+              ...manifestLoading(options),
+              allowFloating: options.allowFloating === true,
+            });
       let lastReport = 0;
-      const { metrics, stopped } = await startConsume({
+      const { metrics, stopped, judged } = await startConsume({
         kafka,
         topic: options.topic,
         groupId: options.group,
@@ -188,6 +211,7 @@ topic with the reason and the trace id (header shadowdiff-trace-id).
         ...(candidates.topic === undefined ? {} : { candidateTopic: candidates.topic }),
         ...(otlp === undefined ? {} : { otlp }),
         joinWindowMs: options.joinWindow * 1000,
+        ...(judge === undefined ? {} : { judge: { judge, settings: judgeSettings(options, context.env) } }),
         rules,
         releases,
         pricing,
@@ -221,6 +245,10 @@ topic with the reason and the trace id (header shadowdiff-trace-id).
           },
         },
       });
+      if (judge && judged) {
+        const name = `${judge.release.name}@${judge.release.version}`;
+        context.stderr(judgeSummaryText(name, "the pairs consumed", judged));
+      }
       context.stderr(
         `consume: stopped after ${metrics.records} records: ${metrics.pairs} pairs, ${metrics.unpaired} unpaired, ${metrics.invalid} invalid, ${metrics.storeRetries} store retries\n`,
       );
