@@ -1,5 +1,5 @@
 import type { PairedBinary, Rate } from "./rate-types.js";
-import type { JudgedExample } from "./report-aggregate.js";
+import type { JudgeCounts, JudgedExample } from "./report-aggregate.js";
 
 /** Scores, checks and per-tool rates of a report segment (the "better or worse" metrics). */
 
@@ -42,33 +42,20 @@ export interface ScoreReport {
  * on the discordant verdicts (McNemar). `aa` is the same judge on the baseline's A/A pairs: how
  * often it prefers one of two baseline answers, the judge's own noise.
  */
-export interface JudgeReport {
+export interface JudgeReport extends JudgePreference {
   readonly judge: { readonly id: string; readonly name: string; readonly version: string };
+  readonly examples?: readonly JudgedExample[];
+  readonly aa: JudgePreference | null;
+}
+
+/** One judge's verdicts over a set of pairs: counts, and the net preference with its interval. */
+export interface JudgePreference extends JudgeCounts {
   readonly judged: number;
-  readonly better: number;
-  readonly same: number;
-  readonly worse: number;
-  readonly inconsistent: number;
-  readonly unparseable: number;
   readonly net_preference: {
     readonly value: number | null;
     readonly low: number | null;
     readonly high: number | null;
   };
-  readonly examples?: readonly JudgedExample[];
-  readonly aa: {
-    readonly judged: number;
-    readonly better: number;
-    readonly same: number;
-    readonly worse: number;
-    readonly inconsistent: number;
-    readonly unparseable: number;
-    readonly net_preference: {
-      readonly value: number | null;
-      readonly low: number | null;
-      readonly high: number | null;
-    };
-  } | null;
 }
 
 /** Third-order paired sums (for the skewness correction of a ratio's bounds). */
