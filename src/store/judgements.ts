@@ -1,22 +1,23 @@
 import type { PairCategory } from "../contracts/categories.js";
 import type { JudgeVerdict } from "../contracts/judge.js";
 import type { JudgementRow } from "../contracts/judgement-row.js";
+import type { PairRow } from "../contracts/pair-row.js";
 import { sqlIdentifier, sqlNumber, sqlString, sqlTuple } from "./sql.js";
 import type { Store } from "./store.js";
 
-/** A stored pair the judge has yet to see, with what it needs: both raw records. */
-export interface UnjudgedPair {
-  readonly candidate_release: string;
-  readonly baseline_release: string;
-  readonly request_id: string;
-  readonly replica: number;
-  readonly ts: number;
-  readonly label_keys: readonly string[];
-  readonly label_values: readonly string[];
-  readonly category: PairCategory;
-  /** `{baseline, candidate}` as the pair row stores them. */
-  readonly raw: string;
-}
+/** A stored pair the judge has yet to see, with what it needs: both raw records (`raw`). */
+export type UnjudgedPair = Pick<
+  PairRow,
+  | "candidate_release"
+  | "baseline_release"
+  | "request_id"
+  | "replica"
+  | "ts"
+  | "label_keys"
+  | "label_values"
+  | "category"
+  | "raw"
+>;
 
 export interface UnjudgedQuery {
   readonly candidate: string;
