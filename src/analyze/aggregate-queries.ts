@@ -195,7 +195,6 @@ export function segmentAggregatesSql(
     "matched_aa_only",
     "matched_neither",
     "sample_candidates",
-    "scored_pairs",
   ];
   const inner = `SELECT
     ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column},`).join("\n    ")}
@@ -223,8 +222,6 @@ export function segmentAggregatesSql(
     countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
     sum(baseline_tokens) AS sum_baseline_tokens,
     sum(candidate_tokens) AS sum_candidate_tokens,
-    quantileExactState(0.5)(baseline_tokens) AS baseline_tokens_state,
-    quantileExactState(0.5)(candidate_tokens) AS candidate_tokens_state,
     countIf(${PRICED}) AS priced_pairs,
     countIf(${BOTH_PRICED}) AS cost_pairs,
     countIf(baseline_priced = 0) AS baseline_unpriced,
@@ -247,15 +244,12 @@ export function segmentAggregatesSql(
     countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 0) AS matched_candidate_only,
     countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 1) AS matched_aa_only,
     countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 0) AS matched_neither,
-    quantileExactIfState(0.5)(baseline_cost, ${BOTH_PRICED}) AS baseline_cost_state,
-    quantileExactIfState(0.5)(candidate_cost, ${BOTH_PRICED}) AS candidate_cost_state,
     quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(baseline_latency_ms, ${COMPLETED}) AS baseline_latency_state,
     quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(candidate_latency_ms, ${COMPLETED}) AS candidate_latency_state,
     groupArrayIf(${sqlNumber(sampleCap)})(
       (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
-    countIf(notEmpty(score_names)) AS scored_pairs,
     min(ts) AS first_ts_state,
     max(ts) AS last_ts_state
   FROM (
@@ -276,10 +270,6 @@ export function segmentAggregatesSql(
   ${summed.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")},
   sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
   groupUniqArrayArray(pathset_names_state) AS pathset_names,
-  quantileExactMerge(0.5)(baseline_tokens_state) AS baseline_tokens_median,
-  quantileExactMerge(0.5)(candidate_tokens_state) AS candidate_tokens_median,
-  quantileExactIfMerge(0.5)(baseline_cost_state) AS baseline_cost_median,
-  quantileExactIfMerge(0.5)(candidate_cost_state) AS candidate_cost_median,
   quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(baseline_latency_state) AS baseline_latency,
   quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(candidate_latency_state) AS candidate_latency,
   groupArrayArray(sample_state) AS sample,

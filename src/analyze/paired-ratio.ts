@@ -9,6 +9,20 @@ import type { PairedRatio } from "./report-types.js";
 const BOOTSTRAP_RESAMPLES = 1000;
 
 /**
+ * Both sides' medians over a hash sample of pairs (descriptive, as the sample's other figures):
+ * exact when the segment has no more pairs than the sample limit. An exact median over all pairs
+ * took a quantile state per side and segment, a third of the 10M-pair report's CPU (bench/report).
+ * The element at ⌊n/2⌋ of the sorted values, as ClickHouse's quantileExact(0.5) picks it.
+ */
+export function sampleMedians(sample: readonly (readonly [number, number])[]): {
+  readonly baseline: number;
+  readonly candidate: number;
+} {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return { baseline: median(sample.map(([b]) => b)), candidate: median(sample.map(([, c]) => c)) };
+}
+
+/**
  * A positive paired quantity through per-pair log ratios ln(candidate / baseline), on the hash
  * sample: the signed-rank test asks whether the candidate is systematically higher or lower, and
  * the BCa bootstrap interval of the mean log ratio, exponentiated, is the typical request's ratio.

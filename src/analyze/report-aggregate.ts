@@ -26,8 +26,6 @@ export interface SegmentAggregate {
   readonly tokens: {
     readonly baselineSum: number;
     readonly candidateSum: number;
-    readonly baselineMedian: number;
-    readonly candidateMedian: number;
   };
   readonly cost: CostAggregate;
   /** Pairs whose baseline failed: reported apart, never as drift. */
@@ -85,8 +83,6 @@ export interface CostAggregate {
   readonly pairs: number;
   readonly baselineSum: number;
   readonly candidateSum: number;
-  readonly baselineMedian: number;
-  readonly candidateMedian: number;
   /** Moments in dollars (exact integer sums of micro-dollars underneath). */
   readonly moments: PairedMoments;
   /** Third-order power sums in dollars³ (for the skewness correction of the ratio's bounds). */

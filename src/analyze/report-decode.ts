@@ -107,8 +107,6 @@ export function decodeSegment(
     tokens: {
       baselineSum: n("sum_baseline_tokens"),
       candidateSum: n("sum_candidate_tokens"),
-      baselineMedian: n("baseline_tokens_median"),
-      candidateMedian: n("candidate_tokens_median"),
     },
     cost: {
       pricedPairs: n("priced_pairs"),
@@ -117,8 +115,6 @@ export function decodeSegment(
       pairs: n("cost_pairs"),
       baselineSum: n("baseline_cost_nano") / 1e9,
       candidateSum: n("candidate_cost_nano") / 1e9,
-      baselineMedian: n("baseline_cost_median"),
-      candidateMedian: n("candidate_cost_median"),
       moments: {
         n: n("cost_pairs"),
         sumX: n("cost_b_micro") / 1e6,

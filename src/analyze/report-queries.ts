@@ -52,13 +52,14 @@ export const DIMENSION_NAME = /^[A-Za-z0-9_.-]+$/;
  * Approximate pairs per combination of dimension values, read without `FINAL` (a pair written
  * twice and not yet merged counts twice): only used to size each segment's sample share, where an
  * overestimate merely makes the share smaller. Reads the label columns only; Node sums the
- * combinations into segments.
+ * combinations into segments. `scored` / `tooled` count pairs with any score or check / any tool
+ * (on some version of the pair): the scores and tools passes run only where they can find one.
  */
 export function segmentSizesSql(scope: PairScope, dimensions: readonly string[]): string {
   const columns = dimensions.map((dimension, index) => `${segmentExpression(dimension)} AS d${index}`);
   const groupBy =
     dimensions.length === 0 ? "" : `\nGROUP BY ${dimensions.map((_, index) => `d${index}`).join(", ")}`;
-  return `SELECT ${[...columns, "count() AS n"].join(", ")}
+  return `SELECT ${[...columns, "count() AS n", "countIf(notEmpty(score_names)) AS scored", "countIf(notEmpty(tool_names)) AS tooled"].join(", ")}
 FROM ${sqlIdentifier(scope.database)}.pairs
 WHERE ${scopeFilter(scope)}${groupBy}`;
 }

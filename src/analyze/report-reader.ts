@@ -85,17 +85,16 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
-  // The A/A path counts run beside the main aggregate; its A/A lookups find nothing without an A/A run.
-  const [rows, aaCounts, toolRows] = await Promise.all([
+  // The scores and tools passes (each a FINAL scan of its own, ~2-3 s of one core at 10M pairs)
+  // run only when some pair has a score or a check, or a tool call. All passes run at once: the
+  // main aggregate uses every core, the array passes one each, so together they fill the machine.
+  // The A/A lookups and path counts find nothing without an A/A run.
+  const any = (column: string) => combinations.some((combination) => Number(combination[column] ?? 0) > 0);
+  const [rows, aaCounts, toolRows, scoreRows, judgeScores] = await Promise.all([
     store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
-    store.query<Row>(toolsSql(scope, dimensions)),
-  ]);
-  // The scores pass (a FINAL scan of its own, ~5 s at 10M pairs) runs only when some pair has a
-  // score or a check: most stores have none.
-  const scored = rows.some((row) => row.dimension === "" && Number(row.scored_pairs ?? 0) > 0);
-  const [scoreRows, judgeScores] = await Promise.all([
-    scored ? store.query<Row>(scoresSql(scope, dimensions)) : [],
+    any("tooled") ? store.query<Row>(toolsSql(scope, dimensions)) : [],
+    any("scored") ? store.query<Row>(scoresSql(scope, dimensions)) : [],
     readJudgeScores(store, scope, dimensions),
   ]);
   const aaPaths = aaTally(aaCounts);

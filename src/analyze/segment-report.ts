@@ -11,7 +11,7 @@ import {
   ratioOfMeansBounds,
 } from "./bounds.js";
 import { momentsOf, scoresReport, thirdOf, toolsReport } from "./outcome-report.js";
-import { pairedRatio } from "./paired-ratio.js";
+import { pairedRatio, sampleMedians } from "./paired-ratio.js";
 import type { AaSegment, BinaryCounts, SegmentAggregate } from "./report-aggregate.js";
 import { netCategories } from "./report-noise.js";
 import type {
@@ -19,6 +19,7 @@ import type {
   LatencyComparison,
   NetDrift,
   PairedFlip,
+  PairedRatio,
   Rate,
   SegmentReport,
 } from "./report-types.js";
@@ -101,15 +102,7 @@ export function segmentReport(input: SegmentInput): SegmentReport {
       all_ok: binary(aggregate.toolsOk),
       validity_note: input.validity.note,
     },
-    tokens: pairedRatio(
-      pairs,
-      aggregate.tokens.baselineSum / pairs,
-      aggregate.tokens.candidateSum / pairs,
-      aggregate.tokens.baselineMedian,
-      aggregate.tokens.candidateMedian,
-      input.sample.map((pair) => [Number(pair.baseline_tokens), Number(pair.candidate_tokens)]),
-      input,
-    ),
+    tokens: tokensComparison(aggregate, input),
     cost: costComparison(aggregate, input),
     latency: latencyComparison(aggregate, input),
     scores: scoresReport(aggregate.scores),
@@ -183,6 +176,24 @@ function detectableDrift(bounds: { low: number; high: number }): number | null {
   return ((bounds.high - bounds.low) / (2 * z)) * (z + normalQuantile(0.8));
 }
 
+function tokensComparison(aggregate: SegmentAggregate, input: SegmentInput): PairedRatio {
+  const pairs = aggregate.pairs;
+  const sample = input.sample.map((pair): [number, number] => [
+    Number(pair.baseline_tokens),
+    Number(pair.candidate_tokens),
+  ]);
+  const medians = sampleMedians(sample);
+  return pairedRatio(
+    pairs,
+    aggregate.tokens.baselineSum / pairs,
+    aggregate.tokens.candidateSum / pairs,
+    medians.baseline,
+    medians.candidate,
+    sample,
+    input,
+  );
+}
+
 function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostComparison {
   const cost = aggregate.cost;
   const unpricedPairs = aggregate.pairs - cost.pricedPairs;
@@ -197,14 +208,15 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
   const sample = input.sample
     .filter((pair) => Number(pair.priced) === 1)
     .map((pair): [number, number] => [Number(pair.baseline_cost), Number(pair.candidate_cost)]);
+  const medians = sampleMedians(sample);
   return {
     priced: true,
     unpriced_pairs: unpricedPairs,
     pairs: cost.pairs,
     baseline_mean: cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,
     candidate_mean: cost.pairs === 0 ? 0 : cost.candidateSum / cost.pairs,
-    baseline_median: cost.baselineMedian,
-    candidate_median: cost.candidateMedian,
+    baseline_median: medians.baseline,
+    candidate_median: medians.candidate,
     ratio: cost.baselineSum > 0 ? cost.candidateSum / cost.baselineSum : null,
     ratio_low: bounds === undefined || !Number.isFinite(bounds.low) ? null : bounds.low,
     ratio_high: bounds === undefined || !Number.isFinite(bounds.high) ? null : bounds.high,
@@ -214,8 +226,8 @@ function costComparison(aggregate: SegmentAggregate, input: SegmentInput): CostC
       cost.pairs,
       cost.pairs === 0 ? 0 : cost.baselineSum / cost.pairs,
       cost.pairs === 0 ? 0 : cost.candidateSum / cost.pairs,
-      cost.baselineMedian,
-      cost.candidateMedian,
+      medians.baseline,
+      medians.candidate,
       sample,
       input,
     ),

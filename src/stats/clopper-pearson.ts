@@ -1,6 +1,7 @@
 import { assertLevel, assertSuccesses } from "./arguments.js";
-import { binomialCdf, binomialSurvival } from "./binomial.js";
-import { bisectEdge } from "./bisect.js";
+import { binomialCdf, binomialLogPmf, binomialSurvival } from "./binomial.js";
+import { bisectEdgeNear } from "./bisect.js";
+import { normalQuantile } from "./normal.js";
 
 /** Lower and upper confidence bounds for a rate; each holds at its own one-sided level. */
 export interface RateBounds {
@@ -21,8 +22,11 @@ export interface RateBounds {
  * n = 1e7 and down to tails far below 1e-6: a tail is steep in p at its root, so the bound is
  * good to about 1e-14 relative. Zero trials give the vacuous {0, 1}.
  *
- * A bound costs at most 64 tail evaluations (see bisect.ts), each O(√(n·p·(1−p))) terms: about
- * 4 ms at n = 1e7, p = ½, and well under 1 ms at n = 1e5.
+ * Each tail costs O(√(n·p·(1−p))) terms. The bisection is narrowed around a guess (Wilson's
+ * bound refined by Newton steps on the log of the tail, whose derivative in p is a pmf): about 20
+ * tail evaluations instead of 64, and the same bound, since the edge of a monotone condition does
+ * not depend on the bracket that holds it. A report at 10M pairs spent 1.5 s of its main thread
+ * here before.
  */
 export function clopperPearsonBounds(
   successes: number,
@@ -33,12 +37,72 @@ export function clopperPearsonBounds(
   assertSuccesses(successes, trials);
   assertLevel("alphaLow", alphaLow);
   assertLevel("alphaHigh", alphaHigh);
+  // A p is inside the low set while seeing k or more successes is still at least alphaLow likely.
+  const atLeast = (p: number) => binomialSurvival(successes - 1, trials, p);
+  const atMost = (p: number) => binomialCdf(successes, trials, p);
   const low =
     successes === 0
       ? 0
-      : // A p is inside the set while seeing k or more successes is still at least alphaLow likely.
-        bisectEdge((p) => binomialSurvival(successes - 1, trials, p) >= alphaLow, 1, 0);
+      : bisectEdgeNear(
+          (p) => atLeast(p) >= alphaLow,
+          1,
+          0,
+          // d/dp P(X >= k) = n·P(Y = k − 1) with Y ~ Binomial(n − 1, p).
+          newtonOnLogTail(
+            atLeast,
+            (p) => trials * Math.exp(binomialLogPmf(successes - 1, trials - 1, p)),
+            alphaLow,
+            wilson(successes, trials, alphaLow, -1),
+          ),
+        );
   const high =
-    successes === trials ? 1 : bisectEdge((p) => binomialCdf(successes, trials, p) >= alphaHigh, 0, 1);
+    successes === trials
+      ? 1
+      : bisectEdgeNear(
+          (p) => atMost(p) >= alphaHigh,
+          0,
+          1,
+          // d/dp P(X <= k) = −n·P(Y = k) with Y ~ Binomial(n − 1, p).
+          newtonOnLogTail(
+            atMost,
+            (p) => -trials * Math.exp(binomialLogPmf(successes, trials - 1, p)),
+            alphaHigh,
+            wilson(successes, trials, alphaHigh, 1),
+          ),
+        );
   return { low, high };
+}
+
+/** Wilson's one-sided bound at level alpha: a start within a few percent of the exact one. */
+function wilson(successes: number, trials: number, alpha: number, side: 1 | -1): number {
+  const z = normalQuantile(1 - alpha);
+  const rate = successes / trials;
+  const z2n = (z * z) / trials;
+  const centre = rate + z2n / 2;
+  const spread = z * Math.sqrt((rate * (1 - rate)) / trials + z2n / (4 * trials));
+  return Math.min(1, Math.max(0, (centre + side * spread) / (1 + z2n)));
+}
+
+/**
+ * A few Newton steps on ln tail(p) = ln alpha from `start`: a guess for the bisection, never the
+ * answer itself (a step that leaves (0, 1) or stops improving ends the refinement).
+ */
+function newtonOnLogTail(
+  tail: (p: number) => number,
+  slope: (p: number) => number,
+  alpha: number,
+  start: number,
+): number {
+  let p = start;
+  const target = Math.log(alpha);
+  for (let step = 0; step < 8; step++) {
+    const value = tail(p);
+    if (!(value > 0 && p > 0 && p < 1)) return p;
+    const error = Math.log(value) - target;
+    if (Math.abs(error) < 1e-13) return p;
+    const next = p - (error * value) / slope(p);
+    if (!(next > 0 && next < 1)) return p;
+    p = next;
+  }
+  return p;
 }

@@ -288,7 +288,7 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       baseline: { calls: 0, invalid: 0, failed: 0 },
       candidate: { calls: 0, invalid: 0, failed: 0 },
     },
-    tokens: { baselineSum: 0, candidateSum: 0, baselineMedian: 0, candidateMedian: 0 },
+    tokens: { baselineSum: 0, candidateSum: 0 },
     cost: {
       pricedPairs: pairs.length,
       baselineUnpriced: 0,
@@ -296,8 +296,6 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       pairs: moments.n,
       baselineSum,
       candidateSum,
-      baselineMedian: 0,
-      candidateMedian: 0,
       moments: {
         n: moments.n,
         sumX: moments.sumX / MICRO,

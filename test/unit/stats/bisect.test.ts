@@ -1,5 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { bisectEdge, firstInteger, lastInteger } from "../../../src/stats/bisect.js";
+import { bisectEdge, bisectEdgeNear, firstInteger, lastInteger } from "../../../src/stats/bisect.js";
+
+describe("bisectEdgeNear", () => {
+  it("gives bisectEdge's answer whatever the guess, in fewer evaluations when the guess is close", () => {
+    for (const root of [1e-300, 1e-13, 0.3, 0.5, 1 - 2 ** -52]) {
+      for (const guess of [root, root * (1 + 1e-15), root * 0.99, root * 1.5, 0, 1, Number.NaN, -3]) {
+        for (const [inside, outside] of [
+          [0, 1],
+          [1, 0],
+        ] as const) {
+          const condition = inside < outside ? (x: number) => x < root : (x: number) => x >= root;
+          let evaluations = 0;
+          const counted = (x: number) => {
+            evaluations++;
+            return condition(x);
+          };
+          expect(bisectEdgeNear(counted, inside, outside, guess)).toBe(
+            bisectEdge(condition, inside, outside),
+          );
+          if (guess === root && root > 1e-200) expect(evaluations).toBeLessThanOrEqual(45);
+        }
+      }
+    }
+  });
+});
 
 describe("bisectEdge", () => {
   it("returns the first double outside the condition, from either side and across 0", () => {
