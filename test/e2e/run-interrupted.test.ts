@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,6 +31,20 @@ async function bigCaptures(
   };
 }
 
+/** Resolves once a data part of November 2026 (the fixtures' partition) exists under the store. */
+async function firstPart(store: string, exited: Promise<number | null>): Promise<void> {
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  for (;;) {
+    const entries = await readdir(store, { recursive: true }).catch(() => [] as string[]);
+    if (entries.some((entry) => /(^|\/)202611_\d+_\d+_\d+$/.test(entry))) return;
+    if (done) throw new Error("run exited before writing its first part");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe("run stopped by SIGTERM", () => {
   it("writes what it read with its releases, says to re-run, exits 143; the re-run completes", async () => {
     const directory = await mkdtemp(join(tmpdir(), "shadowdiff-interrupted-"));
@@ -53,8 +67,10 @@ describe("run stopped by SIGTERM", () => {
       stderr += chunk.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    // Stop once writing has started: the capture has 90,000 lines, several seconds of work even on a fast machine.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Stop once writing has started (the first part of the pairs table is on disk): a fixed delay
+    // raced the CLI's start-up on a loaded machine, where a SIGTERM before the handler is installed
+    // simply kills the process (exit null). The capture has 90,000 lines, several seconds of work.
+    await firstPart(join(directory, "store"), exited);
     child.kill("SIGTERM");
     expect(await exited, stderr).toBe(143);
     expect(stderr).toContain("Run the same command again to complete it");
