@@ -92,11 +92,25 @@ describe.each([
     expect((models.hits.get(path) ?? 0) - before).toBe(5);
   });
 
-  it("reports a refusal from the protocol's own signal", async () => {
+  it("reports a refusal from the protocol's own signal, after escalating as the baseline did", async () => {
     const release = releases[releaseName] as ResolvedRelease;
-    const { response } = await run(release, byIntent("abuse")[0] as ExchangeRecord);
+    const abuse = byIntent("abuse")[0] as ExchangeRecord;
+    const { response, unrecordedCalls } = await run(release, abuse);
     expect(response.refusal).toBe(true);
-    expect(response.steps).toEqual([]);
+    expect(response.steps.map((step) => step.name)).toEqual(["escalate_to_human"]);
+    // The script's escalation is the fixture generator's call: answered from the recording.
+    expect(unrecordedCalls).toBe(0);
+    expect(response.steps[0]?.result).toEqual(abuse.response.steps[0]?.result);
+  });
+
+  it("hands an upset customer to a human after its own calls, as the baseline capture did", async () => {
+    const release = releases[releaseName] as ResolvedRelease;
+    const upset = baselines.find((record) => JSON.stringify(record.request).includes("I'm fed up!"));
+    const { response, unrecordedCalls } = await run(release, upset as ExchangeRecord);
+    const names = (steps: readonly { name: string }[]) => steps.map((step) => step.name).sort();
+    expect(names(response.steps)).toEqual(names(upset?.response.steps ?? []));
+    expect(response.steps.at(-1)?.name).toBe("escalate_to_human");
+    expect(unrecordedCalls).toBe(0);
   });
 });
 

@@ -43,6 +43,28 @@ beforeAll(async () => {
   ]);
 });
 
+/**
+ * Net drift of the model upgrade as the generator's oracle gives it (strict, as fixtures/rules.yaml
+ * says): over requests where the candidate did not fail, the pairs whose category is a drift
+ * category while the A/A's is not, less the A/A's the other way round, over those requests.
+ */
+async function netDriftOfOracle(): Promise<number> {
+  const oracle = JSON.parse(await readFile("fixtures/captures/expected-categories.json", "utf8")) as Record<
+    string,
+    { strict: Record<string, string> }
+  >;
+  const drift = new Set(["refusal_flip", "outcome_mismatch", "tool_sequence_drift", "args_drift"]);
+  const aa = oracle["aa.jsonl"]?.strict ?? {};
+  let pairs = 0;
+  let net = 0;
+  for (const [id, category] of Object.entries(oracle["candidate-model-upgrade.jsonl"]?.strict ?? {})) {
+    if (category === "candidate_error") continue;
+    pairs++;
+    net += Number(drift.has(category)) - Number(drift.has(aa[id] ?? ""));
+  }
+  return net / pairs;
+}
+
 describe("report --format html", () => {
   it("renders in headless Chromium with no console errors and the key numbers in the DOM", async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -59,8 +81,11 @@ describe("report --format html", () => {
       });
       await page.goto(`file://${resolve(html)}`);
       expect(await page.textContent("#verdict")).toBe("verdict: fail");
-      // Net drift of the regressed candidate: (123 − 11) / 586 paired requests (candidate-only minus A/A-only).
-      expect(await page.textContent("#drift-rate")).toBe("+19.1 pt");
+      // Net drift of the regressed candidate, from the generator's oracle (see netDriftOfOracle).
+      expect(await page.textContent("#drift-rate")).toBe(
+        `+${(100 * (await netDriftOfOracle())).toFixed(1)} pt`,
+      );
+      expect(await page.textContent("#tools")).toContain("escalate_to_human");
       // Task success from the fixture records and the rules file's check, both sides, in the page.
       expect(await page.textContent("#scores")).toContain("task_success");
       expect(await page.textContent("#scores")).toContain("refund_has_currency");

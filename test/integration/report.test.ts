@@ -6,6 +6,7 @@ import { buildReport, noiseFloorOf } from "../../src/analyze/report.js";
 import type { DriftReport, SufficientSegment } from "../../src/analyze/report-types.js";
 import type { PricingTable } from "../../src/contracts/pricing.js";
 import { readPricing } from "../../src/contracts/read-pricing.js";
+import { emptyCategoryCounts } from "../../src/diff/category.js";
 import { resolveRules } from "../../src/normalize/resolve-rules.js";
 import { DeadLetterFile } from "../../src/pipeline/dead-letter.js";
 import { diffCaptures } from "../../src/pipeline/diff-captures.js";
@@ -17,6 +18,7 @@ import type { Store } from "../../src/store/store.js";
 import { BACKENDS, freshStore, removeChdbDirectory } from "../support/stores.js";
 
 const CAPTURES = "fixtures/captures";
+type Tally = { pairs: number; baseline: number; candidate: number; gained: number; lost: number };
 const releases = await Promise.all(
   ["baseline", "candidate-model-upgrade", "candidate-prompt-tweak"].map((name) =>
     loadRelease(`fixtures/releases/${name}.yaml`),
@@ -61,20 +63,21 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       const report = JSON.parse(once) as DriftReport;
       const overall = report.overall as SufficientSegment;
       expect(overall.pairs).toBe(600);
-      // The fixture generator's own counts, independent of the store.
-      expect(overall.categories_raw).toMatchObject({
-        candidate_error: 14,
-        refusal_flip: 5,
-        args_drift: 67,
-        identical: 219,
-      });
-      expect(overall.errors.gained).toBe(14);
-      // The generator's own task_success tally (pairs where neither run failed).
+      // The fixture generator's own counts, independent of the store (default rules: strict).
       const summary = JSON.parse(await readFile(`${CAPTURES}/expected-summary.json`, "utf8")) as Record<
         string,
-        { task_success: { pairs: number; baseline: number; candidate: number; gained: number; lost: number } }
+        {
+          strict: Record<string, number>;
+          task_success: Tally;
+          tools: { escalate_to_human: Tally };
+        }
       >;
-      const expected = summary["candidate-model-upgrade.jsonl"]?.task_success;
+      const upgradeSummary = summary["candidate-model-upgrade.jsonl"];
+      const categories = upgradeSummary?.strict ?? {};
+      expect(overall.categories_raw).toEqual({ ...emptyCategoryCounts(), ...categories });
+      expect(overall.errors.gained).toBe(categories.candidate_error);
+      // The generator's own task_success tally (pairs where neither run failed).
+      const expected = upgradeSummary?.task_success;
       expect(overall.scores.task_success).toMatchObject({
         source: "record",
         binary: true,
@@ -86,7 +89,17 @@ describe.each(BACKENDS)("report on %s", (backend) => {
         (expected?.candidate ?? 0) / (expected?.pairs ?? 1),
         12,
       );
-      expect(overall.refusal.gained).toBe(5);
+      // The baseline refuses no question, so every refusal flip is a refusal gained.
+      expect(overall.refusal.gained).toBe(categories.refusal_flip);
+      // Tasks calling escalate_to_human, per side, as the generator counted them.
+      const escalation = overall.tools.escalate_to_human?.share;
+      expect({
+        pairs: escalation?.baseline.total,
+        baseline: escalation?.baseline.count,
+        candidate: escalation?.candidate.count,
+        gained: escalation?.gained,
+        lost: escalation?.lost,
+      }).toEqual(upgradeSummary?.tools.escalate_to_human);
       expect(overall.tool_calls.candidate.validity.count).toBeLessThan(overall.tool_calls.candidate.calls);
       expect(report.noise?.aa_pairs).toBe(600);
       expect(report.candidate.name).toBe("support-agent");

@@ -14,6 +14,9 @@ import { loadRelease } from "../../../src/release/load.js";
 const CAPTURES = "fixtures/captures";
 type Expected = Record<string, Record<"strict" | "unordered", Record<string, PairCategory>>>;
 const expected = JSON.parse(await readFile(`${CAPTURES}/expected-categories.json`, "utf8")) as Expected;
+/** The generator's per-capture counts (expected-summary.json), e.g. tasks calling each tool. */
+type Summary = Record<string, { tools: Record<string, Record<string, number>> }>;
+const summary = JSON.parse(await readFile(`${CAPTURES}/expected-summary.json`, "utf8")) as Summary;
 const releases = await Promise.all(
   ["baseline", "candidate-model-upgrade", "candidate-prompt-tweak"].map((name) =>
     loadRelease(`fixtures/releases/${name}.yaml`),
@@ -65,22 +68,37 @@ describe("golden classification of the fixture captures", () => {
     }
   });
 
-  it("tells a split parallel turn from a real reordering", async () => {
-    // The generator splits order_status's parallel lookup into two turns and, for refunds, sends
-    // the e-mail before the refund (a real reordering); the intent label says which one it drew.
-    const intents = new Map<string, string>();
-    for (const line of (await readFile(`${CAPTURES}/baseline.jsonl`, "utf8")).trim().split("\n")) {
-      const baseline = JSON.parse(line) as { id: string; labels: { intent: string } };
-      intents.set(baseline.id, baseline.labels.intent);
-    }
+  it("tells a split parallel turn and an added escalation from a real reordering", async () => {
+    // The generator splits order_status's parallel lookup into two turns, hands some refunds to a
+    // human (an extra escalate_to_human call) and, for refunds, sends the e-mail before the refund
+    // (a real reordering); the intent label and the candidate's own calls say which one it drew.
+    type Run = { id: string; labels: { intent: string }; response: { steps: { name: string }[] } };
+    const records = async (file: string) => {
+      const lines = (await readFile(`${CAPTURES}/${file}`, "utf8")).trim().split("\n");
+      return new Map(lines.map((line) => JSON.parse(line) as Run).map((run) => [run.id, run]));
+    };
+    const escalates = (run: Run | undefined) =>
+      run?.response.steps.some((step) => step.name === "escalate_to_human") ?? false;
+    const baselines = await records("baseline.jsonl");
+    const candidates = await records("candidate-model-upgrade.jsonl");
     const got = await classify("candidate-model-upgrade.jsonl", "strict");
     const sequence = [...got.entries()].filter(([, verdict]) => verdict.category === "tool_sequence_drift");
-    expect(sequence.length).toBeGreaterThan(20);
+    const reasons = new Set<string>();
     for (const [id, verdict] of sequence) {
-      if (intents.get(id) === "order_status")
+      const [baseline, candidate] = [baselines.get(id), candidates.get(id)];
+      if (escalates(candidate) && !escalates(baseline)) {
+        expect(verdict.reason, id).toBe("escalate_to_human added in candidate");
+        reasons.add("escalation");
+      } else if (baseline?.labels.intent === "order_status") {
         expect(verdict.reason, id).toBe("same calls, split into 2 turns instead of 1");
-      else expect(verdict.reason, id).toMatch(/^calls reordered across turns/);
+        reasons.add("split");
+      } else {
+        expect(verdict.reason, id).toMatch(/^calls reordered across turns/);
+        reasons.add("reordered");
+      }
     }
+    expect([...reasons].sort()).toEqual(["escalation", "reordered", "split"]);
+    expect(sequence.length).toBeGreaterThan(20);
   });
 
   it("names the dropped refund currency in the reason", async () => {
@@ -98,5 +116,46 @@ describe("fixture captures and manifests agree", () => {
       const stamp = (JSON.parse(first) as { release: { id: string; name: string; version: string } }).release;
       expect(stamp.id, file).toBe(byName.get(`${stamp.name}@${stamp.version}`));
     }
+  });
+});
+
+describe("the fixture's escalation tool", () => {
+  type Run = { id: string; replica?: number; response: { steps: { name: string }[]; error: unknown } };
+  const runs = async (file: string) =>
+    (await readFile(`${CAPTURES}/${file}`, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Run);
+  const escalates = (run: Run) => run.response.steps.some((step) => step.name === "escalate_to_human");
+
+  it("is called in the captures exactly as often as the generator's summary says, per side", async () => {
+    const baselines = new Map((await runs("baseline.jsonl")).map((run) => [run.id, run]));
+    for (const file of Object.keys(summary)) {
+      const count = { pairs: 0, baseline: 0, candidate: 0, gained: 0, lost: 0 };
+      for (const candidate of await runs(file)) {
+        const baseline = baselines.get(candidate.id) as Run;
+        if (baseline.response.error !== null || candidate.response.error !== null) continue;
+        const [b, c] = [escalates(baseline), escalates(candidate)];
+        count.pairs++;
+        count.baseline += Number(b);
+        count.candidate += Number(c);
+        count.gained += Number(!b && c);
+        count.lost += Number(b && !c);
+      }
+      expect(count, file).toEqual(summary[file]?.tools.escalate_to_human);
+    }
+  });
+
+  it("goes from about 8% of tasks to about 22% in the regressed candidate only", () => {
+    const share = (file: string, side: "baseline" | "candidate") => {
+      const tally = summary[file]?.tools.escalate_to_human ?? {};
+      return (tally[side] ?? 0) / (tally.pairs ?? 1);
+    };
+    expect(share("aa.jsonl", "baseline")).toBeGreaterThan(0.06);
+    expect(share("aa.jsonl", "baseline")).toBeLessThan(0.1);
+    for (const file of ["aa.jsonl", "candidate-prompt-tweak.jsonl", "candidate-reorder.jsonl"])
+      expect(share(file, "candidate"), file).toBe(share(file, "baseline"));
+    expect(share("candidate-model-upgrade.jsonl", "candidate")).toBeGreaterThan(0.19);
+    expect(share("candidate-model-upgrade.jsonl", "candidate")).toBeLessThan(0.25);
   });
 });
