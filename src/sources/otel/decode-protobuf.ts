@@ -10,7 +10,15 @@ import {
   type ProtoSpan,
   type ProtoTraceRequest,
 } from "./otlp-messages.js";
-import type { Attributes, AttributeValue, OtelLogRecord, OtelSpan, SpanEvent, StatusCode } from "./span.js";
+import type {
+  Attributes,
+  AttributeValue,
+  InstrumentationScope,
+  OtelLogRecord,
+  OtelSpan,
+  SpanEvent,
+  StatusCode,
+} from "./span.js";
 
 /** An OTLP/protobuf `ExportTraceServiceRequest` to spans; never throws. */
 export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): OtlpDecode {
@@ -21,7 +29,7 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
     return { ok: false, error: unreadable(origin, "ExportTraceServiceRequest", payload, cause) };
   }
   const spans: OtelSpan[] = [];
-  const rejected: ShadowdiffError[] = [];
+  let rejected: ShadowdiffError[] | undefined;
   // Plain loops and no per-span closures or strings that only a refused span needs: this loop
   // runs once per span, and with forEach and an eager JSON path it cost 0.7x of the decode itself.
   const resourceSpansList = request.resourceSpans;
@@ -31,7 +39,7 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
     const scopeSpansList = resourceSpans.scopeSpans;
     for (let s = 0; s < scopeSpansList.length; s++) {
       const scopeSpans = scopeSpansList[s] as (typeof scopeSpansList)[number];
-      const scope = { name: scopeSpans.scope?.name ?? "", version: scopeSpans.scope?.version ?? "" };
+      const scope = scopeOf(scopeSpans.scope?.name ?? "", scopeSpans.scope?.version ?? "");
       const protoSpans = scopeSpans.spans;
       for (let index = 0; index < protoSpans.length; index++) {
         const span = protoSpans[index] as ProtoSpan;
@@ -39,28 +47,31 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
           bytesIdProblem(span.traceId, 16, "traceId") ?? bytesIdProblem(span.spanId, 8, "spanId");
         if (problem !== undefined) {
           const path = `/resourceSpans/${r}/scopeSpans/${s}/spans/${index}`;
+          rejected ??= [];
           rejected.push(otlpError(origin, path, `${problem} (span ${JSON.stringify(span.name ?? "")})`));
           continue;
         }
         spans.push({
-          traceId: idHex(span.traceId as Uint8Array),
+          traceId: traceIds.hex(span.traceId as Uint8Array),
           spanId: idHex(span.spanId as Uint8Array),
           parentSpanId:
-            span.parentSpanId === null || span.parentSpanId.length === 0 ? null : idHex(span.parentSpanId),
+            span.parentSpanId === null || span.parentSpanId.length === 0
+              ? null
+              : parentIds.hex(span.parentSpanId),
           name: span.name ?? "",
           kind: span.kind ?? 0,
           startNs: nanos(span.startTimeUnixNano),
           endNs: nanos(span.endTimeUnixNano),
           attributes: attributesOf(span.attributes),
           events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
-          status: { code: statusCode(span.status?.code), message: span.status?.message ?? "" },
+          status: statusOf(span.status),
           resource,
           scope,
         });
       }
     }
   }
-  return { ok: true, batch: { spans, logs: [] }, rejected };
+  return { ok: true, batch: { spans, logs: NO_LOGS }, rejected: rejected ?? NO_REJECTIONS };
 }
 
 /** An OTLP/protobuf `ExportLogsServiceRequest` to log records; records not tied to a span are skipped. */
@@ -99,7 +110,52 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
 }
 
 const EMPTY = new Uint8Array(0);
+// Shared empty lists and the unset status: a one-span request made two arrays and a status
+// object that nothing ever wrote to (bench/otel).
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
+const NO_LOGS: readonly OtelLogRecord[] = Object.freeze([]);
+const NO_REJECTIONS: readonly ShadowdiffError[] = Object.freeze([]);
+const UNSET_STATUS: OtelSpan["status"] = Object.freeze({ code: 0, message: "" });
+
+function statusOf(status: ProtoSpan["status"]): OtelSpan["status"] {
+  const code = statusCode(status?.code);
+  const message = status?.message ?? "";
+  return code === 0 && message === "" ? UNSET_STATUS : { code, message };
+}
+
+let lastScope: InstrumentationScope = Object.freeze({ name: "", version: "" });
+
+/** The previous request's scope when it is the same: an SDK names one scope per instrumentation. */
+function scopeOf(name: string, version: string): InstrumentationScope {
+  if (lastScope.name !== name || lastScope.version !== version) lastScope = Object.freeze({ name, version });
+  return lastScope;
+}
+
+/**
+ * The hex of the last id of one kind, kept while the next id has the same bytes: the spans of a
+ * trace share its trace id and mostly one parent (the agent span), so two of a span's three ids
+ * are the previous span's. Comparing 8 or 16 bytes costs a tenth of Buffer's hex conversion.
+ */
+class RepeatedIdHex {
+  private bytes: Uint8Array = EMPTY;
+  private text = "";
+
+  hex(bytes: Uint8Array): string {
+    const known = this.bytes;
+    if (known.length === bytes.length) {
+      let index = 0;
+      while (index < bytes.length && known[index] === bytes[index]) index++;
+      if (index === bytes.length) return this.text;
+    }
+    // A copy: protobufjs' ids are views into the request's buffer, which a caller may reuse.
+    this.bytes = Uint8Array.from(bytes);
+    this.text = idHex(bytes);
+    return this.text;
+  }
+}
+
+const traceIds = new RepeatedIdHex();
+const parentIds = new RepeatedIdHex();
 
 function eventOf(event: ProtoSpan["events"][number]): SpanEvent {
   return {
