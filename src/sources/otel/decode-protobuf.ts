@@ -317,11 +317,20 @@ function integer(value: ProtoLong | number | null): number | string | null {
   return Number.isSafeInteger(exact) ? exact : value.toString();
 }
 
+let lastHigh = 0;
+let lastHighPart = 0n;
+
 function nanos(value: ProtoLong | number | null): bigint {
   if (value === null) return 0n;
   if (typeof value === "number") return BigInt(Math.trunc(value));
-  // From the two 32-bit halves: a tenth of the cost of going through the decimal text.
-  return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+  // From the two 32-bit halves: a tenth of the cost of going through the decimal text. The high
+  // half is the same for 4.3 s of nanoseconds, so its bigint is kept (two allocations of four).
+  const high = value.high >>> 0;
+  if (high !== lastHigh) {
+    lastHigh = high;
+    lastHighPart = BigInt(high) << 32n;
+  }
+  return lastHighPart | BigInt(value.low >>> 0);
 }
 
 function statusCode(code: number | null | undefined): StatusCode {
