@@ -238,6 +238,7 @@ function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number
 interface AttributeShape {
   /** The keys in the order the pairs give them (no duplicates, no null, no `__proto__`). */
   readonly keys: readonly string[];
+  /** An object with these keys, in this order, every value null. */
   readonly object: Attributes;
 }
 
@@ -270,7 +271,11 @@ class AttributeShapes {
     // and is simply never matched.
     if (keys.length === pairs.length && !Object.hasOwn(attributes, "__proto__")) {
       if (this.shapes.length === MAX_SHAPES) this.shapes.pop();
-      this.shapes.unshift({ keys, object: attributes });
+      // A copy with every value null: the shape must not keep a span's content (a prompt can be
+      // megabytes) alive for as long as the process runs.
+      const object: Record<string, AttributeValue> = { ...attributes };
+      for (const key of keys) object[key] = null;
+      this.shapes.unshift({ keys, object });
     }
     return attributes;
   }
