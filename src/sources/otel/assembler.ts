@@ -41,8 +41,8 @@ interface HeldTrace {
   /** When the trace's root arrived, or undefined while it has not. */
   rootAt: number | undefined;
   lastAt: number;
-  /** The lowest position per source that holds a part of this trace. */
-  readonly lowest: Map<string, number>;
+  /** The lowest position per source that holds a part of this trace; made on the first position. */
+  lowest: Map<string, number> | undefined;
 }
 
 /**
@@ -111,7 +111,7 @@ export class TraceAssembler {
   lowestHeldPosition(source: string): number | undefined {
     let lowest: number | undefined;
     for (const trace of this.held.values()) {
-      const position = trace.lowest.get(source);
+      const position = trace.lowest?.get(source);
       if (position !== undefined && (lowest === undefined || position < lowest)) lowest = position;
     }
     return lowest;
@@ -120,12 +120,13 @@ export class TraceAssembler {
   private traceFor(traceId: string, now: number, position: SourcePosition | undefined): HeldTrace {
     let trace = this.held.get(traceId);
     if (trace === undefined) {
-      trace = { traceId, spans: [], logs: [], rootAt: undefined, lastAt: now, lowest: new Map() };
+      trace = { traceId, spans: [], logs: [], rootAt: undefined, lastAt: now, lowest: undefined };
       this.held.set(traceId, trace);
     } else {
       trace.lastAt = now;
     }
     if (position !== undefined) {
+      trace.lowest ??= new Map();
       const known = trace.lowest.get(position.source);
       if (known === undefined || position.position < known)
         trace.lowest.set(position.source, position.position);

@@ -1,23 +1,44 @@
 import type { Attributes, AttributeValue } from "./span.js";
 
-/** The first of `keys` that holds a non-empty string, in `attributes`. */
-export function stringAttribute(attributes: Attributes, ...keys: readonly string[]): string | undefined {
-  for (const key of keys) {
-    if (!Object.hasOwn(attributes, key)) continue;
-    const value = attributes[key];
-    if (typeof value === "string" && value.length > 0) return value;
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
+/*
+ * Attribute lookups read the value first and ask Object.hasOwn only of a value they would use:
+ * most keys asked for are absent (each convention's names are tried in turn), and an absent key
+ * then costs one lookup instead of two. The own-property check still keeps an inherited value
+ * (a polluted Object.prototype) from reading as an attribute.
+ */
+
+/** `key`'s value in `attributes` when it is a non-empty string, a number or a boolean (as text). */
+export function stringAttribute(attributes: Attributes, key: string): string | undefined {
+  const value = attributes[key];
+  if (typeof value === "string")
+    return value.length > 0 && Object.hasOwn(attributes, key) ? value : undefined;
+  if ((typeof value === "number" || typeof value === "boolean") && Object.hasOwn(attributes, key))
+    return String(value);
+  return undefined;
+}
+
+/** The first of `keys` that holds a non-empty string (see stringAttribute). */
+export function firstStringAttribute(attributes: Attributes, keys: readonly string[]): string | undefined {
+  for (let index = 0; index < keys.length; index++) {
+    const value = stringAttribute(attributes, keys[index] as string);
+    if (value !== undefined) return value;
   }
   return undefined;
 }
 
 /** The first of `keys` that holds a whole number (int attributes may arrive as decimal text). */
-export function integerAttribute(attributes: Attributes, ...keys: readonly string[]): number | undefined {
-  for (const key of keys) {
-    if (!Object.hasOwn(attributes, key)) continue;
+export function firstIntegerAttribute(attributes: Attributes, keys: readonly string[]): number | undefined {
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
     const value = attributes[key];
     const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
-    if (typeof number === "number" && Number.isSafeInteger(number) && number >= 0) return number;
+    if (
+      typeof number === "number" &&
+      Number.isSafeInteger(number) &&
+      number >= 0 &&
+      Object.hasOwn(attributes, key)
+    )
+      return number;
   }
   return undefined;
 }

@@ -23,8 +23,9 @@ export interface ModelCallContent {
 }
 
 export function joinText(parts: readonly (string | null | undefined)[]): string | null {
-  const texts = parts.filter((part): part is string => typeof part === "string");
-  return texts.length === 0 ? null : texts.join("");
+  let joined: string | null = null;
+  for (const part of parts) if (typeof part === "string") joined = joined === null ? part : joined + part;
+  return joined;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type RequestedToolCall,
   requestedToolCall,
 } from "./chat-message.js";
-import type { Attributes } from "./span.js";
+import type { Attributes, Building } from "./span.js";
 
 /**
  * The current GenAI conventions (semconv 1.37 on): `gen_ai.input.messages` and
@@ -64,13 +64,15 @@ function messageOf(message: Readonly<Record<string, unknown>>): ChatMessage {
     }
   }
   const finishReason = stringAttribute(message as Attributes, "finish_reason");
-  return {
+  // Optional fields set only when present, not spread in: see requestedToolCall.
+  const made: Building<ChatMessage> = {
     role: typeof message.role === "string" ? message.role : "unknown",
     text: joinText(texts),
     toolCalls,
-    ...(toolCallId === undefined ? {} : { toolCallId }),
-    ...(finishReason === undefined ? {} : { finishReason }),
   };
+  if (toolCallId !== undefined) made.toolCallId = toolCallId;
+  if (finishReason !== undefined) made.finishReason = finishReason;
+  return made as ChatMessage;
 }
 
 function textOf(part: Readonly<Record<string, unknown>>): string | undefined {

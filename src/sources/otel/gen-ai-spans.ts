@@ -1,4 +1,4 @@
-import { integerAttribute, stringAttribute, stringList } from "./attributes.js";
+import { firstIntegerAttribute, firstStringAttribute, stringAttribute, stringList } from "./attributes.js";
 import type { ModelCallContent } from "./chat-message.js";
 import { currentConventionContent } from "./content-current.js";
 import { eventConventionContent, genAiEventsOf } from "./content-events.js";
@@ -66,43 +66,15 @@ export function modelCallOf(span: OtelSpan, logs: readonly OtelLogRecord[], with
   if (declared.length === 0)
     for (const message of content.output)
       if (message.finishReason !== undefined) finishReasons.push(message.finishReason);
-  const modelName = stringAttribute(
-    attributes,
-    "gen_ai.response.model",
-    "llm.response.model_name",
-    "llm.model_name",
-    "gen_ai.request.model",
-  );
-  const provider = stringAttribute(
-    attributes,
-    "gen_ai.provider.name",
-    "gen_ai.system",
-    "llm.provider",
-    "llm.system",
-  );
+  const modelName = firstStringAttribute(attributes, MODEL_NAME_KEYS);
+  const provider = firstStringAttribute(attributes, PROVIDER_KEYS);
   return {
     span,
     content,
     finishReasons,
-    inputTokens:
-      integerAttribute(
-        attributes,
-        "gen_ai.usage.input_tokens",
-        "gen_ai.usage.prompt_tokens",
-        "llm.token_count.prompt",
-      ) ?? 0,
-    outputTokens:
-      integerAttribute(
-        attributes,
-        "gen_ai.usage.output_tokens",
-        "gen_ai.usage.completion_tokens",
-        "llm.token_count.completion",
-      ) ?? 0,
-    cachedInputTokens: integerAttribute(
-      attributes,
-      "gen_ai.usage.cache_read.input_tokens",
-      "llm.token_count.prompt_details.cache_read",
-    ),
+    inputTokens: firstIntegerAttribute(attributes, INPUT_TOKEN_KEYS) ?? 0,
+    outputTokens: firstIntegerAttribute(attributes, OUTPUT_TOKEN_KEYS) ?? 0,
+    cachedInputTokens: firstIntegerAttribute(attributes, CACHED_INPUT_TOKEN_KEYS),
     model:
       modelName === undefined
         ? undefined
@@ -111,6 +83,31 @@ export function modelCallOf(span: OtelSpan, logs: readonly OtelLogRecord[], with
           : `${provider}/${modelName}`,
   };
 }
+
+// Each fact's attribute names across the conventions, in the order they are tried.
+const MODEL_NAME_KEYS = [
+  "gen_ai.response.model",
+  "llm.response.model_name",
+  "llm.model_name",
+  "gen_ai.request.model",
+];
+const PROVIDER_KEYS = ["gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"];
+const INPUT_TOKEN_KEYS = [
+  "gen_ai.usage.input_tokens",
+  "gen_ai.usage.prompt_tokens",
+  "llm.token_count.prompt",
+];
+const OUTPUT_TOKEN_KEYS = [
+  "gen_ai.usage.output_tokens",
+  "gen_ai.usage.completion_tokens",
+  "llm.token_count.completion",
+];
+const CACHED_INPUT_TOKEN_KEYS = [
+  "gen_ai.usage.cache_read.input_tokens",
+  "llm.token_count.prompt_details.cache_read",
+];
+const TOOL_NAME_KEYS = ["gen_ai.tool.name", "tool.name"];
+const TOOL_CALL_ID_KEYS = ["gen_ai.tool.call.id", "tool_call.id", "tool.id"];
 
 export interface ToolExecution {
   readonly span: OtelSpan;
@@ -125,9 +122,8 @@ export function toolExecutionOf(span: OtelSpan): ToolExecution {
   const attributes = span.attributes;
   return {
     span,
-    name:
-      stringAttribute(attributes, "gen_ai.tool.name", "tool.name") ?? span.name.replace(/^execute_tool /, ""),
-    callId: stringAttribute(attributes, "gen_ai.tool.call.id", "tool_call.id", "tool.id"),
+    name: firstStringAttribute(attributes, TOOL_NAME_KEYS) ?? span.name.replace(/^execute_tool /, ""),
+    callId: firstStringAttribute(attributes, TOOL_CALL_ID_KEYS),
     arguments:
       attributes["gen_ai.tool.call.arguments"] ?? attributes["tool.parameters"] ?? attributes["input.value"],
     result: attributes["gen_ai.tool.call.result"] ?? attributes["output.value"],

@@ -19,9 +19,30 @@ export function contractProblem(record: ExchangeRecord): string | undefined {
   const messages = record.request.messages;
   for (let index = 0; index < messages.length; index++)
     if (messages[index]?.role === "") return `/request/messages/${index}/role is empty`;
-  if (nestsDeeper(record, MAX_JSON_DEPTH))
-    return `nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a record)`;
+  if (dataNestsDeeper(record)) return `nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a record)`;
   return undefined;
+}
+
+/**
+ * Whether a value taken from trace data nests past the record's limit, each walked with the
+ * levels left at its place in the record. The mapping's own skeleton is at most eight levels
+ * deep; only arguments, results, errors, message contents and the outcome hold trace data of
+ * any depth, so only they are walked (walking the whole record cost a twentieth of the mapping).
+ */
+function dataNestsDeeper(record: ExchangeRecord): boolean {
+  // record 1, response 2, steps 3, a step 4, its arguments / result / error 5.
+  for (const step of record.response.steps)
+    if (
+      nestsDeeper(step.arguments, MAX_JSON_DEPTH - 4) ||
+      nestsDeeper(step.result, MAX_JSON_DEPTH - 4) ||
+      nestsDeeper(step.error, MAX_JSON_DEPTH - 4)
+    )
+      return true;
+  // record 1, request 2, messages 3, a message 4, its content 5.
+  for (const message of record.request.messages)
+    if (nestsDeeper(message.content, MAX_JSON_DEPTH - 4)) return true;
+  // record 1, response 2, outcome 3.
+  return nestsDeeper(record.response.outcome, MAX_JSON_DEPTH - 2);
 }
 
 /**

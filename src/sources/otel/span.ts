@@ -68,3 +68,10 @@ export interface OtlpBatch {
   readonly spans: readonly OtelSpan[];
   readonly logs: readonly OtelLogRecord[];
 }
+
+/**
+ * An object whose keys are set one by one, in the order its JSON must keep, and cast once
+ * complete: the mapping builds records this way because conditional spreads
+ * (`...(x === undefined ? {} : { x })`) take V8's generic object-copy path (bench/otel).
+ */
+export type Building<T> = { -readonly [K in keyof T]?: T[K] };

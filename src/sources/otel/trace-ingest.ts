@@ -36,15 +36,21 @@ export class TraceIngest {
   }
 
   add(batch: OtlpBatch, position?: SourcePosition): IngestOutput[] {
-    return this.assembler.add(batch, position).map((trace) => this.output(trace));
+    return this.outputs(this.assembler.add(batch, position));
   }
 
   due(): IngestOutput[] {
-    return this.assembler.due().map((trace) => this.output(trace));
+    return this.outputs(this.assembler.due());
   }
 
   flush(): IngestOutput[] {
-    return this.assembler.flush().map((trace) => this.output(trace));
+    return this.outputs(this.assembler.flush());
+  }
+
+  private outputs(traces: readonly AssembledTrace[]): IngestOutput[] {
+    const outputs: IngestOutput[] = [];
+    for (const trace of traces) outputs.push(this.output(trace));
+    return outputs;
   }
 
   private output(trace: AssembledTrace): IngestOutput {

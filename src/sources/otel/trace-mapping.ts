@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
 import type { ReleaseStamp } from "../../contracts/exchange.js";
-import { isRecord, parseIfJson, stringAttribute, structuredAttribute } from "./attributes.js";
+import {
+  firstStringAttribute,
+  isRecord,
+  parseIfJson,
+  stringAttribute,
+  structuredAttribute,
+} from "./attributes.js";
 import type { ModelCall } from "./gen-ai-spans.js";
 import type { Attributes, OtelSpan } from "./span.js";
 
@@ -33,7 +39,7 @@ export const DEFAULT_TRACE_MAPPING: TraceMapping = {
 
 /** Reads an attribute on the root span, then on its resource. */
 export function rootAttribute(root: OtelSpan, keys: readonly string[]): string | undefined {
-  return stringAttribute(root.attributes, ...keys) ?? stringAttribute(root.resource, ...keys);
+  return firstStringAttribute(root.attributes, keys) ?? firstStringAttribute(root.resource, keys);
 }
 
 /**
@@ -103,12 +109,13 @@ function releaseId(
 }
 
 function promptDigest(first: ModelCall): string {
-  const system =
-    first.content.systemInstructions ??
-    first.content.input
-      .filter((message) => message.role === "system" || message.role === "developer")
-      .map((message) => message.text ?? "")
-      .join("\n");
+  let system = first.content.systemInstructions;
+  if (system === undefined) {
+    const texts: string[] = [];
+    for (const message of first.content.input)
+      if (message.role === "system" || message.role === "developer") texts.push(message.text ?? "");
+    system = texts.join("\n");
+  }
   return system.length === 0 ? "" : prompts.digest(system, () => sha256(system));
 }
 
@@ -118,9 +125,12 @@ function toolsDigest(attributes: Attributes): string {
   const declared = Object.hasOwn(attributes, "gen_ai.tool.definitions")
     ? attributes["gen_ai.tool.definitions"]
     : undefined;
-  const schemaKeys = Object.keys(attributes)
-    .filter((key) => TOOL_SCHEMA_KEY.test(key))
-    .sort((a, b) => toolIndex(a) - toolIndex(b));
+  const schemaKeys: string[] = [];
+  // The prefix first: the regex on every attribute key of every trace was most of this function.
+  for (const key in attributes)
+    if (key.startsWith("llm.tools.") && TOOL_SCHEMA_KEY.test(key) && Object.hasOwn(attributes, key))
+      schemaKeys.push(key);
+  schemaKeys.sort((a, b) => toolIndex(a) - toolIndex(b));
   if (declared === undefined && schemaKeys.length === 0) return "";
   // Keyed by the attributes' own text, so a release's tool list is parsed and hashed once.
   const raw = JSON.stringify([declared ?? null, ...schemaKeys.map((key) => attributes[key] ?? null)]);
@@ -177,27 +187,33 @@ const toolLists = new DigestMemo();
  */
 export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, string> {
   const labels: Record<string, string> = {};
-  const set = (name: string, value: string) => {
-    if (name === "__proto__") Object.defineProperty(labels, name, { value, enumerable: true });
-    else labels[name] = value;
-  };
   for (const label of Object.keys(mapping.labels)) {
     const attribute = mapping.labels[label] as string;
-    const value = rootAttribute(root, [attribute]);
+    const value = stringAttribute(root.attributes, attribute) ?? stringAttribute(root.resource, attribute);
     if (value === undefined) continue;
     if (attribute === "enduser.id") {
       const tenant = /^([^:/]+)[:/]/.exec(value)?.[1];
-      if (tenant !== undefined) set(label, tenant);
-    } else set(label, value);
+      if (tenant !== undefined) setLabel(labels, label, tenant);
+    } else setLabel(labels, label, value);
   }
-  for (const attributes of [root.resource, root.attributes]) {
-    for (const key of Object.keys(attributes)) {
-      const value = attributes[key];
-      if (key.startsWith("shadowdiff.label.") && typeof value === "string")
-        set(key.slice("shadowdiff.label.".length), value);
-    }
-  }
+  addPrefixedLabels(labels, root.resource);
+  addPrefixedLabels(labels, root.attributes);
   return labels;
+}
+
+const LABEL_PREFIX = "shadowdiff.label.";
+
+function addPrefixedLabels(labels: Record<string, string>, attributes: Attributes): void {
+  for (const key in attributes) {
+    if (!key.startsWith(LABEL_PREFIX) || !Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
+    if (typeof value === "string") setLabel(labels, key.slice(LABEL_PREFIX.length), value);
+  }
+}
+
+function setLabel(labels: Record<string, string>, name: string, value: string): void {
+  if (name === "__proto__") Object.defineProperty(labels, name, { value, enumerable: true });
+  else labels[name] = value;
 }
 
 /** An outcome the agent committed to, when it put one on its span as JSON (`shadowdiff.outcome`). */

@@ -1,7 +1,7 @@
 import type { ToolCallStep } from "../../contracts/exchange.js";
 import { argumentsObject, parseIfJson, stringAttribute } from "./attributes.js";
 import type { ModelCall, ToolExecution } from "./gen-ai-spans.js";
-import { STATUS_ERROR } from "./span.js";
+import { type Building, STATUS_ERROR } from "./span.js";
 
 /**
  * The record's steps. Each model call that requested tools is one turn (its calls were issued
@@ -23,14 +23,7 @@ export function stepsOf(modelCalls: readonly ModelCall[], tools: readonly ToolEx
         requested = true;
         const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
         const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
-        steps.push({
-          type: "tool_call",
-          ...(request.id === undefined ? {} : { id: request.id }),
-          turn,
-          name: request.name,
-          arguments: request.arguments,
-          ...(execution === undefined ? {} : outcomeOf(execution)),
-        });
+        steps.push(step(request.id, turn, request.name, request.arguments, execution));
       }
     }
     if (requested) turn++;
@@ -47,15 +40,28 @@ function stepsFromToolSpans(
   return tools.map((tool) => {
     const before = modelCalls.filter((call) => call.span.endNs <= tool.span.startNs).length - 1;
     if (!turns.has(before)) turns.set(before, turns.size);
-    return {
-      type: "tool_call",
-      ...(tool.callId === undefined ? {} : { id: tool.callId }),
-      turn: turns.get(before) ?? 0,
-      name: tool.name,
-      arguments: argumentsObject(tool.arguments),
-      ...outcomeOf(tool),
-    };
+    return step(tool.callId, turns.get(before) ?? 0, tool.name, argumentsObject(tool.arguments), tool);
   });
+}
+
+/** One step, its keys in the record's order: type, id, turn, name, arguments, result or error (see Building). */
+function step(
+  id: string | undefined,
+  turn: number,
+  name: string,
+  callArguments: Record<string, unknown>,
+  execution: ToolExecution | undefined,
+): ToolCallStep {
+  const made: Building<ToolCallStep> = { type: "tool_call" };
+  if (id !== undefined) made.id = id;
+  made.turn = turn;
+  made.name = name;
+  made.arguments = callArguments;
+  if (execution !== undefined) {
+    if (execution.span.status.code === STATUS_ERROR) made.error = errorOf(execution);
+    else if (execution.result !== undefined) made.result = parseIfJson(execution.result);
+  }
+  return made as ToolCallStep;
 }
 
 function matchIndex(
@@ -76,19 +82,16 @@ function matchIndex(
   return anyTime;
 }
 
-/** A tool span's result, or its error when its status is ERROR. */
-function outcomeOf(tool: ToolExecution): { result?: unknown; error?: unknown } {
-  if (tool.span.status.code === STATUS_ERROR) {
-    const exception = tool.span.events.find((event) => event.name === "exception");
-    const message =
-      tool.span.status.message ||
-      (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.message")) ||
-      "tool failed";
-    const type =
-      stringAttribute(tool.span.attributes, "error.type") ??
-      (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.type")) ??
-      "tool_error";
-    return { error: { type, message } };
-  }
-  return tool.result === undefined ? {} : { result: parseIfJson(tool.result) };
+/** A failed tool span's error: its status message, else its exception event's. */
+function errorOf(tool: ToolExecution): { type: string; message: string } {
+  const exception = tool.span.events.find((event) => event.name === "exception");
+  const message =
+    tool.span.status.message ||
+    (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.message")) ||
+    "tool failed";
+  const type =
+    stringAttribute(tool.span.attributes, "error.type") ??
+    (exception === undefined ? undefined : stringAttribute(exception.attributes, "exception.type")) ??
+    "tool_error";
+  return { type, message };
 }
