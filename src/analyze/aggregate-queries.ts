@@ -1,5 +1,5 @@
 import { PAIR_CATEGORIES } from "../contracts/categories.js";
-import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
+import { sqlNumber, sqlString } from "../store/sql.js";
 import { aaRequestsSql, MATCHED } from "./aa-queries.js";
 import {
   BOTH_PRICED,
@@ -14,7 +14,14 @@ import {
   TOOLS_OK_CANDIDATE,
   toUnits,
 } from "./condition-queries.js";
-import { hashBound, type PairScope, scopeFilter, segmentExpression, segmentKey } from "./report-queries.js";
+import {
+  hashBound,
+  type PairScope,
+  scopeFilter,
+  scopePairs,
+  segmentExpression,
+  segmentKey,
+} from "./report-queries.js";
 
 /**
  * SQL of the report's main aggregate: every segment's counters, exact sums and quantile states,
@@ -129,7 +136,6 @@ export function segmentAggregatesSql(
   bounds: readonly SampleBound[],
   sampleCap: number,
 ): string {
-  const db = sqlIdentifier(scope.database);
   // Each candidate pair looks its request up in two sets built once from the A/A pairs of
   // replica 1 (completed; completed and differing): the paired table behind net drift. Set
   // membership carries one bit across instead of joined columns. Without an A/A run the sets are
@@ -260,7 +266,7 @@ export function segmentAggregatesSql(
       cityHash64(request_id, replica) AS pair_hash,
       baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
       candidate_input_tokens + candidate_output_tokens AS candidate_tokens${aaColumns}
-    FROM ${db}.pairs FINAL
+    FROM ${scopePairs(scope)}
     WHERE ${scopeFilter(scope)}
   )${dims.length === 0 ? "" : `\n  GROUP BY ${dims.map(({ column }) => column).join(", ")}`}`;
   const fanOut = `[('', 'all')${dims.map(({ dimension, column }) => `, (${sqlString(dimension)}, ${column})`).join("")}]`;

@@ -1,10 +1,10 @@
-import { sqlIdentifier, sqlString } from "../store/sql.js";
+import { sqlString } from "../store/sql.js";
 import { toUnits } from "./condition-queries.js";
-import { type PairScope, scopeFilter, segmentExpression } from "./report-queries.js";
+import { type PairScope, scopeFilter, scopePairs, segmentExpression } from "./report-queries.js";
 
 /**
  * SQL of the directional metrics: scores and checks per (segment, name), and per-tool rates per
- * (segment, tool). Each reads the pairs once with `FINAL`, unrolls the aligned arrays with
+ * (segment, tool). Each reads the pairs once (with `FINAL` unless duplicate-free), unrolls the aligned arrays with
  * ARRAY JOIN and fans each combination of dimension values out to its segments, as the main
  * aggregate does. Only completed pairs (neither side failed) take part: a failed run has no score
  * to compare and calls no tools. Sums are exact integers (scores in micro-units, their squares in
@@ -85,7 +85,7 @@ FROM (
       ${squareSums("bb", "b", both).join(",\n      ")},
       ${squareSums("cc", "c", both).join(",\n      ")},
       ${squareSums("ss", "(b + c)", both).join(",\n      ")}
-    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    FROM ${scopePairs(scope)}
     ARRAY JOIN score_names AS name, score_sources AS source, baseline_scores AS b, candidate_scores AS c,
       baseline_scored AS bs, candidate_scored AS cs
     WHERE ${scopeFilter(scope)} AND ${COMPLETED}
@@ -140,7 +140,7 @@ FROM (
       sum(toUInt64(c) * c * c) AS sum_ccc,
       sum(toUInt64(fb)) AS failed_b,
       sum(toUInt64(fc)) AS failed_c
-    FROM ${sqlIdentifier(scope.database)}.pairs FINAL
+    FROM ${scopePairs(scope)}
     ARRAY JOIN tool_names AS tool, baseline_tool_counts AS b, candidate_tool_counts AS c,
       baseline_tool_failures AS fb, candidate_tool_failures AS fc
     WHERE ${scopeFilter(scope)} AND ${COMPLETED}

@@ -18,6 +18,16 @@ export interface PairScope {
   /** Seconds since the epoch, inclusive / exclusive. */
   readonly since?: number;
   readonly until?: number;
+  /**
+   * Set once the scope's rows are known to hold each pair once (report-consistency.ts): the
+   * candidate's big passes then read the table without `FINAL`, which has nothing to collapse.
+   */
+  readonly duplicateFree?: boolean;
+}
+
+/** The pairs table as the scope's candidate passes read it: with `FINAL` unless known duplicate-free. */
+export function scopePairs(scope: PairScope): string {
+  return `${sqlIdentifier(scope.database)}.pairs${scope.duplicateFree === true ? "" : " FINAL"}`;
 }
 
 /** `(none)` for pairs without the label, so a segment never silently disappears. */

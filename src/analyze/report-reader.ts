@@ -8,6 +8,7 @@ import { segmentAggregatesSql } from "./aggregate-queries.js";
 import { readJudgeScores } from "./judge-reader.js";
 import { scoresSql, toolsSql } from "./outcome-queries.js";
 import type { AaSegment, PathsetCount, SegmentAggregate } from "./report-aggregate.js";
+import { duplicateFreeSnapshot, unchanged } from "./report-consistency.js";
 import { decodeScore, decodeSegment, decodeTool, pathsetsOf } from "./report-decode.js";
 import { loadExamples } from "./report-examples.js";
 import { judgeNoise, type NoiseJudgement } from "./report-noise.js";
@@ -75,7 +76,10 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
       );
     }
   }
-  const combinations = await store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions));
+  const [combinations, snapshot] = await Promise.all([
+    store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions)),
+    duplicateFreeSnapshot(store, scope),
+  ]);
   const sizes = segmentSizes(combinations, dimensions);
   if (sizes.length === 0 || sizes.every((size) => size.n === 0)) throw noPairs(candidate, baseline);
   // Each segment samples ~3x the pairs it needs by hash; the cap is far above what a share yields.
@@ -85,18 +89,25 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
-  // The scores and tools passes (each a FINAL scan of its own, ~2-3 s of one core at 10M pairs)
-  // run only when some pair has a score or a check, or a tool call. All passes run at once: the
-  // main aggregate uses every core, the array passes one each, so together they fill the machine.
+  // The scores and tools passes (each a scan of its own, ~2-3 s of one core at 10M pairs) run
+  // only when some pair has a score or a check, or a tool call. All passes run at once: the main
+  // aggregate uses every core, the array passes one each, so together they fill the machine.
   // The A/A lookups and path counts find nothing without an A/A run.
   const any = (column: string) => combinations.some((combination) => Number(combination[column] ?? 0) > 0);
-  const [rows, aaCounts, toolRows, scoreRows, judgeScores] = await Promise.all([
-    store.query<Row>(segmentAggregatesSql(scope, dimensions, bounds, sampleCap)),
+  const candidatePasses = (passScope: PairScope) =>
+    Promise.all([
+      store.query<Row>(segmentAggregatesSql(passScope, dimensions, bounds, sampleCap)),
+      any("tooled") ? store.query<Row>(toolsSql(passScope, dimensions)) : [],
+      any("scored") ? store.query<Row>(scoresSql(passScope, dimensions)) : [],
+    ]);
+  const [aaCounts, judgeScores, firstRead] = await Promise.all([
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
-    any("tooled") ? store.query<Row>(toolsSql(scope, dimensions)) : [],
-    any("scored") ? store.query<Row>(scoresSql(scope, dimensions)) : [],
     readJudgeScores(store, scope, dimensions),
+    candidatePasses(snapshot === null ? scope : { ...scope, duplicateFree: true }),
   ]);
+  // Read without FINAL, a table that took an insert or a merge meanwhile is read again with it.
+  const [rows, toolRows, scoreRows] =
+    snapshot === null || (await unchanged(store, snapshot)) ? firstRead : await candidatePasses(scope);
   const aaPaths = aaTally(aaCounts);
   const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {

@@ -3,6 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildReport, noiseFloorOf } from "../../src/analyze/report.js";
+import {
+  duplicateFreeSnapshot,
+  type PartsSnapshot,
+  unchanged,
+} from "../../src/analyze/report-consistency.js";
 import type { DriftReport, SufficientSegment } from "../../src/analyze/report-types.js";
 import type { PricingTable } from "../../src/contracts/pricing.js";
 import { readPricing } from "../../src/contracts/read-pricing.js";
@@ -55,7 +60,13 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       const pricing = await readPricing();
       await runFixtures(store, pricing);
       const once = JSON.stringify(await buildReport(store, { candidate: upgrade, by: ["tenant", "intent"] }));
+      // Written once, the first report read the pairs without FINAL; the second run writes every
+      // pair again (a new part), so the snapshot no longer holds and FINAL collapses the copies.
+      const scope = { database: store.database, candidate: upgrade, baseline: releases[0]?.id as string };
+      const snapshot = await duplicateFreeSnapshot(store, scope);
+      expect(snapshot).not.toBeNull();
       await runFixtures(store, pricing);
+      expect(await unchanged(store, snapshot as PartsSnapshot)).toBe(false);
       const twice = JSON.stringify(
         await buildReport(store, { candidate: upgrade, by: ["tenant", "intent"] }),
       );
