@@ -126,8 +126,8 @@ export function netDriftBounds(input: NetDriftInput, sides: Sides): Bounds | und
 
 /**
  * A ratio of two paired means, e.g. cost per task: Σcost_C / Σcost_B over completed, priced pairs, or
- * a tool's calls per task. Fieller's
- * interval from the paired moments; sequentially, the set of ratios R at which the always-valid
+ * a tool's calls per task. Fieller's interval from the paired moments, its critical values
+ * corrected for skewness (stats/ratio-skewness.ts); sequentially, the set of ratios R at which the always-valid
  * sequence for mean(cost_C − R·cost_B) contains 0, hulled with Fieller's.
  */
 export function ratioOfMeansBounds(
@@ -136,13 +136,17 @@ export function ratioOfMeansBounds(
   third?: ThirdMoments,
 ): Bounds | undefined {
   if (moments.n < 2 || moments.sumX <= 0) return undefined;
-  let zLow = normalQuantile(1 - sides.alphaLow);
-  let zHigh = normalQuantile(1 - sides.alphaHigh);
-  // Skewed costs (a few tasks looping at many times the cost) leave Fieller's upper bound short;
-  // with third moments, both critical values get the first-order Cornish–Fisher correction.
+  // Skewed costs (a few tasks looping at many times the cost) leave Fieller's upper bound short and
+  // its lower bound long: with third moments, Hall's transformation removes the skewness term
+  // (the skewness of cost_C − R·cost_B read at the estimate), on Student's t critical values.
   const skewness =
     third === undefined ? null : differenceSkewness(moments, third, moments.sumY / moments.sumX);
-  if (skewness !== null) ({ zLow, zHigh } = skewCorrectedCriticalValues(zLow, zHigh, skewness, moments.n));
+  const { zLow, zHigh } = skewCorrectedCriticalValues(
+    sides.alphaLow,
+    sides.alphaHigh,
+    skewness ?? 0,
+    moments.n,
+  );
   const fixed = fiellerBounds(moments, zLow, zHigh);
   if (fixed === undefined) return undefined;
   if (!sides.sequential) return fixed;

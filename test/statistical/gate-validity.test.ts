@@ -36,11 +36,12 @@ describe("gate validity (seeded simulation, short)", { timeout: 60_000 }, () => 
   });
 
   it("5% of tasks looping at 10x cost is never promoted against x1.25 at 1,000 pairs", () => {
-    // Power to *fail* it at 1,000 pairs is ~45% (docs/SEMANTICS.md says why); it must never pass.
+    // Power to *fail* it at 1,000 pairs is 78% (2,500 runs, docs/BENCHMARKS.md); it must never
+    // pass. 60% keeps three standard errors of 60 runs below that.
     const tally = fixedRuns({ ...CLEAN, loopShare: 0.05, loopFactor: 10 }, OVERALL_POLICY, 1000, 60, 23);
     expect(tally.promote).toBe(0);
     expect(tally.checkPasses.get("cost_per_task_ratio") ?? 0).toBe(0);
-    expect(tally.checkFails.get("cost_per_task_ratio") ?? 0).toBeGreaterThan(0);
+    expect((tally.checkFails.get("cost_per_task_ratio") ?? 0) / tally.runs).toBeGreaterThanOrEqual(0.6);
   });
 
   it("sequential A/A over 100 looks: no false fail", { timeout: 120_000 }, () => {

@@ -20,6 +20,7 @@ import { evaluate } from "../../src/gate/evaluate.js";
 import type { Policy } from "../../src/gate/policy.js";
 import type { GuardrailResult, Verdict } from "../../src/gate/results.js";
 import { mulberry32 } from "../../src/stats/index.js";
+import { addCostPair, costMoments, drawCosts, newCostSums, normalFrom } from "./cost-simulation.js";
 import { judgeScoreOf, judgeVerdictOf } from "./judge-simulation.js";
 
 /** One simulated request: what the store would hold for its candidate pair and its A/A pair. */
@@ -96,10 +97,7 @@ const HARD_SHARE = 0.3;
 
 export function generatePairs(scenario: Scenario, n: number, seed: number): SimPair[] {
   const random = mulberry32(seed);
-  const normal = () => {
-    const u = 1 - random();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
+  const normal = normalFrom(random);
   const bernoulli = (p: number) => random() < p;
   // Within-request correlation: hard requests differ 2x as often as easy ones (mean = noise).
   const hardRate = (mean: number) => Math.min(1, (2 * mean) / (1 + HARD_SHARE));
@@ -121,10 +119,7 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
     const candidateToolsOk = baselineToolsOk
       ? !bernoulli((toolFlip - scenario.toolsOkDelta) / BASELINE_TOOLS_OK)
       : bernoulli(toolFlip / (1 - BASELINE_TOOLS_OK));
-    const baselineCost = 0.004 * Math.exp(0.4 * normal());
-    const loops = bernoulli(scenario.loopShare);
-    const candidateCost =
-      baselineCost * Math.exp(0.15 * normal() - 0.15 ** 2 / 2) * (loops ? scenario.loopFactor : 1);
+    const [baselineCost, candidateCost] = drawCosts(scenario, random, normal);
     const baselineLatency = 3000 * Math.exp(0.35 * normal());
     const candidateLatency = scenario.latencyScale * 3000 * Math.exp(0.35 * normal());
     const aaCovered = i < scenario.aaRequests;
@@ -177,8 +172,6 @@ export function generatePairs(scenario: Scenario, n: number, seed: number): SimP
   return pairs;
 }
 
-const MICRO = 1e6;
-
 /** The reader's aggregate of a set of pairs (exact, as SQL computes it). */
 export function aggregate(pairs: readonly SimPair[], dimension: string, segment: string): SegmentAggregate {
   const categories = emptyCategoryCounts();
@@ -197,8 +190,7 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
   let completedDiffering = 0;
   let baselineFailed = 0;
   const matched = { both: 0, candidateOnly: 0, aaOnly: 0, neither: 0 };
-  const moments = { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
-  const third = { sumXXX: 0, sumXXY: 0, sumXYY: 0, sumYYY: 0 };
+  const costSums = newCostSums();
   let baselineSum = 0;
   let candidateSum = 0;
   const baselineLatency: number[] = [];
@@ -248,20 +240,7 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
         else if (pair.aa.differs) matched.aaOnly++;
         else matched.neither++;
       }
-      const x = Math.round(pair.baselineCost * MICRO);
-      const y = Math.round(pair.candidateCost * MICRO);
-      moments.n++;
-      moments.sumX += x;
-      moments.sumY += y;
-      moments.sumXX += x * x;
-      moments.sumYY += y * y;
-      moments.sumXY += x * y;
-      // Cubes in 10-µ$ units, as the store sums them.
-      const [u, v] = [Math.round(pair.baselineCost * 1e5), Math.round(pair.candidateCost * 1e5)];
-      third.sumXXX += u * u * u;
-      third.sumXXY += u * u * v;
-      third.sumXYY += u * v * v;
-      third.sumYYY += v * v * v;
+      addCostPair(costSums, pair.baselineCost, pair.candidateCost);
       baselineSum += pair.baselineCost;
       candidateSum += pair.candidateCost;
       baselineLatency.push(pair.baselineLatency);
@@ -274,7 +253,6 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       (level) => sorted[Math.min(sorted.length - 1, Math.floor(level * sorted.length))] ?? 0,
     );
   };
-  const micro2 = MICRO * MICRO;
   return {
     dimension,
     segment,
@@ -293,23 +271,10 @@ export function aggregate(pairs: readonly SimPair[], dimension: string, segment:
       pricedPairs: pairs.length,
       baselineUnpriced: 0,
       candidateUnpriced: 0,
-      pairs: moments.n,
+      pairs: costSums.n,
       baselineSum,
       candidateSum,
-      moments: {
-        n: moments.n,
-        sumX: moments.sumX / MICRO,
-        sumY: moments.sumY / MICRO,
-        sumXX: moments.sumXX / micro2,
-        sumYY: moments.sumYY / micro2,
-        sumXY: moments.sumXY / micro2,
-      },
-      third: {
-        sumXXX: third.sumXXX / 1e15,
-        sumXXY: third.sumXXY / 1e15,
-        sumXYY: third.sumXYY / 1e15,
-        sumYYY: third.sumYYY / 1e15,
-      },
+      ...costMoments(costSums),
     },
     baselineFailed,
     completed,
