@@ -1,7 +1,8 @@
 import type { ShadowdiffError } from "../../contracts/errors.js";
 import { printable } from "../../contracts/errors.js";
+import { attributesFromMap } from "./attribute-map.js";
 import { idProblem, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
-import type { Attributes, AttributeValue, OtelLogRecord, OtelSpan, StatusCode } from "./span.js";
+import type { AttributeMap, AttributeValue, OtelLogRecord, OtelSpan, StatusCode } from "./span.js";
 
 /**
  * OTLP/JSON (the OTLP/HTTP JSON encoding and the Collector's file exporter): protobuf's JSON
@@ -34,7 +35,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
   const spans: OtelSpan[] = [];
   const logs: OtelLogRecord[] = [];
   list(resourceSpans).forEach((entry, r) => {
-    const resource = attributesOf(field(objectOr(field(entry, "resource")), "attributes"));
+    const resource = attributesFromMap(attributesOf(field(objectOr(field(entry, "resource")), "attributes")));
     list(field(entry, "scopeSpans", "scope_spans")).forEach((scopeSpans, s) => {
       const scopeValue = objectOr(field(scopeSpans, "scope"));
       const scope = { name: text_(field(scopeValue, "name")), version: text_(field(scopeValue, "version")) };
@@ -58,11 +59,11 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
           kind: enumNumber(field(span, "kind"), SPAN_KINDS),
           startNs: nanos(field(span, "startTimeUnixNano", "start_time_unix_nano")),
           endNs: nanos(field(span, "endTimeUnixNano", "end_time_unix_nano")),
-          attributes: attributesOf(field(span, "attributes")),
+          attributes: attributesFromMap(attributesOf(field(span, "attributes"))),
           events: list(field(span, "events")).map((event) => ({
             name: text_(field(event, "name")),
             timeNs: nanos(field(event, "timeUnixNano", "time_unix_nano")),
-            attributes: attributesOf(field(event, "attributes")),
+            attributes: attributesFromMap(attributesOf(field(event, "attributes"))),
           })),
           status: {
             code: enumNumber(field(status, "code"), STATUS_CODES) as StatusCode,
@@ -75,7 +76,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
     });
   });
   for (const entry of list(resourceLogs)) {
-    const resource = attributesOf(field(objectOr(field(entry, "resource")), "attributes"));
+    const resource = attributesFromMap(attributesOf(field(objectOr(field(entry, "resource")), "attributes")));
     for (const scopeLogs of list(field(entry, "scopeLogs", "scope_logs"))) {
       for (const record of list(field(scopeLogs, "logRecords", "log_records"))) {
         const traceId = hexId(field(record, "traceId", "trace_id"));
@@ -94,7 +95,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
           ),
           eventName:
             text_(field(record, "eventName", "event_name")) || (typeof named === "string" ? named : ""),
-          attributes,
+          attributes: attributesFromMap(attributes),
           body: body === undefined ? null : anyValue(body),
           resource,
         });
@@ -158,7 +159,7 @@ function nanos(value: unknown): bigint {
   return 0n;
 }
 
-function attributesOf(value: unknown): Attributes {
+function attributesOf(value: unknown): AttributeMap {
   const attributes: Record<string, AttributeValue> = {};
   for (const pair of list(value)) {
     const key = field(pair, "key");

@@ -1,4 +1,5 @@
 import type { ShadowdiffError } from "../../contracts/errors.js";
+import { attributesFromMap } from "./attribute-map.js";
 import { bytesIdProblem, bytesToHex, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
 import {
   ExportLogsServiceRequest,
@@ -53,7 +54,7 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
           kind: span.kind ?? 0,
           startNs: nanos(span.startTimeUnixNano),
           endNs: nanos(span.endTimeUnixNano),
-          attributes: spanAttributes.of(span.attributes),
+          attributes: spanAttributes(span.attributes),
           events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
           status: statusOf(span.status),
           resource,
@@ -90,7 +91,7 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
           spanId,
           timeNs: nanos(record.timeUnixNano ?? record.observedTimeUnixNano),
           eventName: record.eventName || (typeof named === "string" ? named : ""),
-          attributes,
+          attributes: attributesFromMap(attributes),
           body: record.body === null ? null : anyValue(record.body),
           resource,
         });
@@ -152,7 +153,7 @@ function eventOf(event: ProtoSpan["events"][number]): SpanEvent {
   return {
     name: event.name ?? "",
     timeNs: nanos(event.timeUnixNano),
-    attributes: attributesOf(event.attributes),
+    attributes: attributesFromMap(attributesOf(event.attributes)),
   };
 }
 

@@ -1,14 +1,15 @@
+import { attributesFromMap } from "./attribute-map.js";
 import type { ProtoAnyValue, ProtoKeyValue, ProtoLong } from "./otlp-messages.js";
-import type { Attributes, AttributeValue } from "./span.js";
+import type { AttributeMap, Attributes, AttributeValue } from "./span.js";
 
 /**
  * Protobuf key/value lists and AnyValues as shadowdiff's plain attribute data, with the two
- * reuses that make decoding one span per request cheap: a request's resource attributes shared
- * with the previous request's, and span attributes copied from a known object of the same keys.
+ * ways that make decoding one span per request cheap: a request's resource attributes shared
+ * with the previous request's, and span attributes read from the decoded list on demand.
  */
 
 let lastResourcePairs: readonly ProtoKeyValue[] = [];
-let lastResource: Attributes = {};
+let lastResource: Attributes = attributesFromMap({});
 
 /**
  * A request's resource attributes, shared with the previous request's when they are the same:
@@ -18,7 +19,7 @@ let lastResource: Attributes = {};
  */
 export function resourceOf(pairs: readonly ProtoKeyValue[]): Attributes {
   if (samePairs(pairs, lastResourcePairs)) return lastResource;
-  lastResource = attributesOf(pairs);
+  lastResource = attributesFromMap(attributesOf(pairs));
   lastResourcePairs = pairs;
   return lastResource;
 }
@@ -51,57 +52,44 @@ function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number
   return value.low === other.low && value.high === other.high;
 }
 
-interface AttributeShape {
-  /** The keys in the order the pairs give them (no duplicates, no null, no `__proto__`). */
-  readonly keys: readonly string[];
-  /** An object with these keys, in this order, every value null. */
-  readonly object: Attributes;
-}
-
 /**
- * Span attributes built from a recent span's object with the same keys in the same order: an
- * instrumentation gives every span of one kind the same attribute names, and copying a known
- * object then setting its values costs half of adding the keys one by one (each fresh key string
- * is looked up in V8's string table and each new key moves the object to another hidden class):
- * 12.3 against 5.7 ms for 30,000 decoded spans. The pairs' keys are compared with the shape's,
- * so any other list of keys is built the plain way.
+ * Span attributes kept as the decoded key/value list, each value converted when it is read (see
+ * Attributes). Only lists of scalar values are kept: a bytes value is a view into the request's
+ * buffer, which a caller may reuse, so a list holding one (at any depth) is converted at once.
  */
-class AttributeShapes {
-  private readonly shapes: AttributeShape[] = [];
+class PairAttributes implements Attributes {
+  constructor(private readonly pairs: readonly ProtoKeyValue[]) {}
 
-  of(pairs: readonly ProtoKeyValue[]): Attributes {
-    for (const shape of this.shapes) {
-      const keys = shape.keys;
-      if (keys.length !== pairs.length) continue;
-      let index = 0;
-      while (index < keys.length && (pairs[index] as ProtoKeyValue).key === keys[index]) index++;
-      if (index < keys.length) continue;
-      const attributes: Record<string, AttributeValue> = { ...shape.object };
-      for (index = 0; index < keys.length; index++)
-        attributes[keys[index] as string] = anyValue((pairs[index] as ProtoKeyValue).value);
-      return attributes;
+  get(key: string): AttributeValue | undefined {
+    const pairs = this.pairs;
+    // From the end: a key sent twice reads its last value, as a plain object's assignment would.
+    for (let index = pairs.length - 1; index >= 0; index--) {
+      const pair = pairs[index] as ProtoKeyValue;
+      if (pair.key === key) return anyValue(pair.value);
     }
-    const attributes = attributesOf(pairs);
-    const keys = Object.keys(attributes);
-    // Object.keys puts integer-like keys first; such a list then never equals the pairs' order
-    // and is simply never matched.
-    if (keys.length === pairs.length && !Object.hasOwn(attributes, "__proto__")) {
-      if (this.shapes.length === MAX_SHAPES) this.shapes.pop();
-      // A copy with every value null: the shape must not keep a span's content (a prompt can be
-      // megabytes) alive for as long as the process runs.
-      const object: Record<string, AttributeValue> = { ...attributes };
-      for (const key of keys) object[key] = null;
-      this.shapes.unshift({ keys, object });
-    }
-    return attributes;
+    return undefined;
+  }
+
+  keys(): readonly string[] {
+    const keys: string[] = [];
+    for (const pair of this.pairs) if (pair.key !== null && !keys.includes(pair.key)) keys.push(pair.key);
+    return keys;
   }
 }
 
-/** A handful of span kinds (agent, model call, tool, HTTP …) per instrumented service. */
-const MAX_SHAPES = 8;
-export const spanAttributes = new AttributeShapes();
+export function spanAttributes(pairs: readonly ProtoKeyValue[]): Attributes {
+  for (let index = 0; index < pairs.length; index++) {
+    const value = (pairs[index] as ProtoKeyValue).value;
+    if (
+      value !== null &&
+      (value.bytesValue !== null || value.arrayValue !== null || value.kvlistValue !== null)
+    )
+      return attributesFromMap(attributesOf(pairs));
+  }
+  return new PairAttributes(pairs);
+}
 
-export function attributesOf(pairs: readonly ProtoKeyValue[]): Attributes {
+export function attributesOf(pairs: readonly ProtoKeyValue[]): AttributeMap {
   const attributes: Record<string, AttributeValue> = {};
   for (const pair of pairs) {
     if (pair.key === null) continue;

@@ -1,4 +1,5 @@
-import type { AttributeValue, OtelSpan } from "../../../../src/sources/otel/span.js";
+import { attributeMap, attributesFromMap } from "../../../../src/sources/otel/attribute-map.js";
+import type { AttributeValue, OtelLogRecord, OtelSpan } from "../../../../src/sources/otel/span.js";
 
 /** A span as plain data for unit tests; ids are short names padded to valid hex lengths. */
 export function span(
@@ -17,10 +18,29 @@ export function span(
     kind: 1,
     startNs: BigInt(times.start) * 1_000_000n + 1_700_000_000_000_000_000n,
     endNs: BigInt(times.end) * 1_000_000n + 1_700_000_000_000_000_000n,
-    attributes,
+    attributes: attributesFromMap(attributes),
     events: [],
     status,
-    resource: { "service.name": "agent", "service.version": "2.0.0" },
+    resource: attributesFromMap({ "service.name": "agent", "service.version": "2.0.0" }),
     scope: { name: "test", version: "1" },
   };
+}
+
+/**
+ * A span with every attribute set as a plain object: decoders keep attributes behind a reader
+ * (protobuf spans read their decoded key/value list on demand), so two spans are the same
+ * logical span when these are equal.
+ */
+export function plainSpan(span: OtelSpan): unknown {
+  return {
+    ...span,
+    attributes: attributeMap(span.attributes),
+    events: span.events.map((event) => ({ ...event, attributes: attributeMap(event.attributes) })),
+    resource: attributeMap(span.resource),
+  };
+}
+
+/** plainSpan for log records. */
+export function plainLog(log: OtelLogRecord): unknown {
+  return { ...log, attributes: attributeMap(log.attributes), resource: attributeMap(log.resource) };
 }
