@@ -3,6 +3,7 @@ import { printable } from "../../contracts/errors.js";
 import { attributesFromMap } from "./attribute-map.js";
 import { idProblem, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
 import type { AttributeMap, AttributeValue, OtelLogRecord, OtelSpan, StatusCode } from "./span.js";
+import { nanosOf, secondsOf } from "./span-time.js";
 
 /**
  * OTLP/JSON (the OTLP/HTTP JSON encoding and the Collector's file exporter): protobuf's JSON
@@ -51,14 +52,18 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
         }
         const parent = hexId(field(span, "parentSpanId", "parent_span_id"));
         const status = objectOr(field(span, "status"));
+        const start = nanos(field(span, "startTimeUnixNano", "start_time_unix_nano"));
+        const end = nanos(field(span, "endTimeUnixNano", "end_time_unix_nano"));
         spans.push({
           traceId,
           spanId,
           parentSpanId: parent.length === 0 ? null : parent,
           name,
           kind: enumNumber(field(span, "kind"), SPAN_KINDS),
-          startNs: nanos(field(span, "startTimeUnixNano", "start_time_unix_nano")),
-          endNs: nanos(field(span, "endTimeUnixNano", "end_time_unix_nano")),
+          startSeconds: secondsOf(start),
+          startNanos: nanosOf(start),
+          endSeconds: secondsOf(end),
+          endNanos: nanosOf(end),
           attributes: attributesFromMap(attributesOf(field(span, "attributes"))),
           events: list(field(span, "events")).map((event) => ({
             name: text_(field(event, "name")),

@@ -9,8 +9,10 @@ import {
   type ProtoSpan,
   type ProtoTraceRequest,
 } from "./otlp-messages.js";
-import { anyValue, attributesOf, resourceOf, spanAttributes } from "./proto-attributes.js";
+import { anyValue, attributesOf, resourceOf } from "./proto-attributes.js";
+import { spanAttributes } from "./proto-span-attributes.js";
 import type { InstrumentationScope, OtelLogRecord, OtelSpan, SpanEvent, StatusCode } from "./span.js";
+import { LongTime, nanosOf, secondsOf } from "./span-time.js";
 
 /** An OTLP/protobuf `ExportTraceServiceRequest` to spans; never throws. */
 export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): OtlpDecode {
@@ -43,6 +45,10 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
           rejected.push(otlpError(origin, path, `${problem} (span ${JSON.stringify(span.name ?? "")})`));
           continue;
         }
+        splitTime(span.startTimeUnixNano);
+        const startSeconds = time.seconds;
+        const startNanos = time.nanos;
+        splitTime(span.endTimeUnixNano);
         spans.push({
           traceId: traceIds.hex(span.traceId as Uint8Array),
           spanId: idHex(span.spanId as Uint8Array),
@@ -52,8 +58,10 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
               : parentIds.hex(span.parentSpanId),
           name: span.name ?? "",
           kind: span.kind ?? 0,
-          startNs: nanos(span.startTimeUnixNano),
-          endNs: nanos(span.endTimeUnixNano),
+          startSeconds,
+          startNanos,
+          endSeconds: time.seconds,
+          endNanos: time.nanos,
           attributes: spanAttributes(span.attributes),
           events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
           status: statusOf(span.status),
@@ -197,6 +205,18 @@ function nanos(value: ProtoLong | number | null): bigint {
     lastHighPart = BigInt(high) << 32n;
   }
   return lastHighPart | BigInt(value.low >>> 0);
+}
+
+const time = new LongTime();
+
+/** Sets `time` to a span time's seconds and nanoseconds (see span-time.ts). */
+function splitTime(value: ProtoLong | number | null): void {
+  if (value === null) time.split(0, 0);
+  else if (typeof value === "number") {
+    const ns = nanos(value);
+    time.seconds = secondsOf(ns);
+    time.nanos = nanosOf(ns);
+  } else time.split(value.high >>> 0, value.low >>> 0);
 }
 
 function statusCode(code: number | null | undefined): StatusCode {

@@ -4,8 +4,8 @@ import type { AttributeMap, Attributes, AttributeValue } from "./span.js";
 
 /**
  * Protobuf key/value lists and AnyValues as shadowdiff's plain attribute data, with the two
- * ways that make decoding one span per request cheap: a request's resource attributes shared
- * with the previous request's, and span attributes read from the decoded list on demand.
+ * reuse that makes decoding one span per request cheap: a request's resource attributes shared
+ * with the previous request's. Span attributes are read on demand (proto-span-attributes.ts).
  */
 
 let lastResourcePairs: readonly ProtoKeyValue[] = [];
@@ -50,43 +50,6 @@ function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number
   if (value === null || other === null || typeof value === "number" || typeof other === "number")
     return value === other;
   return value.low === other.low && value.high === other.high;
-}
-
-/**
- * Span attributes kept as the decoded key/value list, each value converted when it is read (see
- * Attributes). Only lists of scalar values are kept: a bytes value is a view into the request's
- * buffer, which a caller may reuse, so a list holding one (at any depth) is converted at once.
- */
-class PairAttributes implements Attributes {
-  constructor(private readonly pairs: readonly ProtoKeyValue[]) {}
-
-  get(key: string): AttributeValue | undefined {
-    const pairs = this.pairs;
-    // From the end: a key sent twice reads its last value, as a plain object's assignment would.
-    for (let index = pairs.length - 1; index >= 0; index--) {
-      const pair = pairs[index] as ProtoKeyValue;
-      if (pair.key === key) return anyValue(pair.value);
-    }
-    return undefined;
-  }
-
-  keys(): readonly string[] {
-    const keys: string[] = [];
-    for (const pair of this.pairs) if (pair.key !== null && !keys.includes(pair.key)) keys.push(pair.key);
-    return keys;
-  }
-}
-
-export function spanAttributes(pairs: readonly ProtoKeyValue[]): Attributes {
-  for (let index = 0; index < pairs.length; index++) {
-    const value = (pairs[index] as ProtoKeyValue).value;
-    if (
-      value !== null &&
-      (value.bytesValue !== null || value.arrayValue !== null || value.kvlistValue !== null)
-    )
-      return attributesFromMap(attributesOf(pairs));
-  }
-  return new PairAttributes(pairs);
 }
 
 export function attributesOf(pairs: readonly ProtoKeyValue[]): AttributeMap {

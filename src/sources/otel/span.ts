@@ -1,7 +1,8 @@
 /**
  * The one shape OTLP spans and log records take inside shadowdiff, whether they arrived as
- * protobuf or as OTLP JSON: ids as lowercase hex, times as bigint nanoseconds (a Unix time in ns
- * is past 2^53, so a number would round it), attributes read by key as plain JSON-like data.
+ * protobuf or as OTLP JSON: ids as lowercase hex, a span's times as seconds and nanoseconds (see
+ * span-time.ts), event and log times as bigint nanoseconds (a Unix time in ns is past 2^53, so
+ * one number would round it), attributes read by key as plain JSON-like data.
  */
 
 /** An OTLP `AnyValue` as plain data; bytes become base64 text, 64-bit ints past 2^53 decimal text. */
@@ -52,8 +53,11 @@ export interface OtelSpan {
   readonly name: string;
   /** OTLP `SpanKind` (0 unspecified … 5 consumer). */
   readonly kind: number;
-  readonly startNs: bigint;
-  readonly endNs: bigint;
+  /** Start and end: whole seconds since the Unix epoch and nanoseconds within the second. */
+  readonly startSeconds: number;
+  readonly startNanos: number;
+  readonly endSeconds: number;
+  readonly endNanos: number;
   readonly attributes: Attributes;
   readonly events: readonly SpanEvent[];
   readonly status: { readonly code: StatusCode; readonly message: string };

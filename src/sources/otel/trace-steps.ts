@@ -1,7 +1,8 @@
 import type { ToolCallStep } from "../../contracts/exchange.js";
 import { argumentsObject, parseIfJson, stringAttribute } from "./attributes.js";
 import type { ModelCall, ToolExecution } from "./gen-ai-spans.js";
-import { type Building, STATUS_ERROR } from "./span.js";
+import { type Building, type OtelSpan, STATUS_ERROR } from "./span.js";
+import { byStart, compareTimes } from "./span-time.js";
 
 /**
  * The record's steps. Each model call that requested tools is one turn (its calls were issued
@@ -21,7 +22,7 @@ export function stepsOf(modelCalls: readonly ModelCall[], tools: readonly ToolEx
       anyOutput = true;
       for (const request of message.toolCalls) {
         requested = true;
-        const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
+        const index = matchIndex(unmatched, request.id, request.name, call.span);
         const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
         steps.push(step(request.id, turn, request.name, request.arguments, execution));
       }
@@ -38,7 +39,11 @@ function stepsFromToolSpans(
 ): ToolCallStep[] {
   const turns = new Map<number, number>();
   return tools.map((tool) => {
-    const before = modelCalls.filter((call) => call.span.endNs <= tool.span.startNs).length - 1;
+    const start = tool.span;
+    const before =
+      modelCalls.filter(
+        ({ span }) => compareTimes(span.endSeconds, span.endNanos, start.startSeconds, start.startNanos) <= 0,
+      ).length - 1;
     if (!turns.has(before)) turns.set(before, turns.size);
     return step(tool.callId, turns.get(before) ?? 0, tool.name, argumentsObject(tool.arguments), tool);
   });
@@ -68,7 +73,8 @@ function matchIndex(
   tools: readonly ToolExecution[],
   id: string | undefined,
   name: string,
-  notBefore: bigint,
+  /** A tool span that started before this span's start is matched only when no other is. */
+  notBefore: OtelSpan,
 ): number {
   if (id !== undefined)
     for (let index = 0; index < tools.length; index++) if (tools[index]?.callId === id) return index;
@@ -76,7 +82,7 @@ function matchIndex(
   for (let index = 0; index < tools.length; index++) {
     const tool = tools[index] as ToolExecution;
     if (tool.name !== name || tool.callId !== undefined) continue;
-    if (tool.span.startNs >= notBefore) return index;
+    if (byStart(tool.span, notBefore) >= 0) return index;
     if (anyTime === -1) anyTime = index;
   }
   return anyTime;

@@ -16,8 +16,10 @@ export function span(
     parentSpanId: parent === null ? null : parent.padStart(16, "0"),
     name: String(attributes["gen_ai.operation.name"] ?? "span"),
     kind: 1,
-    startNs: BigInt(times.start) * 1_000_000n + 1_700_000_000_000_000_000n,
-    endNs: BigInt(times.end) * 1_000_000n + 1_700_000_000_000_000_000n,
+    ...spanTimes(
+      BigInt(times.start) * 1_000_000n + 1_700_000_000_000_000_000n,
+      BigInt(times.end) * 1_000_000n + 1_700_000_000_000_000_000n,
+    ),
     attributes: attributesFromMap(attributes),
     events: [],
     status,
@@ -26,14 +28,32 @@ export function span(
   };
 }
 
+/** A span's four time fields from bigint nanoseconds. */
+export function spanTimes(
+  startNs: bigint,
+  endNs: bigint,
+): Pick<OtelSpan, "startSeconds" | "startNanos" | "endSeconds" | "endNanos"> {
+  const second = 1_000_000_000n;
+  return {
+    startSeconds: Number(startNs / second),
+    startNanos: Number(startNs % second),
+    endSeconds: Number(endNs / second),
+    endNanos: Number(endNs % second),
+  };
+}
+
 /**
- * A span with every attribute set as a plain object: decoders keep attributes behind a reader
- * (protobuf spans read their decoded key/value list on demand), so two spans are the same
- * logical span when these are equal.
+ * A span with every attribute set as a plain object and its times as bigint nanoseconds:
+ * decoders keep attributes behind a reader (protobuf spans read their decoded key/value list on
+ * demand) and times as seconds and nanoseconds, so two spans are the same logical span when
+ * these are equal.
  */
 export function plainSpan(span: OtelSpan): unknown {
+  const { startSeconds, startNanos, endSeconds, endNanos, ...rest } = span;
   return {
-    ...span,
+    ...rest,
+    startNs: BigInt(startSeconds) * 1_000_000_000n + BigInt(startNanos),
+    endNs: BigInt(endSeconds) * 1_000_000_000n + BigInt(endNanos),
     attributes: attributeMap(span.attributes),
     events: span.events.map((event) => ({ ...event, attributes: attributeMap(event.attributes) })),
     resource: attributeMap(span.resource),
