@@ -1,14 +1,19 @@
-import type { Attributes } from "./span.js";
+import type { Attributes, AttributeValue } from "./span.js";
+
+/*
+ * Attribute lookups read the value first and ask Object.hasOwn only of a value they would use:
+ * most keys asked for are absent (each convention's names are tried in turn), and an absent key
+ * then costs one lookup instead of two. The own-property check still keeps an inherited value
+ * (a polluted Object.prototype) from reading as an attribute.
+ */
 
 /** `key`'s value in `attributes` when it is a non-empty string, a number or a boolean (as text). */
 export function stringAttribute(attributes: Attributes, key: string): string | undefined {
-  return scalarText(attributes.get(key));
-}
-
-/** A non-empty string as it is, a number or a boolean as text, anything else undefined. */
-export function scalarText(value: unknown): string | undefined {
-  if (typeof value === "string") return value.length > 0 ? value : undefined;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  const value = attributes[key];
+  if (typeof value === "string")
+    return value.length > 0 && Object.hasOwn(attributes, key) ? value : undefined;
+  if ((typeof value === "number" || typeof value === "boolean") && Object.hasOwn(attributes, key))
+    return String(value);
   return undefined;
 }
 
@@ -24,17 +29,24 @@ export function firstStringAttribute(attributes: Attributes, keys: readonly stri
 /** The first of `keys` that holds a whole number (int attributes may arrive as decimal text). */
 export function firstIntegerAttribute(attributes: Attributes, keys: readonly string[]): number | undefined {
   for (let index = 0; index < keys.length; index++) {
-    const value = attributes.get(keys[index] as string);
+    const key = keys[index] as string;
+    const value = attributes[key];
     const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
-    if (typeof number === "number" && Number.isSafeInteger(number) && number >= 0) return number;
+    if (
+      typeof number === "number" &&
+      Number.isSafeInteger(number) &&
+      number >= 0 &&
+      Object.hasOwn(attributes, key)
+    )
+      return number;
   }
   return undefined;
 }
 
 /** A value that may be structured already (a kvlist, an array) or JSON text; undefined when absent. */
 export function structuredAttribute(attributes: Attributes, key: string): unknown {
-  const value = attributes.get(key);
-  return value === undefined ? undefined : parseIfJson(value);
+  if (!Object.hasOwn(attributes, key)) return undefined;
+  return parseIfJson(attributes[key] as AttributeValue);
 }
 
 /** JSON text to its value; anything else (plain text, structured values) as it is. */

@@ -1,4 +1,4 @@
-import { argumentsObject, isRecord, scalarText, structuredAttribute } from "./attributes.js";
+import { argumentsObject, isRecord, stringAttribute, structuredAttribute } from "./attributes.js";
 import {
   type ChatMessage,
   joinText,
@@ -63,9 +63,7 @@ function messageOf(message: Readonly<Record<string, unknown>>): ChatMessage {
       }
     }
   }
-  const finishReason = Object.hasOwn(message, "finish_reason")
-    ? scalarText(message.finish_reason)
-    : undefined;
+  const finishReason = stringAttribute(message as Attributes, "finish_reason");
   // Optional fields set only when present, not spread in: see requestedToolCall.
   const made: Building<ChatMessage> = {
     role: typeof message.role === "string" ? message.role : "unknown",

@@ -1,4 +1,3 @@
-import { attributeMap } from "./attribute-map.js";
 import { argumentsObject, isRecord, parseIfJson } from "./attributes.js";
 import {
   type ChatMessage,
@@ -24,11 +23,11 @@ export function genAiEventsOf(span: OtelSpan, logs: readonly OtelLogRecord[]): G
   const events: GenAiEvent[] = [];
   for (const event of span.events) {
     if (!event.name.startsWith("gen_ai.")) continue;
-    const content = parseIfJson(event.attributes.get("gen_ai.event.content"));
+    const content = parseIfJson(event.attributes["gen_ai.event.content"]);
     events.push({
       name: event.name,
       timeNs: event.timeNs,
-      body: { ...attributeMap(event.attributes), ...(isRecord(content) ? content : {}) },
+      body: { ...event.attributes, ...(isRecord(content) ? content : {}) },
     });
   }
   for (const log of logs) {
@@ -36,7 +35,7 @@ export function genAiEventsOf(span: OtelSpan, logs: readonly OtelLogRecord[]): G
     events.push({
       name: log.eventName,
       timeNs: log.timeNs,
-      body: { ...attributeMap(log.attributes), ...(isRecord(log.body) ? log.body : {}) },
+      body: { ...log.attributes, ...(isRecord(log.body) ? log.body : {}) },
     });
   }
   // Stable sort: events emitted in the same millisecond keep their arrival order, except that a

@@ -14,7 +14,7 @@ export function openInferenceContent(attributes: Attributes, withInput = true): 
   const output = messagesUnder(attributes, "llm.output_messages.");
   const input = !withInput && output.length > 0 ? [] : messagesUnder(attributes, "llm.input_messages.");
   if (input.length === 0 && output.length === 0) return undefined;
-  const finish = attributes.get("llm.finish_reason");
+  const finish = attributes["llm.finish_reason"];
   const last = output.at(-1);
   if (typeof finish === "string" && last !== undefined && last.finishReason === undefined)
     output[output.length - 1] = { ...last, finishReason: finish };
@@ -33,13 +33,13 @@ const TOOL_CALL_KEY = /^tool_calls\.(\d+)\.tool_call\.(id|function\.name|functio
 
 function messagesUnder(attributes: Attributes, prefix: string): ChatMessage[] {
   const drafts = new Map<number, Draft>();
-  for (const key of attributes.keys()) {
+  for (const key of Object.keys(attributes)) {
     if (!key.startsWith(prefix)) continue;
     const match = MESSAGE_KEY.exec(key.slice(prefix.length));
     if (match === null) continue;
     const index = Number(match[1]);
     const rest = match[2] as string;
-    const value = attributes.get(key);
+    const value = attributes[key];
     let draft = drafts.get(index);
     if (draft === undefined) {
       draft = { role: "unknown", text: null, calls: new Map() };

@@ -1,9 +1,7 @@
 import type { ShadowdiffError } from "../../contracts/errors.js";
 import { printable } from "../../contracts/errors.js";
-import { attributesFromMap } from "./attribute-map.js";
 import { idProblem, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
-import type { AttributeMap, AttributeValue, OtelLogRecord, OtelSpan, StatusCode } from "./span.js";
-import { nanosOf, secondsOf } from "./span-time.js";
+import type { Attributes, AttributeValue, OtelLogRecord, OtelSpan, StatusCode } from "./span.js";
 
 /**
  * OTLP/JSON (the OTLP/HTTP JSON encoding and the Collector's file exporter): protobuf's JSON
@@ -36,7 +34,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
   const spans: OtelSpan[] = [];
   const logs: OtelLogRecord[] = [];
   list(resourceSpans).forEach((entry, r) => {
-    const resource = attributesFromMap(attributesOf(field(objectOr(field(entry, "resource")), "attributes")));
+    const resource = attributesOf(field(objectOr(field(entry, "resource")), "attributes"));
     list(field(entry, "scopeSpans", "scope_spans")).forEach((scopeSpans, s) => {
       const scopeValue = objectOr(field(scopeSpans, "scope"));
       const scope = { name: text_(field(scopeValue, "name")), version: text_(field(scopeValue, "version")) };
@@ -52,23 +50,19 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
         }
         const parent = hexId(field(span, "parentSpanId", "parent_span_id"));
         const status = objectOr(field(span, "status"));
-        const start = nanos(field(span, "startTimeUnixNano", "start_time_unix_nano"));
-        const end = nanos(field(span, "endTimeUnixNano", "end_time_unix_nano"));
         spans.push({
           traceId,
           spanId,
           parentSpanId: parent.length === 0 ? null : parent,
           name,
           kind: enumNumber(field(span, "kind"), SPAN_KINDS),
-          startSeconds: secondsOf(start),
-          startNanos: nanosOf(start),
-          endSeconds: secondsOf(end),
-          endNanos: nanosOf(end),
-          attributes: attributesFromMap(attributesOf(field(span, "attributes"))),
+          startNs: nanos(field(span, "startTimeUnixNano", "start_time_unix_nano")),
+          endNs: nanos(field(span, "endTimeUnixNano", "end_time_unix_nano")),
+          attributes: attributesOf(field(span, "attributes")),
           events: list(field(span, "events")).map((event) => ({
             name: text_(field(event, "name")),
             timeNs: nanos(field(event, "timeUnixNano", "time_unix_nano")),
-            attributes: attributesFromMap(attributesOf(field(event, "attributes"))),
+            attributes: attributesOf(field(event, "attributes")),
           })),
           status: {
             code: enumNumber(field(status, "code"), STATUS_CODES) as StatusCode,
@@ -81,7 +75,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
     });
   });
   for (const entry of list(resourceLogs)) {
-    const resource = attributesFromMap(attributesOf(field(objectOr(field(entry, "resource")), "attributes")));
+    const resource = attributesOf(field(objectOr(field(entry, "resource")), "attributes"));
     for (const scopeLogs of list(field(entry, "scopeLogs", "scope_logs"))) {
       for (const record of list(field(scopeLogs, "logRecords", "log_records"))) {
         const traceId = hexId(field(record, "traceId", "trace_id"));
@@ -100,7 +94,7 @@ export function decodeJsonOtlp(text: string, origin: OtlpOrigin): OtlpDecode {
           ),
           eventName:
             text_(field(record, "eventName", "event_name")) || (typeof named === "string" ? named : ""),
-          attributes: attributesFromMap(attributes),
+          attributes,
           body: body === undefined ? null : anyValue(body),
           resource,
         });
@@ -164,7 +158,7 @@ function nanos(value: unknown): bigint {
   return 0n;
 }
 
-function attributesOf(value: unknown): AttributeMap {
+function attributesOf(value: unknown): Attributes {
   const attributes: Record<string, AttributeValue> = {};
   for (const pair of list(value)) {
     const key = field(pair, "key");

@@ -1,5 +1,4 @@
 import type { ShadowdiffError } from "../../contracts/errors.js";
-import { attributesFromMap } from "./attribute-map.js";
 import { bytesIdProblem, bytesToHex, type OtlpDecode, type OtlpOrigin, otlpError } from "./decode-common.js";
 import {
   ExportLogsServiceRequest,
@@ -9,10 +8,8 @@ import {
   type ProtoSpan,
   type ProtoTraceRequest,
 } from "./otlp-messages.js";
-import { anyValue, attributesOf, resourceOf } from "./proto-attributes.js";
-import { spanAttributes } from "./proto-span-attributes.js";
+import { anyValue, attributesOf, resourceOf, spanAttributes } from "./proto-attributes.js";
 import type { InstrumentationScope, OtelLogRecord, OtelSpan, SpanEvent, StatusCode } from "./span.js";
-import { LongTime, nanosOf, secondsOf } from "./span-time.js";
 
 /** An OTLP/protobuf `ExportTraceServiceRequest` to spans; never throws. */
 export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): OtlpDecode {
@@ -45,10 +42,6 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
           rejected.push(otlpError(origin, path, `${problem} (span ${JSON.stringify(span.name ?? "")})`));
           continue;
         }
-        splitTime(span.startTimeUnixNano);
-        const startSeconds = time.seconds;
-        const startNanos = time.nanos;
-        splitTime(span.endTimeUnixNano);
         spans.push({
           traceId: traceIds.hex(span.traceId as Uint8Array),
           spanId: idHex(span.spanId as Uint8Array),
@@ -58,11 +51,9 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
               : parentIds.hex(span.parentSpanId),
           name: span.name ?? "",
           kind: span.kind ?? 0,
-          startSeconds,
-          startNanos,
-          endSeconds: time.seconds,
-          endNanos: time.nanos,
-          attributes: spanAttributes(span.attributes),
+          startNs: nanos(span.startTimeUnixNano),
+          endNs: nanos(span.endTimeUnixNano),
+          attributes: spanAttributes.of(span.attributes),
           events: span.events.length === 0 ? NO_EVENTS : span.events.map(eventOf),
           status: statusOf(span.status),
           resource,
@@ -99,7 +90,7 @@ export function decodeProtobufLogs(payload: Uint8Array, origin: OtlpOrigin): Otl
           spanId,
           timeNs: nanos(record.timeUnixNano ?? record.observedTimeUnixNano),
           eventName: record.eventName || (typeof named === "string" ? named : ""),
-          attributes: attributesFromMap(attributes),
+          attributes,
           body: record.body === null ? null : anyValue(record.body),
           resource,
         });
@@ -161,7 +152,7 @@ function eventOf(event: ProtoSpan["events"][number]): SpanEvent {
   return {
     name: event.name ?? "",
     timeNs: nanos(event.timeUnixNano),
-    attributes: attributesFromMap(attributesOf(event.attributes)),
+    attributes: attributesOf(event.attributes),
   };
 }
 
@@ -205,18 +196,6 @@ function nanos(value: ProtoLong | number | null): bigint {
     lastHighPart = BigInt(high) << 32n;
   }
   return lastHighPart | BigInt(value.low >>> 0);
-}
-
-const time = new LongTime();
-
-/** Sets `time` to a span time's seconds and nanoseconds (see span-time.ts). */
-function splitTime(value: ProtoLong | number | null): void {
-  if (value === null) time.split(0, 0);
-  else if (typeof value === "number") {
-    const ns = nanos(value);
-    time.seconds = secondsOf(ns);
-    time.nanos = nanosOf(ns);
-  } else time.split(value.high >>> 0, value.low >>> 0);
 }
 
 function statusCode(code: number | null | undefined): StatusCode {

@@ -1,10 +1,9 @@
-import { attributesFromMap } from "./attribute-map.js";
 import { firstIntegerAttribute, firstStringAttribute, stringAttribute, stringList } from "./attributes.js";
 import type { ModelCallContent } from "./chat-message.js";
 import { currentConventionContent } from "./content-current.js";
 import { eventConventionContent, genAiEventsOf } from "./content-events.js";
 import { openInferenceContent } from "./content-openinference.js";
-import type { AttributeMap, OtelLogRecord, OtelSpan } from "./span.js";
+import type { OtelLogRecord, OtelSpan } from "./span.js";
 
 export type SpanRole = "agent" | "model" | "tool" | "other";
 
@@ -12,7 +11,9 @@ const MODEL_OPERATIONS = new Set(["chat", "text_completion", "generate_content"]
 
 /** What a span is, by `gen_ai.operation.name`, else by OpenInference's `openinference.span.kind`. */
 export function spanRole(span: OtelSpan): SpanRole {
-  const operation = span.attributes.get("gen_ai.operation.name");
+  // Read directly (a missing key reads undefined; no prototype holds these names): asked of
+  // every span of every trace, stringAttribute's key list was a tenth of the mapping's own time.
+  const operation = span.attributes["gen_ai.operation.name"];
   if (typeof operation === "string") {
     if (operation === "invoke_agent") return "agent";
     if (MODEL_OPERATIONS.has(operation)) return "model";
@@ -52,14 +53,14 @@ export function modelCallOf(span: OtelSpan, logs: readonly OtelLogRecord[], with
     const events = genAiEventsOf(span, logs);
     for (const event of events) {
       if (event.name !== "gen_ai.client.inference.operation.details") continue;
-      content = currentConventionContent(attributesFromMap(event.body as AttributeMap), withInput);
+      content = currentConventionContent(event.body as OtelSpan["attributes"], withInput);
       if (content !== undefined) break;
     }
     content ??=
       openInferenceContent(span.attributes, withInput) ?? eventConventionContent(events) ?? NO_CONTENT;
   }
   const attributes = span.attributes;
-  const declared = stringList(attributes.get("gen_ai.response.finish_reasons"));
+  const declared = stringList(attributes["gen_ai.response.finish_reasons"]);
   // Loops rather than flatMap here and in the steps: flatMap was a third of this function's time.
   const finishReasons = declared;
   if (declared.length === 0)
@@ -124,9 +125,7 @@ export function toolExecutionOf(span: OtelSpan): ToolExecution {
     name: firstStringAttribute(attributes, TOOL_NAME_KEYS) ?? span.name.replace(/^execute_tool /, ""),
     callId: firstStringAttribute(attributes, TOOL_CALL_ID_KEYS),
     arguments:
-      attributes.get("gen_ai.tool.call.arguments") ??
-      attributes.get("tool.parameters") ??
-      attributes.get("input.value"),
-    result: attributes.get("gen_ai.tool.call.result") ?? attributes.get("output.value"),
+      attributes["gen_ai.tool.call.arguments"] ?? attributes["tool.parameters"] ?? attributes["input.value"],
+    result: attributes["gen_ai.tool.call.result"] ?? attributes["output.value"],
   };
 }

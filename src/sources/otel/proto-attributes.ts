@@ -1,15 +1,14 @@
-import { attributesFromMap } from "./attribute-map.js";
 import type { ProtoAnyValue, ProtoKeyValue, ProtoLong } from "./otlp-messages.js";
-import type { AttributeMap, Attributes, AttributeValue } from "./span.js";
+import type { Attributes, AttributeValue } from "./span.js";
 
 /**
  * Protobuf key/value lists and AnyValues as shadowdiff's plain attribute data, with the two
- * reuse that makes decoding one span per request cheap: a request's resource attributes shared
- * with the previous request's. Span attributes are read on demand (proto-span-attributes.ts).
+ * reuses that make decoding one span per request cheap: a request's resource attributes shared
+ * with the previous request's, and span attributes copied from a known object of the same keys.
  */
 
 let lastResourcePairs: readonly ProtoKeyValue[] = [];
-let lastResource: Attributes = attributesFromMap({});
+let lastResource: Attributes = {};
 
 /**
  * A request's resource attributes, shared with the previous request's when they are the same:
@@ -19,7 +18,7 @@ let lastResource: Attributes = attributesFromMap({});
  */
 export function resourceOf(pairs: readonly ProtoKeyValue[]): Attributes {
   if (samePairs(pairs, lastResourcePairs)) return lastResource;
-  lastResource = attributesFromMap(attributesOf(pairs));
+  lastResource = attributesOf(pairs);
   lastResourcePairs = pairs;
   return lastResource;
 }
@@ -52,7 +51,57 @@ function sameInteger(value: ProtoLong | number | null, other: ProtoLong | number
   return value.low === other.low && value.high === other.high;
 }
 
-export function attributesOf(pairs: readonly ProtoKeyValue[]): AttributeMap {
+interface AttributeShape {
+  /** The keys in the order the pairs give them (no duplicates, no null, no `__proto__`). */
+  readonly keys: readonly string[];
+  /** An object with these keys, in this order, every value null. */
+  readonly object: Attributes;
+}
+
+/**
+ * Span attributes built from a recent span's object with the same keys in the same order: an
+ * instrumentation gives every span of one kind the same attribute names, and copying a known
+ * object then setting its values costs half of adding the keys one by one (each fresh key string
+ * is looked up in V8's string table and each new key moves the object to another hidden class):
+ * 12.3 against 5.7 ms for 30,000 decoded spans. The pairs' keys are compared with the shape's,
+ * so any other list of keys is built the plain way.
+ */
+class AttributeShapes {
+  private readonly shapes: AttributeShape[] = [];
+
+  of(pairs: readonly ProtoKeyValue[]): Attributes {
+    for (const shape of this.shapes) {
+      const keys = shape.keys;
+      if (keys.length !== pairs.length) continue;
+      let index = 0;
+      while (index < keys.length && (pairs[index] as ProtoKeyValue).key === keys[index]) index++;
+      if (index < keys.length) continue;
+      const attributes: Record<string, AttributeValue> = { ...shape.object };
+      for (index = 0; index < keys.length; index++)
+        attributes[keys[index] as string] = anyValue((pairs[index] as ProtoKeyValue).value);
+      return attributes;
+    }
+    const attributes = attributesOf(pairs);
+    const keys = Object.keys(attributes);
+    // Object.keys puts integer-like keys first; such a list then never equals the pairs' order
+    // and is simply never matched.
+    if (keys.length === pairs.length && !Object.hasOwn(attributes, "__proto__")) {
+      if (this.shapes.length === MAX_SHAPES) this.shapes.pop();
+      // A copy with every value null: the shape must not keep a span's content (a prompt can be
+      // megabytes) alive for as long as the process runs.
+      const object: Record<string, AttributeValue> = { ...attributes };
+      for (const key of keys) object[key] = null;
+      this.shapes.unshift({ keys, object });
+    }
+    return attributes;
+  }
+}
+
+/** A handful of span kinds (agent, model call, tool, HTTP …) per instrumented service. */
+const MAX_SHAPES = 8;
+export const spanAttributes = new AttributeShapes();
+
+export function attributesOf(pairs: readonly ProtoKeyValue[]): Attributes {
   const attributes: Record<string, AttributeValue> = {};
   for (const pair of pairs) {
     if (pair.key === null) continue;

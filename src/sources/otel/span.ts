@@ -1,8 +1,7 @@
 /**
  * The one shape OTLP spans and log records take inside shadowdiff, whether they arrived as
- * protobuf or as OTLP JSON: ids as lowercase hex, a span's times as seconds and nanoseconds (see
- * span-time.ts), event and log times as bigint nanoseconds (a Unix time in ns is past 2^53, so
- * one number would round it), attributes read by key as plain JSON-like data.
+ * protobuf or as OTLP JSON: ids as lowercase hex, times as bigint nanoseconds (a Unix time in ns
+ * is past 2^53, so a number would round it), attribute values as plain JSON-like data.
  */
 
 /** An OTLP `AnyValue` as plain data; bytes become base64 text, 64-bit ints past 2^53 decimal text. */
@@ -14,21 +13,7 @@ export type AttributeValue =
   | readonly AttributeValue[]
   | { readonly [key: string]: AttributeValue };
 
-/** Attributes as a plain object, as the JSON decoder and the event bodies build them. */
-export type AttributeMap = Readonly<Record<string, AttributeValue>>;
-
-/**
- * A span's (or event's, log record's, resource's) attributes, read by key. Protobuf spans keep
- * their decoded key/value list and convert a value only when it is asked for: building an object
- * per span was a third of turning decoded messages into spans, and most attributes are read once
- * or never (bench/otel). Only own keys exist: nothing is inherited from a prototype.
- */
-export interface Attributes {
-  /** The value sent under `key` (the last one when it was sent twice), undefined when none was. */
-  get(key: string): AttributeValue | undefined;
-  /** Each key once, in the order it was first sent. */
-  keys(): readonly string[];
-}
+export type Attributes = Readonly<Record<string, AttributeValue>>;
 
 /** OTLP `Status.StatusCode`: 0 unset, 1 ok, 2 error. */
 export type StatusCode = 0 | 1 | 2;
@@ -53,11 +38,8 @@ export interface OtelSpan {
   readonly name: string;
   /** OTLP `SpanKind` (0 unspecified … 5 consumer). */
   readonly kind: number;
-  /** Start and end: whole seconds since the Unix epoch and nanoseconds within the second. */
-  readonly startSeconds: number;
-  readonly startNanos: number;
-  readonly endSeconds: number;
-  readonly endNanos: number;
+  readonly startNs: bigint;
+  readonly endNs: bigint;
   readonly attributes: Attributes;
   readonly events: readonly SpanEvent[];
   readonly status: { readonly code: StatusCode; readonly message: string };

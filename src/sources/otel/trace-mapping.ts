@@ -122,15 +122,18 @@ function promptDigest(first: ModelCall): string {
 const TOOL_SCHEMA_KEY = /^llm\.tools\.\d+\.tool\.json_schema$/;
 
 function toolsDigest(attributes: Attributes): string {
-  const declared = attributes.get("gen_ai.tool.definitions");
+  const declared = Object.hasOwn(attributes, "gen_ai.tool.definitions")
+    ? attributes["gen_ai.tool.definitions"]
+    : undefined;
   const schemaKeys: string[] = [];
   // The prefix first: the regex on every attribute key of every trace was most of this function.
-  for (const key of attributes.keys())
-    if (key.startsWith("llm.tools.") && TOOL_SCHEMA_KEY.test(key)) schemaKeys.push(key);
+  for (const key in attributes)
+    if (key.startsWith("llm.tools.") && TOOL_SCHEMA_KEY.test(key) && Object.hasOwn(attributes, key))
+      schemaKeys.push(key);
   schemaKeys.sort((a, b) => toolIndex(a) - toolIndex(b));
   if (declared === undefined && schemaKeys.length === 0) return "";
   // Keyed by the attributes' own text, so a release's tool list is parsed and hashed once.
-  const raw = JSON.stringify([declared ?? null, ...schemaKeys.map((key) => attributes.get(key) ?? null)]);
+  const raw = JSON.stringify([declared ?? null, ...schemaKeys.map((key) => attributes[key] ?? null)]);
   return toolLists.digest(raw, () => {
     const parsed = parseIfJson(declared);
     const definitions = Array.isArray(parsed)
@@ -201,9 +204,9 @@ export function labelsOf(root: OtelSpan, mapping: TraceMapping): Record<string, 
 const LABEL_PREFIX = "shadowdiff.label.";
 
 function addPrefixedLabels(labels: Record<string, string>, attributes: Attributes): void {
-  for (const key of attributes.keys()) {
-    if (!key.startsWith(LABEL_PREFIX)) continue;
-    const value = attributes.get(key);
+  for (const key in attributes) {
+    if (!key.startsWith(LABEL_PREFIX) || !Object.hasOwn(attributes, key)) continue;
+    const value = attributes[key];
     if (typeof value === "string") setLabel(labels, key.slice(LABEL_PREFIX.length), value);
   }
 }

@@ -1,8 +1,7 @@
 import type { ToolCallStep } from "../../contracts/exchange.js";
 import { argumentsObject, parseIfJson, stringAttribute } from "./attributes.js";
 import type { ModelCall, ToolExecution } from "./gen-ai-spans.js";
-import { type Building, type OtelSpan, STATUS_ERROR } from "./span.js";
-import { byStart, compareTimes } from "./span-time.js";
+import { type Building, STATUS_ERROR } from "./span.js";
 
 /**
  * The record's steps. Each model call that requested tools is one turn (its calls were issued
@@ -22,7 +21,7 @@ export function stepsOf(modelCalls: readonly ModelCall[], tools: readonly ToolEx
       anyOutput = true;
       for (const request of message.toolCalls) {
         requested = true;
-        const index = matchIndex(unmatched, request.id, request.name, call.span);
+        const index = matchIndex(unmatched, request.id, request.name, call.span.startNs);
         const execution = index === -1 ? undefined : unmatched.splice(index, 1)[0];
         steps.push(step(request.id, turn, request.name, request.arguments, execution));
       }
@@ -39,11 +38,7 @@ function stepsFromToolSpans(
 ): ToolCallStep[] {
   const turns = new Map<number, number>();
   return tools.map((tool) => {
-    const start = tool.span;
-    const before =
-      modelCalls.filter(
-        ({ span }) => compareTimes(span.endSeconds, span.endNanos, start.startSeconds, start.startNanos) <= 0,
-      ).length - 1;
+    const before = modelCalls.filter((call) => call.span.endNs <= tool.span.startNs).length - 1;
     if (!turns.has(before)) turns.set(before, turns.size);
     return step(tool.callId, turns.get(before) ?? 0, tool.name, argumentsObject(tool.arguments), tool);
   });
@@ -73,8 +68,7 @@ function matchIndex(
   tools: readonly ToolExecution[],
   id: string | undefined,
   name: string,
-  /** A tool span that started before this span's start is matched only when no other is. */
-  notBefore: OtelSpan,
+  notBefore: bigint,
 ): number {
   if (id !== undefined)
     for (let index = 0; index < tools.length; index++) if (tools[index]?.callId === id) return index;
@@ -82,7 +76,7 @@ function matchIndex(
   for (let index = 0; index < tools.length; index++) {
     const tool = tools[index] as ToolExecution;
     if (tool.name !== name || tool.callId !== undefined) continue;
-    if (byStart(tool.span, notBefore) >= 0) return index;
+    if (tool.span.startNs >= notBefore) return index;
     if (anyTime === -1) anyTime = index;
   }
   return anyTime;

@@ -6,7 +6,6 @@ import { type ModelCall, modelCallOf, type ToolExecution, toolExecutionOf } from
 import { isoTime } from "./iso-time.js";
 import { contractProblem } from "./record-checks.js";
 import { type Building, type OtelLogRecord, type OtelSpan, STATUS_ERROR } from "./span.js";
-import { durationMs, startMs } from "./span-time.js";
 import {
   DEFAULT_TRACE_MAPPING,
   labelsOf,
@@ -113,11 +112,11 @@ export function traceToRecord(
   };
   if (lastReason !== undefined) response.stop_reason = lastReason;
   response.usage = usage as ExchangeRecord["response"]["usage"];
-  response.latency_ms = Math.max(0, durationMs(root));
+  response.latency_ms = Math.max(0, Number(root.endNs - root.startNs) / 1e6);
   response.error = root.status.code === STATUS_ERROR ? rootError(root) : null;
   const record: Building<ExchangeRecord> = { schema: EXCHANGE_SCHEMA_ID, id };
   if (session !== undefined) record.session = session;
-  record.ts = isoTime(startMs(root));
+  record.ts = isoTime(Number(root.startNs / 1_000_000n));
   if (Object.keys(labels).length > 0) record.labels = labels;
   if (replica !== undefined && replica !== 0) record.replica = replica;
   record.release = releaseOf(root, first, model, mapping);

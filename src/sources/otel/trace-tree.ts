@@ -1,6 +1,9 @@
 import { type SpanRole, spanRole } from "./gen-ai-spans.js";
 import type { OtelSpan } from "./span.js";
-import { byStart } from "./span-time.js";
+
+export function byStart(a: OtelSpan, b: OtelSpan): number {
+  return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0;
+}
 
 /** The spans a record is made of: its root and every span below it, in start order, each with its role. */
 export interface RecordSpans {
@@ -141,9 +144,9 @@ function sortByStart(indices: number[], spans: readonly OtelSpan[]): void {
   }
   for (let next = 1; next < indices.length; next++) {
     const index = indices[next] as number;
-    const span = spans[index] as OtelSpan;
+    const start = (spans[index] as OtelSpan).startNs;
     let at = next;
-    while (at > 0 && byStart(spans[indices[at - 1] as number] as OtelSpan, span) > 0) {
+    while (at > 0 && (spans[indices[at - 1] as number] as OtelSpan).startNs > start) {
       indices[at] = indices[at - 1] as number;
       at--;
     }

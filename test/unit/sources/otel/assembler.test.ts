@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { TraceAssembler } from "../../../../src/sources/otel/assembler.js";
-import { attributesFromMap } from "../../../../src/sources/otel/attribute-map.js";
 import { span } from "./spans.js";
 
 function assembler(options: Partial<ConstructorParameters<typeof TraceAssembler>[0]> = {}) {
@@ -78,9 +77,9 @@ describe("TraceAssembler", () => {
           spanId: "1".padStart(16, "0"),
           timeNs: 0n,
           eventName: "gen_ai.choice",
-          attributes: attributesFromMap({}),
+          attributes: {},
           body: null,
-          resource: attributesFromMap({}),
+          resource: {},
         },
       ],
     });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeOtlp } from "../../../../src/sources/otel/decode.js";
 import { ExportTraceServiceRequest } from "../../../../src/sources/otel/otlp-messages.js";
-import { plainSpan } from "./spans.js";
 
 const TRACE = "0102030405060708090a0b0c0d0e0f10";
 const origin = { source: "kafka:spans/0", line: 12 };
@@ -57,11 +56,9 @@ describe("decodeOtlp", () => {
       ],
     });
     const fromJson = decodeOtlp(Buffer.from(`  \n${json}`), "traces", origin);
+    expect(fromProtobuf).toEqual(fromJson);
     if (!fromProtobuf.ok) throw fromProtobuf.error;
-    if (!fromJson.ok) throw fromJson.error;
-    expect(fromProtobuf.rejected).toEqual(fromJson.rejected);
-    expect(fromProtobuf.batch.spans.map(plainSpan)).toEqual(fromJson.batch.spans.map(plainSpan));
-    const [decoded] = fromProtobuf.batch.spans.map(plainSpan);
+    const [decoded] = fromProtobuf.batch.spans;
     expect(decoded).toMatchObject({
       traceId: TRACE,
       spanId: "a1a2a3a4a5a6a7a8",
@@ -72,53 +69,6 @@ describe("decodeOtlp", () => {
       resource: { "service.name": "agent" },
       scope: { name: "s", version: "1" },
     });
-  });
-
-  it("reads scalar attributes (kept as the decoded list) as OTLP JSON's, a repeated key's last value winning", () => {
-    const scalarSpan = {
-      ...goodSpan,
-      attributes: [
-        { key: "gen_ai.operation.name", value: { stringValue: "chat" } },
-        { key: "n", value: { intValue: "9007199254740993" } },
-        { key: "tokens", value: { intValue: 120 } },
-        { key: "ratio", value: { doubleValue: 0.5 } },
-        { key: "cached", value: { boolValue: false } },
-        { key: "gen_ai.operation.name", value: { stringValue: "execute_tool" } },
-        { key: "__proto__", value: { stringValue: "data" } },
-      ],
-      events: [],
-    };
-    const fromProtobuf = decodeOtlp(protobufRequest([scalarSpan]), "traces", origin);
-    const json = JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: [{ key: "service.name", value: { stringValue: "agent" } }] },
-          scopeSpans: [
-            {
-              scope: { name: "s", version: "1" },
-              spans: [{ ...scalarSpan, traceId: TRACE, spanId: "a1a2a3a4a5a6a7a8" }],
-            },
-          ],
-        },
-      ],
-    });
-    const fromJson = decodeOtlp(Buffer.from(json), "traces", origin);
-    if (!fromProtobuf.ok) throw fromProtobuf.error;
-    if (!fromJson.ok) throw fromJson.error;
-    expect(fromProtobuf.batch.spans.map(plainSpan)).toEqual(fromJson.batch.spans.map(plainSpan));
-    const [decoded] = fromProtobuf.batch.spans;
-    expect(decoded?.attributes.get("gen_ai.operation.name")).toBe("execute_tool");
-    expect(decoded?.attributes.get("n")).toBe("9007199254740993");
-    expect(decoded?.attributes.get("toString")).toBeUndefined();
-    expect(decoded?.attributes.keys()).toEqual([
-      "gen_ai.operation.name",
-      "n",
-      "tokens",
-      "ratio",
-      "cached",
-      "__proto__",
-    ]);
-    expect(Object.getPrototypeOf(plainSpan(decoded as NonNullable<typeof decoded>))).toBe(Object.prototype);
   });
 
   it("refuses a truncated protobuf request with a located error", () => {

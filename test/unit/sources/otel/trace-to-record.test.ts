@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { attributesFromMap } from "../../../../src/sources/otel/attribute-map.js";
 import type { AttributeValue, OtelLogRecord, OtelSpan } from "../../../../src/sources/otel/span.js";
 import { traceToRecord } from "../../../../src/sources/otel/trace-to-record.js";
 import { span } from "./spans.js";
@@ -151,12 +150,12 @@ describe("traceToRecord, older and other conventions", () => {
         {
           name: "gen_ai.content.prompt",
           timeNs: 1n,
-          attributes: attributesFromMap({ "gen_ai.prompt": '[{"role":"user","content":"hi"}]' }),
+          attributes: { "gen_ai.prompt": '[{"role":"user","content":"hi"}]' },
         },
         {
           name: "gen_ai.content.completion",
           timeNs: 2n,
-          attributes: attributesFromMap({ "gen_ai.completion": '[{"role":"assistant","content":"hello"}]' }),
+          attributes: { "gen_ai.completion": '[{"role":"assistant","content":"hello"}]' },
         },
       ],
     };
@@ -174,9 +173,9 @@ describe("traceToRecord, older and other conventions", () => {
       spanId: call.spanId,
       timeNs: 5n,
       eventName,
-      attributes: attributesFromMap({}),
+      attributes: {},
       body,
-      resource: attributesFromMap({}),
+      resource: {},
     });
     // As instrumentation-openai stamps them (one Date.now() per call), sent one request per record.
     const logs = [
