@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RULES } from "../../../src/contracts/rules.js";
-import { canonicalize, canonicalKey } from "../../../src/normalize/canonical.js";
+import { canonicalEqual, canonicalize, canonicalKey } from "../../../src/normalize/canonical.js";
 import { compileMasks } from "../../../src/normalize/masks.js";
 import { parsePointer } from "../../../src/normalize/pointer.js";
+import { jsonText } from "../../fuzz/hostile.js";
 
 const masks = compileMasks(DEFAULT_RULES.masks);
 
@@ -48,5 +50,70 @@ describe("canonicalize", () => {
     };
     expect(canonicalize(value, [], ignore)).toEqual({ amount: 1, items: [{ sku: "a" }, { sku: "b" }] });
     expect(canonicalize([1, 2, 3], [], [parsePointer("/1")])).toEqual([1, null, 3]);
+  });
+});
+
+/** JSON text of a parsed value with every object's keys in reverse order (Infinity as 1e999). */
+function reversedText(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return value > 0 ? "1e999" : "-1e999";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(reversedText).join(",")}]`;
+  const entries = Object.keys(value)
+    .reverse()
+    .map((key) => `${JSON.stringify(key)}:${reversedText((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(",")}}`;
+}
+
+describe("canonicalEqual", () => {
+  const text = jsonText({ maxDepth: 3, maxDeepLeaf: 0 });
+  // Equal pairs are rare among independent values: a third are one text twice, a third one value
+  // written with its keys reversed, and UUIDs and timestamps (masked) are among the strings.
+  const pair = fc.oneof(
+    fc.tuple(text, text),
+    text.map((one) => [one, one] as const),
+    text.map((one) => [one, reversedText(JSON.parse(one))] as const),
+    fc
+      .tuple(fc.uuid(), fc.uuid(), fc.constantFrom("id", "0", "__proto__"))
+      .map(([a, b, key]) => [`{${JSON.stringify(key)}:"${a}"}`, `{${JSON.stringify(key)}:"${b}"}`] as const),
+  );
+  const ignoreSets = fc.constantFrom([], ["/a"], ["/*/a", "/0"], ["/__proto__"], ["/constructor/*"]);
+
+  it("is true exactly when the canonical keys are equal", () => {
+    fc.assert(
+      fc.property(pair, ignoreSets, fc.boolean(), ([a, b], ignorePointers, masked) => {
+        const ignore = ignorePointers.map(parsePointer);
+        const maskList = masked ? masks : [];
+        const x = canonicalize(JSON.parse(a), maskList, ignore);
+        const y = canonicalize(JSON.parse(b), maskList, ignore);
+        expect(canonicalEqual(x, y)).toBe(canonicalKey(x) === canonicalKey(y));
+      }),
+      { seed: 1303, numRuns: 3000 },
+    );
+  });
+
+  it("tells apart what JSON text tells apart, and only that", () => {
+    const same = (a: unknown, b: unknown) => canonicalEqual(canonicalize(a, [], []), canonicalize(b, [], []));
+    expect(same({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
+    expect(same(0, -0)).toBe(true);
+    expect(same({ 10: "x", 9: "y" }, { 9: "y", 10: "x" })).toBe(true);
+    expect(same([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(same({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(same("1", 1)).toBe(false);
+    expect(same(JSON.parse('{"__proto__": 1}'), {})).toBe(false);
+    expect(same(JSON.parse("1e999"), JSON.parse("-1e999"))).toBe(false);
+  });
+});
+
+describe("canonicalize beyond JSON data", () => {
+  it("leaves out what JSON text has no place for, as JSON.stringify does, so keys do not change", () => {
+    const value = { a: undefined, b: () => 1, c: Symbol("s"), d: [undefined, () => 1, 2], e: 1 };
+    const canonical = canonicalize(value, [], []);
+    expect(canonical).toStrictEqual({ d: [null, null, 2], e: 1 });
+    expect(canonicalKey(canonical)).toBe(JSON.stringify(value));
+    expect(canonicalEqual(canonical, canonicalize({ e: 1, d: [null, null, 2] }, [], []))).toBe(true);
+  });
+
+  it("refuses a bigint as JSON.stringify does", () => {
+    expect(() => canonicalize({ amount: 5n }, [], [])).toThrow(TypeError);
   });
 });
