@@ -1,3 +1,4 @@
+import { canonicalEqual } from "../normalize/canonical.js";
 import type { CompiledRules } from "../normalize/compile-rules.js";
 import type { NormalizedTrace } from "../normalize/trace.js";
 import { alignSteps } from "./alignment.js";
@@ -42,7 +43,7 @@ export function diffPair(
   if (baselineFailed) paths.push("/error");
 
   const outcomeMatch =
-    baseline.outcomeKey === candidate.outcomeKey ||
+    canonicalEqual(baseline.outcome, candidate.outcome) ||
     valuesEqual(baseline.outcome, candidate.outcome, rules.tolerance);
   const outcomeDifferences = outcomeMatch
     ? []

@@ -1,4 +1,5 @@
 import type { TrajectoryMode } from "../contracts/rules.js";
+import { canonicalEqual } from "../normalize/canonical.js";
 import type { CompiledRules } from "../normalize/compile-rules.js";
 import type { NormalizedStep } from "../normalize/trace.js";
 import { explainArguments } from "./argument-drift.js";
@@ -56,7 +57,7 @@ function sameStepsInOrder(
   for (let index = 0; index < baseline.length; index++) {
     const b = baseline[index] as NormalizedStep;
     const c = candidate[index] as NormalizedStep;
-    if (b.name !== c.name || b.argsKey !== c.argsKey || b.group !== c.group) return false;
+    if (b.name !== c.name || b.group !== c.group || !canonicalEqual(b.args, c.args)) return false;
   }
   return true;
 }

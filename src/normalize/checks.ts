@@ -7,6 +7,10 @@ export type CheckOutcome =
   | { readonly status: "fail"; readonly reason: string }
   | { readonly status: "na" };
 
+// Shared, as outcomes are read and never changed: two checks a pair on every pair.
+const PASS: CheckOutcome = Object.freeze({ status: "pass" });
+const NOT_APPLICABLE: CheckOutcome = Object.freeze({ status: "na" });
+
 export interface CompiledCheck {
   readonly name: string;
   readonly evaluate: (record: unknown) => CheckOutcome;
@@ -28,8 +32,8 @@ export function compileChecks(checks: Readonly<Record<string, CheckRule>>): Comp
       return {
         name,
         evaluate: (record: unknown): CheckOutcome => {
-          if (when !== undefined && !when(record)) return { status: "na" };
-          return expect(record) ? { status: "pass" } : { status: "fail", reason: describe(expect.errors) };
+          if (when !== undefined && !when(record)) return NOT_APPLICABLE;
+          return expect(record) ? PASS : { status: "fail", reason: describe(expect.errors) };
         },
       };
     });

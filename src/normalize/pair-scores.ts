@@ -23,21 +23,18 @@ export function pairScores(
   candidate: ExchangeRecord,
   checks: readonly CompiledCheck[],
 ): PairScores {
-  const names: string[] = [];
+  const baselineScores = baseline.response.scores;
+  const candidateScores = candidate.response.scores;
+  const names = scoreNames(baselineScores, candidateScores);
   const sources: ("record" | "check")[] = [];
   const baselineValues: number[] = [];
   const candidateValues: number[] = [];
   const baselineReasons: string[] = [];
   const candidateReasons: string[] = [];
-  const recordNames = new Set([
-    ...Object.keys(baseline.response.scores ?? {}),
-    ...Object.keys(candidate.response.scores ?? {}),
-  ]);
-  for (const name of [...recordNames].sort()) {
-    names.push(name);
+  for (const name of names) {
     sources.push("record");
-    baselineValues.push(scoreValue(baseline.response.scores?.[name]));
-    candidateValues.push(scoreValue(candidate.response.scores?.[name]));
+    baselineValues.push(scoreValue(baselineScores?.[name]));
+    candidateValues.push(scoreValue(candidateScores?.[name]));
     baselineReasons.push("");
     candidateReasons.push("");
   }
@@ -61,6 +58,22 @@ export function pairScores(
   };
 }
 
+type Scores = ExchangeRecord["response"]["scores"];
+
+/**
+ * The union of both sides' score names, sorted. Both sides usually carry the same few names, so
+ * the candidate's are added only when the baseline lacks them (an own-property test, no set).
+ */
+function scoreNames(baseline: Scores, candidate: Scores): string[] {
+  const names = baseline === undefined ? [] : Object.keys(baseline);
+  if (candidate !== undefined) {
+    for (const name of Object.keys(candidate)) {
+      if (baseline === undefined || !Object.hasOwn(baseline, name)) names.push(name);
+    }
+  }
+  return names.length > 1 ? names.sort() : names;
+}
+
 function scoreValue(value: number | boolean | undefined): number {
   if (value === undefined) return Number.NaN;
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -77,24 +90,35 @@ export interface ToolCounts {
 }
 
 export function toolCounts(baseline: NormalizedTrace, candidate: NormalizedTrace): ToolCounts {
-  const counts = new Map<string, { calls: [number, number]; failures: [number, number] }>();
-  const add = (trace: NormalizedTrace, side: 0 | 1) => {
-    for (const step of trace.steps) {
-      const entry = counts.get(step.name) ?? { calls: [0, 0], failures: [0, 0] };
-      entry.calls[side]++;
-      if (step.failed) entry.failures[side]++;
-      counts.set(step.name, entry);
-    }
-  };
-  add(baseline, 0);
-  add(candidate, 1);
-  const names = [...counts.keys()].sort();
-  const of = (name: string) => counts.get(name) as { calls: [number, number]; failures: [number, number] };
+  // Name → position among the sorted names, counts in flat arrays: the per-name entry objects and
+  // closures this replaced cost ~2 µs a pair, a tenth of the diff benchmark's pipeline.
+  const slots = new Map<string, number>();
+  for (const step of baseline.steps) slots.set(step.name, 0);
+  for (const step of candidate.steps) slots.set(step.name, 0);
+  const names = [...slots.keys()].sort();
+  for (let index = 0; index < names.length; index++) slots.set(names[index] as string, index);
+  const baselineSide = countCalls(baseline, slots, names.length);
+  const candidateSide = countCalls(candidate, slots, names.length);
   return {
     names,
-    baselineCalls: names.map((name) => of(name).calls[0]),
-    candidateCalls: names.map((name) => of(name).calls[1]),
-    baselineFailures: names.map((name) => of(name).failures[0]),
-    candidateFailures: names.map((name) => of(name).failures[1]),
+    baselineCalls: baselineSide.calls,
+    candidateCalls: candidateSide.calls,
+    baselineFailures: baselineSide.failures,
+    candidateFailures: candidateSide.failures,
   };
+}
+
+function countCalls(
+  trace: NormalizedTrace,
+  slots: ReadonlyMap<string, number>,
+  size: number,
+): { calls: number[]; failures: number[] } {
+  const calls = new Array<number>(size).fill(0);
+  const failures = new Array<number>(size).fill(0);
+  for (const step of trace.steps) {
+    const slot = slots.get(step.name) as number;
+    calls[slot] = (calls[slot] as number) + 1;
+    if (step.failed) failures[slot] = (failures[slot] as number) + 1;
+  }
+  return { calls, failures };
 }
