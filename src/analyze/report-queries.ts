@@ -3,8 +3,9 @@ import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
 /**
  * SQL of the drift report. Aggregation happens in ClickHouse; Node receives one row per segment
  * (with a bounded, hash-chosen sample folded in) and a handful of small results. The pairs table
- * is read with `FINAL` once for the candidate and once for the A/A pairs, however many segment
- * dimensions are asked for.
+ * is read once per pass for the candidate and once for the A/A pairs, however many segment
+ * dimensions are asked for: with `FINAL`, or without it when the candidate's scope is known to
+ * hold each pair once (report-consistency.ts).
  *
  * Everything is deterministic however the table's parts are merged, so a report is
  * byte-identical however often the same pairs were written: sums are over integers (cost in
