@@ -93,12 +93,13 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
   // only when some pair has a score or a check, or a tool call. All passes run at once: the main
   // aggregate uses every core, the array passes one each, so together they fill the machine.
   // The A/A lookups and path counts find nothing without an A/A run.
-  const any = (column: string) => combinations.some((combination) => Number(combination[column] ?? 0) > 0);
+  const someCombinationHas = (column: string) =>
+    combinations.some((combination) => Number(combination[column] ?? 0) > 0);
   const candidatePasses = (passScope: PairScope) =>
     Promise.all([
       store.query<Row>(segmentAggregatesSql(passScope, dimensions, bounds, sampleCap)),
-      any("tooled") ? store.query<Row>(toolsSql(passScope, dimensions)) : [],
-      any("scored") ? store.query<Row>(scoresSql(passScope, dimensions)) : [],
+      someCombinationHas("tooled") ? store.query<Row>(toolsSql(passScope, dimensions)) : [],
+      someCombinationHas("scored") ? store.query<Row>(scoresSql(passScope, dimensions)) : [],
     ]);
   const [aaCounts, judgeScores, firstRead] = await Promise.all([
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),

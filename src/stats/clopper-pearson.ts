@@ -2,6 +2,7 @@ import { assertLevel, assertSuccesses } from "./arguments.js";
 import { binomialCdf, binomialLogPmf, binomialSurvival } from "./binomial.js";
 import { bisectEdgeNear } from "./bisect.js";
 import { normalQuantile } from "./normal.js";
+import { wilsonBoundsAt } from "./wilson.js";
 
 /** Lower and upper confidence bounds for a rate; each holds at its own one-sided level. */
 export interface RateBounds {
@@ -52,7 +53,7 @@ export function clopperPearsonBounds(
             atLeast,
             (p) => trials * Math.exp(binomialLogPmf(successes - 1, trials - 1, p)),
             alphaLow,
-            wilson(successes, trials, alphaLow, -1),
+            wilsonBoundsAt(successes, trials, normalQuantile(1 - alphaLow)).low,
           ),
         );
   const high =
@@ -67,20 +68,10 @@ export function clopperPearsonBounds(
             atMost,
             (p) => -trials * Math.exp(binomialLogPmf(successes, trials - 1, p)),
             alphaHigh,
-            wilson(successes, trials, alphaHigh, 1),
+            wilsonBoundsAt(successes, trials, normalQuantile(1 - alphaHigh)).high,
           ),
         );
   return { low, high };
-}
-
-/** Wilson's one-sided bound at level alpha: a start within a few percent of the exact one. */
-function wilson(successes: number, trials: number, alpha: number, side: 1 | -1): number {
-  const z = normalQuantile(1 - alpha);
-  const rate = successes / trials;
-  const z2n = (z * z) / trials;
-  const centre = rate + z2n / 2;
-  const spread = z * Math.sqrt((rate * (1 - rate)) / trials + z2n / (4 * trials));
-  return Math.min(1, Math.max(0, (centre + side * spread) / (1 + z2n)));
 }
 
 /**
