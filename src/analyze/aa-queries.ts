@@ -1,5 +1,5 @@
+import { COMPLETED, DIFFERS } from "../store/pair-conditions.js";
 import { sqlIdentifier, sqlString } from "../store/sql.js";
-import { COMPLETED, DIFFERS } from "./condition-queries.js";
 import { type PairScope, scopeFilter, segmentExpression } from "./report-queries.js";
 
 /** A completed candidate pair whose request has a completed A/A pair. */

@@ -1,19 +1,7 @@
-import { PAIR_CATEGORIES } from "../contracts/categories.js";
+import { BOTH_PRICED, COMPLETED, DIFFERS } from "../store/pair-conditions.js";
+import { counterColumns, PAIR_COUNTERS } from "../store/rollup-counters.js";
 import { sqlNumber, sqlString } from "../store/sql.js";
 import { aaRequestsSql, MATCHED } from "./aa-queries.js";
-import {
-  BOTH_PRICED,
-  COMPLETED,
-  DIFFERS,
-  exactCubeSums,
-  exactSquareSums,
-  MICRO,
-  NANO,
-  PRICED,
-  TOOLS_OK_BASELINE,
-  TOOLS_OK_CANDIDATE,
-  toUnits,
-} from "./condition-queries.js";
 import {
   hashBound,
   type PairScope,
@@ -44,6 +32,16 @@ export const LATENCY_LEVELS: readonly number[] = (() => {
   for (let i = 0; i <= 10; i++) levels.add(Math.round((0.945 + i * 0.001) * 1e6) / 1e6);
   return [...levels].sort((a, b) => a - b);
 })();
+
+/** Every pair's path set and its key, for the path-set counts. */
+const PATHSET_COLUMNS = `      arrayStringConcat(paths, '\\n') AS pathset,
+      cityHash64(category, pathset) AS pathset_key,
+`;
+
+/** Path-set counts and names per segment, from the inner level's states. */
+const PATHSET_MERGE = `  sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
+  groupUniqArrayArray(pathset_names_state) AS pathset_names,
+`;
 
 /** The columns the aggregate reads: naming them keeps `raw` and the step lists off the disk. */
 const AGGREGATE_COLUMNS = [
@@ -135,6 +133,7 @@ export function segmentAggregatesSql(
   dimensions: readonly string[],
   bounds: readonly SampleBound[],
   sampleCap: number,
+  options: { readonly counters: boolean } = { counters: true },
 ): string {
   // Each candidate pair looks its request up in two sets built once from the A/A pairs of
   // replica 1 (completed; completed and differing): the paired table behind net drift. Set
@@ -155,97 +154,31 @@ export function segmentAggregatesSql(
     boundOf("", "'all'"),
     ...dims.map(({ dimension, column }) => boundOf(dimension, column)),
   ].reduce((left, right) => `greatest(${left}, ${right})`);
-  const categoryCounts = PAIR_CATEGORIES.map(
-    (category) => `countIf(category = ${sqlString(category)}) AS c_${category}`,
-  );
+  // Read from the rollups instead (the lean scan), the additive counters and path sets are left
+  // out here: the reader merges the two by segment.
+  const counters = options.counters ? PAIR_COUNTERS : [];
   const summed = [
-    "pairs",
-    ...PAIR_CATEGORIES.map((category) => `c_${category}`),
-    "baseline_refusals",
-    "candidate_refusals",
-    "refusal_gained",
-    "refusal_lost",
-    "baseline_errors",
-    "candidate_errors",
-    "error_gained",
-    "error_lost",
-    "sum_baseline_tool_calls",
-    "sum_candidate_tool_calls",
-    "sum_baseline_invalid_calls",
-    "sum_candidate_invalid_calls",
-    "sum_baseline_failed_calls",
-    "sum_candidate_failed_calls",
-    "baseline_tools_ok",
-    "candidate_tools_ok",
-    "tools_ok_lost",
-    "tools_ok_gained",
-    "sum_baseline_tokens",
-    "sum_candidate_tokens",
-    "priced_pairs",
-    "cost_pairs",
-    "baseline_unpriced",
-    "candidate_unpriced",
-    "baseline_cost_nano",
-    "candidate_cost_nano",
-    "cost_b_micro",
-    "cost_c_micro",
-    ...["cost_bb", "cost_cc", "cost_bc", "cost_bbb", "cost_bbc", "cost_bcc", "cost_ccc"].flatMap((name) => [
-      `${name}_hi`,
-      `${name}_lo`,
-    ]),
-    "baseline_failed",
-    "completed_pairs",
-    "completed_differing",
+    ...counters.map(([name]) => name),
     "matched_both",
     "matched_candidate_only",
     "matched_aa_only",
     "matched_neither",
     "sample_candidates",
   ];
+  const pathsets = options.counters
+    ? `
+    sumMap([pathset_key], [toUInt64(1)]) AS pathset_state,
+    groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names_state,`
+    : "";
+  // Without the path-set counts only sampled pairs need their path-set key: computed under the
+  // bound (an if() the engine evaluates only where it holds), it costs a few thousand hashes
+  // instead of ten million.
+  const lazyPathsetKey = `if(pair_hash <= ${pairBound}, cityHash64(category, arrayStringConcat(paths, '\\n')), toUInt64(0))`;
   const inner = `SELECT
     ${dims.map(({ dimension, column }) => `${segmentExpression(dimension)} AS ${column},`).join("\n    ")}
-    count() AS pairs,
-    ${categoryCounts.join(",\n    ")},
-    sumMap([pathset_key], [toUInt64(1)]) AS pathset_state,
-    groupUniqArray((pathset_key, concat(category, '\\t', pathset))) AS pathset_names_state,
-    sum(baseline_refusal) AS baseline_refusals,
-    sum(candidate_refusal) AS candidate_refusals,
-    countIf(baseline_refusal = 0 AND candidate_refusal = 1) AS refusal_gained,
-    countIf(baseline_refusal = 1 AND candidate_refusal = 0) AS refusal_lost,
-    countIf(baseline_error != '') AS baseline_errors,
-    countIf(candidate_error != '') AS candidate_errors,
-    countIf(baseline_error = '' AND candidate_error != '') AS error_gained,
-    countIf(baseline_error != '' AND candidate_error = '') AS error_lost,
-    sum(baseline_tool_calls) AS sum_baseline_tool_calls,
-    sum(candidate_tool_calls) AS sum_candidate_tool_calls,
-    sum(baseline_invalid_calls) AS sum_baseline_invalid_calls,
-    sum(candidate_invalid_calls) AS sum_candidate_invalid_calls,
-    sum(baseline_failed_calls) AS sum_baseline_failed_calls,
-    sum(candidate_failed_calls) AS sum_candidate_failed_calls,
-    countIf(${TOOLS_OK_BASELINE}) AS baseline_tools_ok,
-    countIf(${TOOLS_OK_CANDIDATE}) AS candidate_tools_ok,
-    countIf(${TOOLS_OK_BASELINE} AND NOT ${TOOLS_OK_CANDIDATE}) AS tools_ok_lost,
-    countIf(NOT ${TOOLS_OK_BASELINE} AND ${TOOLS_OK_CANDIDATE}) AS tools_ok_gained,
-    sum(baseline_tokens) AS sum_baseline_tokens,
-    sum(candidate_tokens) AS sum_candidate_tokens,
-    countIf(${PRICED}) AS priced_pairs,
-    countIf(${BOTH_PRICED}) AS cost_pairs,
-    countIf(baseline_priced = 0) AS baseline_unpriced,
-    countIf(candidate_priced = 0) AS candidate_unpriced,
-    sumIf(${toUnits("baseline_cost", NANO)}, ${BOTH_PRICED}) AS baseline_cost_nano,
-    sumIf(${toUnits("candidate_cost", NANO)}, ${BOTH_PRICED}) AS candidate_cost_nano,
-    sumIf(${toUnits("baseline_cost", MICRO)}, ${BOTH_PRICED}) AS cost_b_micro,
-    sumIf(${toUnits("candidate_cost", MICRO)}, ${BOTH_PRICED}) AS cost_c_micro,
-    ${exactSquareSums("cost_bb", "baseline_cost", "baseline_cost").join(",\n    ")},
-    ${exactSquareSums("cost_cc", "candidate_cost", "candidate_cost").join(",\n    ")},
-    ${exactSquareSums("cost_bc", "baseline_cost", "candidate_cost").join(",\n    ")},
-    ${exactCubeSums("cost_bbb", ["baseline_cost", "baseline_cost", "baseline_cost"]).join(",\n    ")},
-    ${exactCubeSums("cost_bbc", ["baseline_cost", "baseline_cost", "candidate_cost"]).join(",\n    ")},
-    ${exactCubeSums("cost_bcc", ["baseline_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
-    ${exactCubeSums("cost_ccc", ["candidate_cost", "candidate_cost", "candidate_cost"]).join(",\n    ")},
-    countIf(baseline_error != '') AS baseline_failed,
-    countIf(${COMPLETED}) AS completed_pairs,
-    countIf(${COMPLETED} AND ${DIFFERS}) AS completed_differing,
+    ${counterColumns(counters)
+      .map((column) => `${column},`)
+      .join("\n    ")}${pathsets}
     countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 1) AS matched_both,
     countIf(${MATCHED} AND ${DIFFERS} AND aa_differs = 0) AS matched_candidate_only,
     countIf(${MATCHED} AND NOT ${DIFFERS} AND aa_differs = 1) AS matched_aa_only,
@@ -253,7 +186,7 @@ export function segmentAggregatesSql(
     quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(baseline_latency_ms, ${COMPLETED}) AS baseline_latency_state,
     quantilesExactIfState(${LATENCY_LEVELS.join(", ")})(candidate_latency_ms, ${COMPLETED}) AS candidate_latency_state,
     groupArrayIf(${sqlNumber(sampleCap)})(
-      (${SAMPLE_FIELDS.map(([, expression]) => expression).join(", ")}),
+      (${SAMPLE_FIELDS.map(([name, expression]) => (name === "pathset_key" && !options.counters ? lazyPathsetKey : expression)).join(", ")}),
       pair_hash <= ${pairBound}) AS sample_state,
     countIf(pair_hash <= ${pairBound}) AS sample_candidates,
     min(ts) AS first_ts_state,
@@ -261,9 +194,7 @@ export function segmentAggregatesSql(
   FROM (
     SELECT ${AGGREGATE_COLUMNS},
       label_keys, label_values,
-      arrayStringConcat(paths, '\\n') AS pathset,
-      cityHash64(category, pathset) AS pathset_key,
-      cityHash64(request_id, replica) AS pair_hash,
+${options.counters ? PATHSET_COLUMNS : ""}      cityHash64(request_id, replica) AS pair_hash,
       baseline_input_tokens + baseline_output_tokens AS baseline_tokens,
       candidate_input_tokens + candidate_output_tokens AS candidate_tokens${aaColumns}
     FROM ${scopePairs(scope)}
@@ -274,9 +205,7 @@ export function segmentAggregatesSql(
   grouping.1 AS dimension,
   grouping.2 AS segment,
   ${summed.map((column) => `sum(${column}) AS ${column}`).join(",\n  ")},
-  sumMap(pathset_state.1, pathset_state.2) AS pathset_counts,
-  groupUniqArrayArray(pathset_names_state) AS pathset_names,
-  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(baseline_latency_state) AS baseline_latency,
+${options.counters ? PATHSET_MERGE : ""}  quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(baseline_latency_state) AS baseline_latency,
   quantilesExactIfMerge(${LATENCY_LEVELS.join(", ")})(candidate_latency_state) AS candidate_latency,
   groupArrayArray(sample_state) AS sample,
   toUnixTimestamp(min(first_ts_state)) AS first_ts,
@@ -288,5 +217,5 @@ FROM (
   )
 )
 GROUP BY dimension, segment
-ORDER BY dimension, pairs DESC, segment`;
+ORDER BY dimension, ${options.counters ? "pairs DESC, " : ""}segment`;
 }

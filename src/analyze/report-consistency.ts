@@ -1,6 +1,8 @@
+import { PAIR_ROLLUP, type Rollup, SCORE_ROLLUP, TOOL_ROLLUP } from "../store/rollups.js";
 import { sqlIdentifier, sqlString } from "../store/sql.js";
 import type { Store } from "../store/store.js";
 import { type PairScope, scopeFilter } from "./report-queries.js";
+import { rollupFilter } from "./rollup-queries.js";
 
 /**
  * Whether a report may read the candidate's pairs without `FINAL`, and whether what it read is
@@ -16,6 +18,11 @@ import { type PairScope, scopeFilter } from "./report-queries.js";
  */
 export interface PartsSnapshot {
   readonly parts: string;
+  /**
+   * The rollup rows of the scope when the rollups cover it exactly (rollup-queries.ts's filter),
+   * else null: the report then scans the pairs for its counters too.
+   */
+  readonly rollup: string | null;
 }
 
 export async function duplicateFreeSnapshot(store: Store, scope: PairScope): Promise<PartsSnapshot | null> {
@@ -26,8 +33,44 @@ export async function duplicateFreeSnapshot(store: Store, scope: PairScope): Pro
   (SELECT count() FROM ${sqlIdentifier(scope.database)}.pairs FINAL WHERE ${scopeFilter(scope)}) AS pairs`,
   );
   if (rows === undefined || Number(rows.rows) !== Number(rows.pairs)) return null;
+  const rollup = await rollupCovering(store, scope, Number(rows.rows));
   // Parts that changed while counting could hide a duplicate the counts missed.
-  return (await activeParts(store)) === before ? { parts: before } : null;
+  return (await activeParts(store)) === before ? { parts: before, rollup } : null;
+}
+
+/**
+ * The rollups cover a duplicate-free scope exactly when they counted as many pairs as the table
+ * holds rows, and the tool and score rollups as many items as those pairs carry: every row ever
+ * inserted was counted once by each view, and none was collapsed or lost since (a pair written
+ * twice leaves the rollup ahead of the table even after the table merged it away). Anything else,
+ * including a store whose migrations predate the rollups, reads the pairs.
+ */
+async function rollupCovering(store: Store, scope: PairScope, rows: number): Promise<string | null> {
+  const filter = rollupFilter(scope);
+  if (filter === null) return null;
+  const database = sqlIdentifier(scope.database);
+  const sum = (rollup: Rollup, column: string) =>
+    `(SELECT sum(${column}) FROM ${database}.${rollup.table} WHERE ${filter}) AS ${rollup.table.split("_")[0]}_${column}`;
+  try {
+    const [counts] = await store.query<Record<string, string | number>>(
+      `SELECT ${[
+        sum(PAIR_ROLLUP, "pairs"),
+        sum(PAIR_ROLLUP, "tool_rows"),
+        sum(PAIR_ROLLUP, "score_rows"),
+        sum(TOOL_ROLLUP, "tool_pairs"),
+        sum(SCORE_ROLLUP, "score_pairs"),
+      ].join(",\n  ")}`,
+    );
+    const n = (column: string) => Number(counts?.[column] ?? Number.NaN);
+    const covered =
+      n("pair_pairs") === rows &&
+      n("pair_tool_rows") === n("tool_tool_pairs") &&
+      n("pair_score_rows") === n("score_score_pairs");
+    return covered ? filter : null;
+  } catch {
+    // No rollup tables (a cluster layout): read the pairs.
+    return null;
+  }
 }
 
 /** Whether the table's active parts are still those of the snapshot (nothing inserted or merged). */

@@ -5,7 +5,9 @@ import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
  * (with a bounded, hash-chosen sample folded in) and a handful of small results. The pairs table
  * is read once per pass for the candidate and once for the A/A pairs, however many segment
  * dimensions are asked for: with `FINAL`, or without it when the candidate's scope is known to
- * hold each pair once (report-consistency.ts).
+ * hold each pair once (report-consistency.ts). Where the rollups kept at insert time cover the
+ * scope exactly (store/rollups.ts), the counters, path sets, tools and scores come from them
+ * (rollup-queries.ts) and one lean pass reads only the latency quantiles, A/A lookups and sample.
  *
  * Everything is deterministic however the table's parts are merged, so a report is
  * byte-identical however often the same pairs were written: sums are over integers (cost in

@@ -2,6 +2,7 @@ import type { PairCategory } from "../contracts/categories.js";
 import { ShadowdiffError } from "../contracts/errors.js";
 import { netDriftMethod } from "../diff/net-drift.js";
 import type { PathTally } from "../diff/noise-floor.js";
+import { PAIR_ROLLUP, type Rollup, SCORE_ROLLUP, TOOL_ROLLUP } from "../store/rollups.js";
 import type { Store } from "../store/store.js";
 import { aaSegmentsSql } from "./aa-queries.js";
 import { segmentAggregatesSql } from "./aggregate-queries.js";
@@ -26,6 +27,7 @@ import {
 } from "./report-queries.js";
 import { noPairs, resolveScope } from "./report-scope.js";
 import type { ExampleRow, ReleaseRef } from "./report-types.js";
+import { rollupSegmentsSql, rollupSizesSql } from "./rollup-queries.js";
 
 export interface ReadOptions {
   /** Release id, name, or name@version of the candidate. */
@@ -76,10 +78,16 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
       );
     }
   }
-  const [combinations, snapshot] = await Promise.all([
-    store.query<Record<string, string | number>>(segmentSizesSql(scope, dimensions)),
-    duplicateFreeSnapshot(store, scope),
-  ]);
+  // Whether the scope holds each pair once, and whether the rollups cover it: then the counters,
+  // path sets, tools and scores come from the rollups and only what they cannot hold (latency
+  // quantiles, the A/A lookups, the hash sample) is scanned.
+  const snapshot = await duplicateFreeSnapshot(store, scope);
+  const rollup = snapshot?.rollup ?? null;
+  const combinations = await store.query<Record<string, string | number>>(
+    rollup === null
+      ? segmentSizesSql(scope, dimensions)
+      : rollupSizesSql(PAIR_ROLLUP, scope.database, rollup, dimensions),
+  );
   const sizes = segmentSizes(combinations, dimensions);
   if (sizes.length === 0 || sizes.every((size) => size.n === 0)) throw noPairs(candidate, baseline);
   // Each segment samples ~3x the pairs it needs by hash; the cap is far above what a share yields.
@@ -89,26 +97,49 @@ export async function readReportData(store: Store, options: ReadOptions): Promis
     share: Math.min(1, (3 * sampleLimit) / Math.max(1, size.n)),
   }));
   const sampleCap = 10 * sampleLimit;
-  // The scores and tools passes (each a scan of its own, ~2-3 s of one core at 10M pairs) run
-  // only when some pair has a score or a check, or a tool call. All passes run at once: the main
-  // aggregate uses every core, the array passes one each, so together they fill the machine.
-  // The A/A lookups and path counts find nothing without an A/A run.
+  // The scores and tools passes (each a scan of its own, ~2-3 s of one core at 10M pairs, or a
+  // few thousand rollup rows) run only when some pair has a score or a check, or a tool call. The
+  // passes are issued at once (a server runs them side by side). The A/A lookups and path counts
+  // find nothing without an A/A run.
   const someCombinationHas = (column: string) =>
     combinations.some((combination) => Number(combination[column] ?? 0) > 0);
-  const candidatePasses = (passScope: PairScope) =>
+  const tooled = someCombinationHas("tooled");
+  const scored = someCombinationHas("scored");
+  const scanPasses = (passScope: PairScope) =>
     Promise.all([
       store.query<Row>(segmentAggregatesSql(passScope, dimensions, bounds, sampleCap)),
-      someCombinationHas("tooled") ? store.query<Row>(toolsSql(passScope, dimensions)) : [],
-      someCombinationHas("scored") ? store.query<Row>(scoresSql(passScope, dimensions)) : [],
+      tooled ? store.query<Row>(toolsSql(passScope, dimensions)) : [],
+      scored ? store.query<Row>(scoresSql(passScope, dimensions)) : [],
     ]);
+  const rollupPasses = async (filter: string): Promise<[Row[], Row[], Row[]] | null> => {
+    const read = (target: Rollup) =>
+      store.query<Row>(rollupSegmentsSql(target, scope.database, filter, dimensions));
+    const [counters, lean, tools, scores] = await Promise.all([
+      read(PAIR_ROLLUP),
+      store.query<Row>(
+        segmentAggregatesSql({ ...scope, duplicateFree: true }, dimensions, bounds, sampleCap, {
+          counters: false,
+        }),
+      ),
+      tooled ? read(TOOL_ROLLUP) : [],
+      scored ? read(SCORE_ROLLUP) : [],
+    ]);
+    const rows = mergeBySegment(counters, lean);
+    return rows === null ? null : [rows, tools, scores];
+  };
   const [aaCounts, judgeScores, firstRead] = await Promise.all([
     store.query<{ path: string; n: string | number }>(aaPathCountsSql(scope)),
     readJudgeScores(store, scope, dimensions),
-    candidatePasses(snapshot === null ? scope : { ...scope, duplicateFree: true }),
+    rollup !== null
+      ? rollupPasses(rollup)
+      : scanPasses(snapshot === null ? scope : { ...scope, duplicateFree: true }),
   ]);
-  // Read without FINAL, a table that took an insert or a merge meanwhile is read again with it.
+  // Read without FINAL (or from the rollups), a table that took an insert or a merge meanwhile is
+  // read again with FINAL.
   const [rows, toolRows, scoreRows] =
-    snapshot === null || (await unchanged(store, snapshot)) ? firstRead : await candidatePasses(scope);
+    firstRead !== null && (snapshot === null || (await unchanged(store, snapshot)))
+      ? firstRead
+      : await scanPasses(scope);
   const aaPaths = aaTally(aaCounts);
   const scoresOf = groupBySegment(scoreRows, decodeScore);
   const segments = rows.map((row) => {
@@ -229,6 +260,24 @@ function groupBySegment<T>(rows: readonly Row[], decode: (row: Row) => T): Map<s
     groups.set(key, list);
   }
   return groups;
+}
+
+/**
+ * The rollup's counters and path sets of each segment joined with the lean scan's quantiles,
+ * A/A counts and sample, in the counters' order; null if the two disagree on the segments (they
+ * read the same pairs, so that would be a fault, and the report reads the pairs instead).
+ */
+function mergeBySegment(counters: readonly Row[], lean: readonly Row[]): Row[] | null {
+  const keyOf = (row: Row) => segmentKey(String(row.dimension), String(row.segment));
+  const leanOf = new Map(lean.map((row) => [keyOf(row), row]));
+  if (leanOf.size !== counters.length) return null;
+  const merged: Row[] = [];
+  for (const row of counters) {
+    const scanned = leanOf.get(keyOf(row));
+    if (scanned === undefined) return null;
+    merged.push({ ...row, ...scanned });
+  }
+  return merged;
 }
 
 /** Pairs per segment (overall and per dimension value), summed from per-combination counts. */

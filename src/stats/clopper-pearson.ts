@@ -38,6 +38,22 @@ export function clopperPearsonBounds(
   assertSuccesses(successes, trials);
   assertLevel("alphaLow", alphaLow);
   assertLevel("alphaHigh", alphaHigh);
+  // A report asks for the same bounds several times (a rate as a metric, in its segment's table,
+  // as a McNemar margin): 696 calls for 420 distinct bounds at 10M pairs, ~0.1 ms to 2 ms each.
+  const key = `${successes} ${trials} ${alphaLow} ${alphaHigh}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const bounds = Object.freeze(computeBounds(successes, trials, alphaLow, alphaHigh));
+  memo.set(key, bounds);
+  return bounds;
+}
+
+/** Bounds already computed, by arguments; cleared whole when full (bounds are pure functions). */
+const memo = new Map<string, RateBounds>();
+const MEMO_LIMIT = 4096;
+
+function computeBounds(successes: number, trials: number, alphaLow: number, alphaHigh: number): RateBounds {
   // A p is inside the low set while seeing k or more successes is still at least alphaLow likely.
   const atLeast = (p: number) => binomialSurvival(successes - 1, trials, p);
   const atMost = (p: number) => binomialCdf(successes, trials, p);

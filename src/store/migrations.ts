@@ -1,3 +1,4 @@
+import { rollupStatements } from "./rollups.js";
 import { sqlIdentifier } from "./sql.js";
 
 /**
@@ -183,6 +184,13 @@ export const MIGRATIONS: readonly Migration[] = [
         JUDGEMENT_COLUMNS,
         "(candidate_release, request_id, replica, judge_release)",
       ).map((sql) => ({ kind: "sql", sql })),
+  },
+  {
+    id: 4,
+    name: "pair, tool and score rollups kept at insert time",
+    // A cluster's report reads its Distributed table with FINAL; the rollups are single-node.
+    steps: (database, layout) =>
+      layout.kind === "single" ? rollupStatements(database).map((sql) => ({ kind: "sql", sql })) : [],
   },
 ];
 

@@ -121,6 +121,57 @@ describe.each(BACKENDS)("report on %s", (backend) => {
     }
   });
 
+  it("reads its counters from the rollups only where they cover the scope, with the same report", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      const pricing = await readPricing();
+      await runFixtures(store, pricing);
+      const scope = { database: store.database, candidate: upgrade, baseline: releases[0]?.id as string };
+      const options = { candidate: upgrade, by: ["tenant", "intent"] };
+      // Written once: the rollups counted each pair once and cover the scope.
+      expect((await duplicateFreeSnapshot(store, scope))?.rollup).toEqual(expect.any(String));
+      const fromRollups = JSON.stringify(await buildReport(store, options));
+      // A window off the hour is not in the rollups' grain: the pairs are read, nothing else changes.
+      expect((await duplicateFreeSnapshot(store, { ...scope, since: 1 }))?.rollup).toBeNull();
+      expect((await duplicateFreeSnapshot(store, { ...scope, since: 3600 }))?.rollup).toEqual(
+        expect.any(String),
+      );
+      // Without the rollups (emptied), the report scans the pairs for the same numbers, byte for byte.
+      for (const table of ["pair_rollup_v1", "tool_rollup_v1", "score_rollup_v1"])
+        await store.exec(`TRUNCATE TABLE ${store.database}.${table}`);
+      expect((await duplicateFreeSnapshot(store, scope))?.rollup).toBeNull();
+      const fromScan = JSON.stringify(await buildReport(store, options));
+      expect(fromScan).toBe(fromRollups);
+      expect((JSON.parse(fromScan) as DriftReport).overall.pairs).toBe(600);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("does not read rollups that counted a pair the table has since collapsed", async () => {
+    const { store, dispose } = await freshStore(backend);
+    try {
+      await migrate(store);
+      const pricing = await readPricing();
+      await runFixtures(store, pricing);
+      const options = { candidate: upgrade, by: ["tenant"] };
+      const once = JSON.stringify(await buildReport(store, options));
+      const scope = { database: store.database, candidate: upgrade, baseline: releases[0]?.id as string };
+      // Every pair written again, then merged away: the table holds each pair once, the rollups
+      // counted two, so they no longer cover the scope and the report reads the pairs.
+      await runFixtures(store, pricing);
+      expect(await duplicateFreeSnapshot(store, scope)).toBeNull();
+      await store.exec(`OPTIMIZE TABLE ${store.database}.pairs FINAL`);
+      const snapshot = await duplicateFreeSnapshot(store, scope);
+      expect(snapshot).not.toBeNull();
+      expect(snapshot?.rollup).toBeNull();
+      expect(JSON.stringify(await buildReport(store, options))).toBe(once);
+    } finally {
+      await dispose();
+    }
+  });
+
   it("gives the harvest the same noise floor as the report, without building the report", async () => {
     const { store, dispose } = await freshStore(backend);
     try {

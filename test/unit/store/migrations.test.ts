@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS, migrationTableStatement, stepStatements } from "../../../src/store/migrations.js";
+import { rollupStatements } from "../../../src/store/rollups.js";
 import { sqlString, sqlTuple } from "../../../src/store/sql.js";
 
 const cluster = { kind: "cluster", cluster: "prod", zooPath: "/clickhouse/tables" } as const;
@@ -35,6 +37,40 @@ describe("migrations", () => {
       "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/sd/pairs', '{replica}', version)",
     );
     expect(migrationTableStatement("sd", cluster)).toContain("sd.schema_migrations ON CLUSTER prod");
+  });
+});
+
+describe("the rollups", () => {
+  const statementsOf = (layout: Parameters<(typeof MIGRATIONS)[number]["steps"]>[1]) =>
+    (MIGRATIONS.find((migration) => migration.id === 4)?.steps("sd", layout) ?? []).flatMap(stepStatements);
+
+  it("are a summing table, a view into it and a backfill each, on a single node only", () => {
+    const statements = statementsOf({ kind: "single" });
+    expect(statements).toHaveLength(9);
+    for (const table of ["pair_rollup_v1", "tool_rollup_v1", "score_rollup_v1"]) {
+      expect(statements).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^CREATE TABLE IF NOT EXISTS sd\\.${table} \\([^]*ENGINE = SummingMergeTree\\(\\)`),
+        ),
+      );
+      expect(statements).toContainEqual(
+        expect.stringContaining(`CREATE MATERIALIZED VIEW IF NOT EXISTS sd.${table}_mv TO sd.${table} AS`),
+      );
+      // Backfilled only into an empty rollup, from the pairs already stored.
+      const backfill = statements.find((statement) => statement.startsWith(`INSERT INTO sd.${table} (`));
+      expect(backfill).toContain("FROM sd.pairs");
+      expect(backfill).toContain(`(SELECT count() FROM sd.${table}) = 0`);
+    }
+    expect(statements.join("\n")).not.toMatch(/LowCardinality|DateTime64|Map\(|CODEC|FINAL/);
+    expect(statementsOf(cluster)).toEqual([]);
+  });
+
+  it("are fixed once released: a changed counter is a new rollup version", () => {
+    // The views sum what rollup-counters.ts says; a store keeps the views its migration made.
+    // Changing a counter's name or SQL without a new migration (tables *_v2 and their views)
+    // would leave old stores summing the old expressions under the new names.
+    const digest = createHash("sha256").update(rollupStatements("sd").join("\n")).digest("hex");
+    expect(digest).toBe("185bf10ebc695a0b6ea911e59fae70742da3b36ab677d7537cf3dd7f740ec915");
   });
 });
 

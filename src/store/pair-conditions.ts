@@ -1,5 +1,5 @@
 import { DRIFT_CATEGORIES } from "../diff/category.js";
-import { sqlString } from "../store/sql.js";
+import { sqlString } from "./sql.js";
 
 /** The SQL conditions and exact-sum fragments the report's aggregates are built from. */
 const DRIFT_CATEGORY_LIST = [...DRIFT_CATEGORIES].map(sqlString).join(", ");
