@@ -150,9 +150,18 @@ const cases: Case[] = [
     check: "cost_per_task_ratio",
   },
   {
-    name: "5% of tasks loop at 10× vs ×1.25",
+    name: "5% of tasks loop at 10× vs ×1.25, with 6-check family",
     scenario: { ...CLEAN, loopShare: 0.05, loopFactor: 10 },
     policy: OVERALL_POLICY,
+    sizes: [1000],
+    check: "cost_per_task_ratio",
+  },
+  {
+    // The case as a one-guardrail policy (as the at-the-limit cells are): no family to
+    // share the 2.5% with, so the fail side reads the interval at its own level.
+    name: "5% of tasks loop at 10× vs ×1.25, cost guardrail alone",
+    scenario: { ...CLEAN, loopShare: 0.05, loopFactor: 10 },
+    policy: only(OVERALL_POLICY, { cost_per_task_ratio: { max: 1.25 } }),
     sizes: [1000],
     check: "cost_per_task_ratio",
   },
