@@ -106,8 +106,12 @@ describe("pairScores", () => {
 });
 
 describe("toolCounts", () => {
-  const names = fc.constantFrom("get_order", "refund_order", "send_email", "__proto__", "constructor");
-  const steps = fc.array(fc.record({ name: names, failed: fc.boolean() }), { maxLength: 8 });
+  // Up to 40 distinct names: past 16 the counting switches from scanning the list to a map.
+  const names = fc.oneof(
+    fc.constantFrom("get_order", "refund_order", "send_email", "__proto__", "constructor"),
+    fc.integer({ min: 0, max: 40 }).map((index) => `tool_${index}`),
+  );
+  const steps = fc.array(fc.record({ name: names, failed: fc.boolean() }), { maxLength: 40 });
 
   it("counts calls and failed calls per tool over the sorted union of names", () => {
     fc.assert(
