@@ -5,7 +5,19 @@ import { needsCollapse } from "../../../src/normalize/trace.js";
 describe("needsCollapse", () => {
   // The test it replaced, kept here as the reference.
   const reference = (text: string) => /\s\s|[^\S ]|^\s|\s$/.test(text);
-  const characters = fc.constantFrom(" ", "a", "b", "\t", "\n", "\r", "\u00a0", "\u2028", "\u3000", "\ufeff", "é");
+  const characters = fc.constantFrom(
+    " ",
+    "a",
+    "b",
+    "\t",
+    "\n",
+    "\r",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\ufeff",
+    "é",
+  );
 
   it("is the anchored whitespace test, on any mix of spaces, other whitespace and letters", () => {
     fc.assert(
