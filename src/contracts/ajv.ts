@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { _, Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
 // ajv-formats ships CommonJS with a default export; under NodeNext the callable sits on `.default`.
@@ -13,7 +13,38 @@ export function createAjv(options: { allErrors?: boolean } = {}): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: options.allErrors ?? false, allowUnionTypes: true });
   addFormats(ajv, ["uri"]);
   ajv.addFormat("date-time", { type: "string", validate: isDateTime });
+  ajv.addKeyword({
+    keyword: NON_EMPTY,
+    type: "string",
+    schemaType: "boolean",
+    error: { message: "must NOT have fewer than 1 characters", params: _`{limit: 1}` },
+    code(context) {
+      if (context.schema === true) context.fail(_`${context.data}.length === 0`);
+    },
+  });
   return ajv;
+}
+
+/**
+ * `minLength: 1` as a test of `.length`. Ajv counts a string's code points for `minLength` (a
+ * loop over the string), which was about 40% of validating an exchange record (0.51 → 0.30 µs);
+ * for a limit of 1 the count of UTF-16 code units says the same, since a string has a code point
+ * exactly when it has a code unit. Contracts keep the standard keyword: `compileContract`
+ * rewrites its own copy (schema keywords only, never `const`, `enum`, `default` or `examples`
+ * data), and a failure reads as Ajv's own.
+ */
+const NON_EMPTY = "x-shadowdiff-nonEmpty";
+const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
+
+export function withNonEmptyKeyword(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withNonEmptyKeyword);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "minLength" && value === 1) copy[NON_EMPTY] = true;
+    else copy[key] = DATA_KEYWORDS.has(key) ? value : withNonEmptyKeyword(value);
+  }
+  return copy;
 }
 
 // RFC 3339 date-time, checked field by field in one anchored regex: a third of the cost of
@@ -31,7 +62,7 @@ let sharedAjv: Ajv | undefined;
 /** Compiles a contract schema once per process (compilation is the expensive part). */
 export function compileContract<T>(schema: object): ValidateFunction<T> {
   sharedAjv ??= createAjv();
-  return sharedAjv.compile<T>(schema);
+  return sharedAjv.compile<T>(withNonEmptyKeyword(schema) as object);
 }
 
 /** `/response/steps/2/arguments must be object`: one line per Ajv error, JSON path first. */

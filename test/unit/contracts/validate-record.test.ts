@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withNonEmptyKeyword } from "../../../src/contracts/ajv.js";
 import { MAX_JSON_DEPTH } from "../../../src/contracts/json-depth.js";
 import { parseExchangeLine, validateExchangeValue } from "../../../src/contracts/validate-record.js";
 import { record } from "../records.js";
@@ -30,6 +31,20 @@ describe("parseExchangeLine", () => {
     const atLimit = record() as unknown as { request: { metadata: unknown } };
     atLimit.request.metadata = nested(MAX_JSON_DEPTH - 10);
     expect(parseExchangeLine(JSON.stringify(atLimit), origin).ok).toBe(true);
+  });
+
+  it("refuses an empty id or step name with Ajv's own minLength message, and takes one astral character", () => {
+    const parsed = parseExchangeLine(JSON.stringify(record({ id: "" })), origin);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.message).toContain("/id must NOT have fewer than 1 characters");
+    const noName = parseExchangeLine(
+      JSON.stringify(record({ steps: [{ type: "tool_call", name: "", arguments: {} }] })),
+      origin,
+    );
+    expect(noName.ok).toBe(false);
+    if (!noName.ok)
+      expect(noName.error.message).toContain("/response/steps/0/name must NOT have fewer than 1 characters");
+    expect(parseExchangeLine(JSON.stringify(record({ id: "😀" })), origin).ok).toBe(true);
   });
 
   it("accepts a valid record", () => {
@@ -91,5 +106,27 @@ describe("parseExchangeLine", () => {
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.error.message).toContain('/schema must be "shadowdiff.exchange/v1"');
+  });
+});
+
+describe("withNonEmptyKeyword", () => {
+  it("rewrites minLength: 1 in schema positions only, leaving data and other limits alone", () => {
+    const schema = {
+      type: "object",
+      properties: { a: { type: "string", minLength: 1 }, b: { type: "string", minLength: 2 } },
+      anyOf: [{ minLength: 1 }],
+      const: { minLength: 1 },
+      examples: [{ minLength: 1 }],
+    };
+    expect(withNonEmptyKeyword(schema)).toEqual({
+      type: "object",
+      properties: {
+        a: { type: "string", "x-shadowdiff-nonEmpty": true },
+        b: { type: "string", minLength: 2 },
+      },
+      anyOf: [{ "x-shadowdiff-nonEmpty": true }],
+      const: { minLength: 1 },
+      examples: [{ minLength: 1 }],
+    });
   });
 });
