@@ -99,19 +99,48 @@ GROUP BY ${keysOf(rollup)
  */
 export function rollupStatements(database: string): string[] {
   const db = sqlIdentifier(database);
-  return ROLLUPS.flatMap((rollup) => {
-    const columns = [
-      ...keysOf(rollup),
-      ...rollup.counters.map(([name, , type]) => [name, type ?? "UInt64"] as const),
-    ];
-    const table = `${db}.${rollup.table}`;
-    const keyList = keysOf(rollup)
-      .map(([name]) => name)
-      .join(", ");
-    return [
-      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map(([name, type]) => `\n  ${name} ${type}`).join(",")}\n) ENGINE = SummingMergeTree() ORDER BY (${keyList})`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${table}_mv TO ${table} AS\n${rollupSelect(db, rollup)}`,
-      `INSERT INTO ${table} (${columns.map(([name]) => name).join(", ")})\n${rollupSelect(db, rollup, `(SELECT count() FROM ${table}) = 0`)}`,
-    ];
-  });
+  return ROLLUPS.flatMap((rollup) => [
+    tableStatement(db, rollup),
+    viewStatement(db, rollup),
+    backfillStatement(db, rollup),
+  ]);
+}
+
+function columnsOf(rollup: Rollup): (readonly [string, string])[] {
+  return [...keysOf(rollup), ...rollup.counters.map(([name, , type]) => [name, type ?? "UInt64"] as const)];
+}
+
+function tableStatement(db: string, rollup: Rollup): string {
+  const keyList = keysOf(rollup)
+    .map(([name]) => name)
+    .join(", ");
+  return `CREATE TABLE IF NOT EXISTS ${db}.${rollup.table} (${columnsOf(rollup)
+    .map(([name, type]) => `\n  ${name} ${type}`)
+    .join(",")}\n) ENGINE = SummingMergeTree() ORDER BY (${keyList})`;
+}
+
+function viewStatement(db: string, rollup: Rollup): string {
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${rollup.table}_mv TO ${db}.${rollup.table} AS\n${rollupSelect(db, rollup)}`;
+}
+
+function backfillStatement(db: string, rollup: Rollup): string {
+  const table = `${db}.${rollup.table}`;
+  return `INSERT INTO ${table} (${columnsOf(rollup)
+    .map(([name]) => name)
+    .join(", ")})\n${rollupSelect(db, rollup, `(SELECT count() FROM ${table}) = 0`)}`;
+}
+
+/**
+ * Rebuilds the rollups from the pairs as stored now: first collapses every pair written more than
+ * once (OPTIMIZE … FINAL), then empties each rollup and backfills it. After a consumer's
+ * redelivery the rollups counted the copies and a report reads those scopes' pairs (correct,
+ * slower); this makes them cover every scope again. Run it while nothing writes to the store: a
+ * pair written meanwhile leaves its scope uncovered again, which is safe and only slower.
+ */
+export function rebuildStatements(database: string): string[] {
+  const db = sqlIdentifier(database);
+  return [
+    `OPTIMIZE TABLE ${db}.pairs FINAL`,
+    ...ROLLUPS.flatMap((rollup) => [`TRUNCATE TABLE ${db}.${rollup.table}`, backfillStatement(db, rollup)]),
+  ];
 }

@@ -96,6 +96,22 @@ describe("shadowdiff CLI (built, in its own process)", () => {
     const markdown = await readFile(out, "utf8");
     expect(markdown).toContain("## shadowdiff drift report");
     expect(markdown).toContain("| refusal rate |");
+    // Rebuilt from the stored pairs, the rollups give the same report.
+    const rebuilt = await shadowdiff(["db", "rebuild-rollups", "--store", store]);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.stdout).toMatch(/rollups rebuilt in \d/);
+    const again = join(directory, "again.md");
+    const args = [
+      "report",
+      "--candidate",
+      "support-agent@1.5.0-rc.1",
+      "--by",
+      "tenant",
+      "--format",
+      "markdown",
+    ];
+    expect((await shadowdiff([...args, "--out", again, "--store", store])).code).toBe(0);
+    expect(await readFile(again, "utf8")).toBe(markdown);
     const unknown = await shadowdiff(["report", "--candidate", "nope", "--store", store]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no candidate release 'nope' in the store");

@@ -19,6 +19,7 @@ import { runCaptures } from "../../src/pipeline/run-captures.js";
 import { loadRelease } from "../../src/release/load.js";
 import { migrate } from "../../src/store/migrate.js";
 import { storePairWriter } from "../../src/store/pair-writer.js";
+import { rebuildRollups } from "../../src/store/rebuild-rollups.js";
 import type { Store } from "../../src/store/store.js";
 import { BACKENDS, freshStore, removeChdbDirectory } from "../support/stores.js";
 
@@ -166,6 +167,10 @@ describe.each(BACKENDS)("report on %s", (backend) => {
       const snapshot = await duplicateFreeSnapshot(store, scope);
       expect(snapshot).not.toBeNull();
       expect(snapshot?.rollup).toBeNull();
+      expect(JSON.stringify(await buildReport(store, options))).toBe(once);
+      // Recounted from the pairs as stored, the rollups cover the scope again, for the same report.
+      await rebuildRollups(store);
+      expect((await duplicateFreeSnapshot(store, scope))?.rollup).toEqual(expect.any(String));
       expect(JSON.stringify(await buildReport(store, options))).toBe(once);
     } finally {
       await dispose();

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { migrate, migrationStatus } from "../../store/migrate.js";
 import type { Layout } from "../../store/migrations.js";
 import { openStore } from "../../store/open-store.js";
+import { rebuildRollups } from "../../store/rebuild-rollups.js";
 import { type CliContext, loadCommandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { addOptions, option, readOptions } from "../option-table.js";
@@ -91,6 +92,34 @@ export function registerDb(
       }
       // A finding, like lint's: a deploy script can check the schema before it starts readers.
       return pending > 0 ? EXIT.fail : EXIT.ok;
+    }),
+  );
+
+  const rebuildCommand = db
+    .command("rebuild-rollups")
+    .description(
+      "recount the report's rollups from the stored pairs (after redelivered batches made reports scan; run while nothing writes)",
+    );
+  addOptions(rebuildCommand, storeOptions);
+  rebuildCommand.action(() =>
+    run(async () => {
+      const options = readOptions(
+        rebuildCommand,
+        storeOptions,
+        await loadCommandConfig(rebuildCommand, context.env),
+        context.env,
+      );
+      const store = await openStore(storeSettings(options));
+      try {
+        const started = Date.now();
+        await rebuildRollups(store, (step) => context.stderr(`  ${step}\n`));
+        context.stdout(
+          `${store.location}: rollups rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+      } finally {
+        await store.close();
+      }
+      return EXIT.ok;
     }),
   );
 }
