@@ -1,4 +1,4 @@
-import type { Rollup } from "../store/rollups.js";
+import { PAIR_ROLLUP, type Rollup } from "../store/rollups.js";
 import { sqlIdentifier, sqlNumber, sqlString } from "../store/sql.js";
 import { fanOut } from "./outcome-queries.js";
 import type { PairScope } from "./report-queries.js";
@@ -42,7 +42,9 @@ export function rollupSegmentsSql(
   dimensions: readonly string[],
 ): string {
   const { columns, groupBy, grouping } = fanOut(dimensions);
-  const items = rollup.table.startsWith("pair_") ? [] : rollup.keys.map(([name]) => name);
+  // The pair rollup is read per segment (its category and path set become the path-set counts);
+  // the others per segment and item.
+  const items = rollup === PAIR_ROLLUP ? [] : rollup.keys.map(([name]) => name);
   const itemList = items.map((item) => `${item}, `).join("");
   const sums = rollup.counters.map(([name]) => `sum(${name}) AS ${name}`);
   const pathsets = items.length === 0;
