@@ -44,7 +44,7 @@ export function decodeProtobufTraces(payload: Uint8Array, origin: OtlpOrigin): O
         }
         spans.push({
           traceId: traceIds.hex(span.traceId as Uint8Array),
-          spanId: idHex(span.spanId as Uint8Array),
+          spanId: bytesToHex(span.spanId as Uint8Array),
           parentSpanId:
             span.parentSpanId === null || span.parentSpanId.length === 0
               ? null
@@ -140,7 +140,7 @@ class RepeatedIdHex {
     }
     // A copy: protobufjs' ids are views into the request's buffer, which a caller may reuse.
     this.bytes = new Uint8Array(bytes);
-    this.text = idHex(bytes);
+    this.text = bytesToHex(bytes);
     return this.text;
   }
 }
@@ -154,15 +154,6 @@ function eventOf(event: ProtoSpan["events"][number]): SpanEvent {
     timeNs: nanos(event.timeUnixNano),
     attributes: attributesOf(event.attributes),
   };
-}
-
-/**
- * An id's hex. protobufjs hands out Buffers when it decodes a Buffer (every Node caller: HTTP
- * bodies, Kafka values), and Buffer's native hex is twice as fast as the byte table (6.9 against
- * 11.9 ms for 30,000 spans' three ids); a plain Uint8Array takes the table.
- */
-function idHex(bytes: Uint8Array): string {
-  return Buffer.isBuffer(bytes) ? bytes.toString("hex") : bytesToHex(bytes);
 }
 
 function unreadable(

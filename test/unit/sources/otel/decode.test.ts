@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeOtlp } from "../../../../src/sources/otel/decode.js";
+import { bytesToHex } from "../../../../src/sources/otel/decode-common.js";
 import { ExportTraceServiceRequest } from "../../../../src/sources/otel/otlp-messages.js";
 
 const TRACE = "0102030405060708090a0b0c0d0e0f10";
@@ -101,5 +102,27 @@ describe("decodeOtlp", () => {
       'kafka:spans/0:12: span has no traceId (span "no-trace") at /resourceSpans/0/scopeSpans/0/spans/0',
       'kafka:spans/0:12: spanId is all zeros (invalid in OTLP) (span "zero-span") at /resourceSpans/0/scopeSpans/0/spans/2',
     ]);
+  });
+});
+
+describe("bytesToHex", () => {
+  it("gives Buffer's hex for ids of every length, 8 and 16 bytes included", () => {
+    // A seeded byte stream (xorshift), so a failure names a reproducible input.
+    let state = 0x9e3779b9;
+    const nextByte = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state & 0xff;
+    };
+    for (let round = 0; round < 2_000; round++) {
+      const length = round % 3 === 0 ? 8 : round % 3 === 1 ? 16 : round % 21;
+      const bytes = Uint8Array.from({ length }, nextByte);
+      expect(bytesToHex(bytes), `bytes ${Array.from(bytes).join(",")}`).toBe(
+        Buffer.from(bytes).toString("hex"),
+      );
+    }
+    expect(bytesToHex(new Uint8Array(8).fill(0xff))).toBe("ffffffffffffffff");
+    expect(bytesToHex(new Uint8Array(16))).toBe("0".repeat(32));
   });
 });
